@@ -1,0 +1,73 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 language mode and no warnings.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "NewsIngest",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "newsingest", targets: ["NewsIngestCommand"]),
+        .executable(name: "newsingest-bench", targets: ["NewsIngestBenchmarks"]),
+        .executable(name: "newsingest-fuzz", targets: ["FuzzArticleParser"]),
+        .library(name: "NewsFormat", targets: ["NewsFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // The pure core: bytes of one article in, one normalized record out. No files, sockets or queues.
+        .target(
+            name: "NewsFormat",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // The edge: system calls (EINTR retried, errno typed) and file reading.
+        .target(
+            name: "NewsIngestSystem",
+            swiftSettings: strictSettings
+        ),
+        // The thin executable: argument parsing and wiring.
+        .executableTarget(
+            name: "NewsIngestCommand",
+            dependencies: [
+                "NewsFormat",
+                "NewsIngestSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Generated test articles (every layout, outlet and encoding), shared by tests, benchmarks and the fuzzer.
+        .target(
+            name: "ArticleFixtures",
+            dependencies: ["NewsFormat"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "NewsIngestBenchmarks",
+            dependencies: ["NewsFormat", "NewsIngestSystem", "ArticleFixtures"],
+            swiftSettings: strictSettings
+        ),
+        // libFuzzer target; built by `make fuzz` with -sanitize=fuzzer,address and -DFUZZING.
+        .executableTarget(
+            name: "FuzzArticleParser",
+            dependencies: ["NewsFormat"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NewsFormatTests",
+            dependencies: ["NewsFormat", "ArticleFixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NewsIngestCommandTests",
+            dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,186 @@
+/// Text decoded from an article's bytes, with the encoding it was found in.
+public struct DecodedText: Sendable, Equatable {
+    /// The text; not yet normalized (it may hold combining marks, CRLF, NBSP…).
+    public var text: String
+    /// What the bytes were.
+    public var encoding: TextEncoding
+    /// What decoding noticed (`decoded_from:tcvn3`, `invalid_utf8_bytes_decoded_as_windows-1258:2`).
+    public var warnings: [String]
+}
+
+/// Finds the encoding of an article's bytes and decodes them.
+///
+/// UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised directly. Bytes that are not valid UTF-8
+/// are decoded with each legacy Vietnamese table (Windows-1258, TCVN3, VNI) and, for text that is mostly
+/// UTF-8, with the odd invalid byte read as Windows-1258; the candidate whose words are most often real
+/// Vietnamese syllables wins. When none fits, the input is reported, never decoded lossily.
+public enum TextDecoder {
+    /// Decodes bytes, detecting their encoding.
+    /// - Throws: ``ArticleParseError`` for empty input, binary data, or bytes no encoding fits.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(ArticleParseError) -> DecodedText {
+        if bytes.starts(with: [0xFF, 0xFE]) {
+            return try checked(decodeUTF16(bytes, littleEndian: true), encoding: .utf16LE)
+        }
+        if bytes.starts(with: [0xFE, 0xFF]) {
+            return try checked(decodeUTF16(bytes, littleEndian: false), encoding: .utf16BE)
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw ArticleParseError(.binary, offset: nul, reason: "not text: NUL byte")
+        }
+        let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        let body = UnsafeBufferPointer(rebasing: bytes[(hasBOM ? 3 : 0)...])
+        if let text = String(validating: body, as: UTF8.self) {
+            return try checked((text, []), encoding: hasBOM ? .utf8BOM : .utf8)
+        }
+        let legacy = try decodeLegacy(body, bomOffset: hasBOM ? 3 : 0)
+        return try checked((legacy.text, legacy.warnings), encoding: legacy.encoding)
+    }
+
+    /// Rejects empty text and text that is mostly control characters.
+    private static func checked(
+        _ decoded: (text: String, warnings: [String]),
+        encoding: TextEncoding
+    ) throws(ArticleParseError) -> DecodedText {
+        var controls = 0
+        var visible = 0
+        for scalar in decoded.text.unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0xFEFF: continue
+            case 0x00...0x1F, 0x7F...0x9F: controls += 1
+            default: visible += 1
+            }
+        }
+        if visible == 0 {
+            throw ArticleParseError(.empty, reason: "no text: the input is empty or only white space")
+        }
+        if controls > 8, controls * 10 > visible {
+            throw ArticleParseError(
+                .controlCharacters,
+                reason: "not text: \(controls) control characters against \(visible) visible characters"
+            )
+        }
+        return DecodedText(text: decoded.text, encoding: encoding, warnings: decoded.warnings)
+    }
+
+    private static func decodeUTF16(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        littleEndian: Bool
+    ) -> (String, [String]) {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            let (low, high) = littleEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+            units.append(UInt16(high) << 8 | UInt16(low))
+            index += 2
+        }
+        var warnings: [String] = []
+        if bytes.count % 2 != 0 { warnings.append("utf16_odd_trailing_byte") }
+        var scalars = String.UnicodeScalarView()
+        var iterator = units.makeIterator()
+        var decoder = UTF16()
+        var invalid = 0
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): scalars.append(scalar)
+            case .error:
+                invalid += 1
+                scalars.append("\u{FFFD}")
+            case .emptyInput: break decoding
+            }
+        }
+        if invalid > 0 { warnings.append("invalid_utf16_replaced:\(invalid)") }
+        return (String(scalars), warnings)
+    }
+
+    /// Tries every legacy table and the lenient UTF-8 reading; returns the one that reads as Vietnamese best.
+    private static func decodeLegacy(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        bomOffset: Int
+    ) throws(ArticleParseError) -> (text: String, encoding: TextEncoding, warnings: [String]) {
+        let firstInvalid = firstInvalidUTF8Offset(bytes)
+        struct Candidate {
+            var encoding: TextEncoding
+            var scalars: [UInt32]
+            var warnings: [String]
+        }
+        var candidates: [Candidate] = [
+            Candidate(encoding: .windows1258, scalars: decodeTable(bytes, high: LegacyCodeTables.windows1258High, low: [:]), warnings: ["decoded_from:windows-1258"]),
+            Candidate(encoding: .tcvn3, scalars: decodeTable(bytes, high: LegacyCodeTables.tcvn3High, low: LegacyCodeTables.tcvn3Low), warnings: ["decoded_from:tcvn3"]),
+            Candidate(encoding: .vni, scalars: VNIDecoder.decode(bytes), warnings: ["decoded_from:vni"]),
+        ]
+        let lenient = decodeLenientUTF8(bytes)
+        candidates.append(
+            Candidate(
+                encoding: .utf8,
+                scalars: lenient.scalars,
+                warnings: ["invalid_utf8_bytes_decoded_as_windows-1258:\(lenient.invalidBytes)"]
+            )
+        )
+        var best: (candidate: Candidate, text: String, score: SyllableScore)?
+        for candidate in candidates {
+            let text = UnicodeNormalization.nfc(String(scalars: candidate.scalars))
+            let score = SyllableScore(text)
+            if best == nil || score.value > best!.score.value { best = (candidate, text, score) }
+        }
+        guard let best, best.score.syllables > 0, best.score.syllables >= 2 * best.score.nonSyllables else {
+            throw ArticleParseError(
+                .undecodable,
+                offset: firstInvalid + bomOffset,
+                reason: "invalid UTF-8, and no legacy Vietnamese encoding (Windows-1258, TCVN3, VNI) fits the bytes"
+            )
+        }
+        return (best.text, best.candidate.encoding, best.candidate.warnings)
+    }
+
+    private static func decodeTable(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        high: [UInt32],
+        low: [UInt8: UInt32]
+    ) -> [UInt32] {
+        bytes.map { byte in
+            if byte >= 0x80 { return high[Int(byte) - 0x80] }
+            if byte < 0x20, let letter = low[byte] { return letter }
+            return UInt32(byte)
+        }
+    }
+
+    /// UTF-8 where it is valid; each byte of an invalid sequence read as Windows-1258.
+    private static func decodeLenientUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> (scalars: [UInt32], invalidBytes: Int) {
+        var scalars: [UInt32] = []
+        scalars.reserveCapacity(bytes.count)
+        var invalid = 0
+        var index = 0
+        while index < bytes.count {
+            if let (scalar, length) = UTF8Scalar.decode(bytes, at: index) {
+                scalars.append(scalar)
+                index += length
+            } else {
+                let byte = bytes[index]
+                scalars.append(byte < 0x80 ? UInt32(byte) : LegacyCodeTables.windows1258High[Int(byte) - 0x80])
+                invalid += 1
+                index += 1
+            }
+        }
+        return (scalars, invalid)
+    }
+
+    private static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var index = 0
+        while index < bytes.count {
+            guard let (_, length) = UTF8Scalar.decode(bytes, at: index) else { return index }
+            index += length
+        }
+        return bytes.count
+    }
+}
+
+extension String {
+    /// A string from Unicode scalar values; values that are not scalars become U+FFFD.
+    init(scalars: [UInt32]) {
+        var view = String.UnicodeScalarView()
+        view.reserveCapacity(scalars.count)
+        for value in scalars { view.append(Unicode.Scalar(value) ?? "\u{FFFD}") }
+        self = String(view)
+    }
+}

@@ -1,0 +1,280 @@
+/// What normalizing a text changed, for the record's warnings.
+public struct NormalizationReport: Sendable, Equatable {
+    /// Tone marks placed where no style allows them, moved (`hòan` → `hoàn`), plus `uơ` → `ươ` repairs.
+    public var toneMarksRepaired = 0
+    /// Tone marks moved from one allowed style to the chosen one (`hoà` → `hòa`); not a defect of the input.
+    public var toneMarksRestyled = 0
+    /// `Ð`/`ð` typed for `Đ`/`đ` inside Vietnamese words, repaired.
+    public var dStrokesRepaired = 0
+    /// Control characters (C0 other than tab and line ends, DEL, C1) removed.
+    public var controlCharactersRemoved = 0
+    /// Zero-width characters, soft hyphens and direction marks removed.
+    public var invisibleCharactersRemoved = 0
+    /// True when the text was not NFC and was composed.
+    public var composedToNFC = false
+
+    /// Creates an empty report.
+    public init() {}
+}
+
+/// Normalizes Vietnamese text: NFC, one line ending, one kind of space, no invisible or control characters,
+/// trimmed lines, and tone marks placed in one consistent style.
+///
+/// Line structure is kept: each input line gives one output line (CRLF and CR count as one line end).
+/// Normalizing is idempotent. The work is done on UTF-8 bytes; the general Unicode algorithm runs only when
+/// a scalar outside the always-NFC ranges appears, and the tone pass looks only at words with non-ASCII
+/// letters.
+public struct TextNormalizer: Sendable {
+    /// Where tone marks go in `oa`, `oe`, `uy`.
+    public var toneStyle: ToneStyle
+
+    /// Creates a normalizer.
+    public init(toneStyle: ToneStyle = .press) {
+        self.toneStyle = toneStyle
+    }
+
+    /// Normalizes `text`.
+    /// - Returns: the normalized text and what was changed.
+    public func normalize(_ text: String) -> (text: String, report: NormalizationReport) {
+        var report = NormalizationReport()
+        let normalized = normalize(text, report: &report)
+        return (normalized, report)
+    }
+
+    /// Normalizes `text`, adding what was changed to `report`.
+    public func normalize(_ text: String, report: inout NormalizationReport) -> String {
+        var text = text
+        let cleaned = text.withUTF8 { Self.clean($0, report: &report) }
+        var bytes = cleaned.bytes
+        if cleaned.needsNFC {
+            let composed = UnicodeNormalization.nfc(String(decoding: bytes, as: UTF8.self))
+            if !composed.utf8.elementsEqual(bytes) {
+                report.composedToNFC = true
+                bytes = Array(composed.utf8)
+            }
+        }
+        if cleaned.hasNonASCII {
+            bytes = bytes.withUnsafeBufferPointer { placeToneMarks($0, report: &report) } ?? bytes
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: - Cleaning
+
+    /// One pass over valid UTF-8: line ends to LF, spaces to U+0020 collapsed and trimmed per line,
+    /// invisible and control characters removed.
+    private static func clean(
+        _ input: UnsafeBufferPointer<UInt8>,
+        report: inout NormalizationReport
+    ) -> (bytes: [UInt8], needsNFC: Bool, hasNonASCII: Bool) {
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var needsNFC = false
+        var hasNonASCII = false
+        var pendingSpace = false
+        var lineHasContent = false
+        var previousScalar: UInt32 = 0
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            if byte >= 0x21 && byte < 0x7F {
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(byte)
+                lineHasContent = true
+                previousScalar = UInt32(byte)
+                index += 1
+                continue
+            }
+            let scalar: UInt32
+            let length: Int
+            if byte < 0x80 {
+                (scalar, length) = (UInt32(byte), 1)
+            } else {
+                (scalar, length) = UTF8Scalar.decode(input, at: index) ?? (0xFFFD, 1)
+            }
+            switch scalar {
+            case 0x0A, 0x85, 0x2028, 0x2029:
+                output.append(0x0A)
+                pendingSpace = false
+                lineHasContent = false
+            case 0x0D:
+                if index + 1 < count, input[index + 1] == 0x0A { index += 1 }
+                output.append(0x0A)
+                pendingSpace = false
+                lineHasContent = false
+            case 0x20, 0x09, 0x0B, 0x0C, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+                pendingSpace = lineHasContent
+            case 0x00...0x1F, 0x7F...0x9F:
+                report.controlCharactersRemoved += 1
+            case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x180E:
+                report.invisibleCharactersRemoved += 1
+            case 0x200C...0x200D where previousScalar < 0x2000:
+                // Joiners between Latin letters are debris; between emoji or in other scripts they are kept.
+                report.invisibleCharactersRemoved += 1
+            default:
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                for offset in 0..<length { output.append(input[index + offset]) }
+                lineHasContent = true
+                hasNonASCII = true
+                if !UnicodeNormalization.isStableUnderNFC(scalar) { needsNFC = true }
+                previousScalar = scalar
+            }
+            index += length
+        }
+        return (output, needsNFC, hasNonASCII)
+    }
+
+    // MARK: - Tone marks
+
+    /// Rewrites words whose tone marks are misplaced or in the other style; `nil` when nothing changed.
+    private func placeToneMarks(
+        _ input: UnsafeBufferPointer<UInt8>,
+        report: inout NormalizationReport
+    ) -> [UInt8]? {
+        var output: [UInt8]?
+        var copiedUpTo = 0
+        var word: [UInt32] = []
+        word.reserveCapacity(16)
+        var index = 0
+        let count = input.count
+        while index < count {
+            // Tokens are separated by spaces and line ends; URLs and e-mail addresses are left alone.
+            let tokenStart = index
+            var tokenEnd = index
+            var tokenHasNonASCII = false
+            while tokenEnd < count, input[tokenEnd] != 0x20, input[tokenEnd] != 0x0A {
+                if input[tokenEnd] >= 0x80 { tokenHasNonASCII = true }
+                tokenEnd += 1
+            }
+            defer { index = tokenEnd + 1 }
+            guard tokenHasNonASCII, !Self.isAddress(input, from: tokenStart, to: tokenEnd) else { continue }
+            var position = tokenStart
+            while position < tokenEnd {
+                // One word: a run of non-separator scalars.
+                let wordStart = position
+                word.removeAll(keepingCapacity: true)
+                var wordHasNonASCII = false
+                while position < tokenEnd {
+                    let (scalar, length) = UTF8Scalar.decode(input, at: position) ?? (0xFFFD, 1)
+                    if WordBoundaries.isSeparator(scalar) {
+                        if position == wordStart { position += length }
+                        break
+                    }
+                    word.append(scalar)
+                    if scalar >= 0x80 { wordHasNonASCII = true }
+                    position += length
+                }
+                guard wordHasNonASCII, word.count <= 8, !Self.isPlainlyCanonical(word) else { continue }
+                let replacement: [UInt32]
+                switch ToneMarks.canonicalize(word, style: toneStyle) {
+                case .unchanged:
+                    continue
+                case .restyled(let scalars):
+                    report.toneMarksRestyled += 1
+                    replacement = scalars
+                case .repaired(let scalars):
+                    if word.contains(VietnameseLetters.lowercaseEth) || word.contains(VietnameseLetters.uppercaseEth) {
+                        report.dStrokesRepaired += 1
+                    }
+                    if Self.toneOrLetterMoved(from: word, to: scalars) { report.toneMarksRepaired += 1 }
+                    replacement = scalars
+                }
+                if output == nil {
+                    output = []
+                    output!.reserveCapacity(count + 16)
+                }
+                output!.append(contentsOf: input[copiedUpTo..<wordStart])
+                for scalar in replacement { Self.appendUTF8(scalar, to: &output!) }
+                copiedUpTo = position
+            }
+        }
+        guard var output else { return nil }
+        output.append(contentsOf: input[copiedUpTo..<count])
+        return output
+    }
+
+    /// A word whose tone is on its only vowel, or on its last vowel with a shape mark (and no `uơ`/`ưo`
+    /// to repair), is canonical in every style; most words are, and they skip the full analysis.
+    @inline(__always)
+    private static func isPlainlyCanonical(_ word: [UInt32]) -> Bool {
+        var vowels = 0
+        var tonedIndex = -1
+        var tonedHasShape = false
+        var lastShapedIndex = -1
+        var previousBase: VowelBase?
+        for (index, scalar) in word.enumerated() {
+            if scalar == VietnameseLetters.lowercaseEth || scalar == VietnameseLetters.uppercaseEth { return false }
+            guard let vowel = VietnameseLetters.vowel(scalar) else {
+                previousBase = nil
+                continue
+            }
+            vowels += 1
+            if vowel.base.hasShapeMark { lastShapedIndex = index }
+            if vowel.tone != .level {
+                if tonedIndex >= 0 { return true }  // two tones: not a syllable, never changed
+                tonedIndex = index
+                tonedHasShape = vowel.base.hasShapeMark
+            }
+            if let previousBase,
+                (previousBase == .u && vowel.base == .oHorn) || (previousBase == .uHorn && vowel.base == .o)
+            {
+                return false
+            }
+            previousBase = vowel.base
+        }
+        if tonedIndex < 0 { return true }
+        if vowels == 1 { return true }
+        return tonedHasShape && tonedIndex == lastShapedIndex
+    }
+
+    /// True when a repair moved a tone or changed a vowel, not only `Ð` → `Đ`.
+    private static func toneOrLetterMoved(from old: [UInt32], to new: [UInt32]) -> Bool {
+        zip(old, new).contains { old, new in
+            old != new && old != VietnameseLetters.lowercaseEth && old != VietnameseLetters.uppercaseEth
+        }
+    }
+
+    /// URLs (`scheme://`, `www.`) and e-mail addresses are never rewritten.
+    private static func isAddress(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        let token = bytes[start..<end]
+        if token.contains(UInt8(ascii: "@")) { return true }
+        if token.starts(with: "www.".utf8) { return true }
+        var index = start
+        while index + 2 < end {
+            if bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
+                bytes[index + 2] == UInt8(ascii: "/")
+            {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            output.append(UInt8(scalar))
+        case 0x80..<0x800:
+            output.append(UInt8(0xC0 | scalar >> 6))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            output.append(UInt8(0xE0 | scalar >> 12))
+            output.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | scalar >> 18))
+            output.append(UInt8(0x80 | (scalar >> 12) & 0x3F))
+            output.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}

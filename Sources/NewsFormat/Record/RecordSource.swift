@@ -1,0 +1,52 @@
+/// Where an article came from, as records report it in `source`.
+public enum RecordSource: Sendable, Equatable {
+    /// A file on disk.
+    case file(FileSource)
+    /// Standard input (`newsingest parse -`).
+    case standardInput(size: Int)
+}
+
+/// A file an article was read from.
+public struct FileSource: Sendable, Equatable {
+    /// The path as given or found.
+    public var path: String
+    /// The last path component.
+    public var name: String
+    /// The sequence number from a `NNN_<16 hex>.txt` name.
+    public var sequence: Int?
+    /// The crawler's key (16 hex digits) from a `NNN_<16 hex>.txt` name.
+    public var key: String?
+    /// Size in bytes.
+    public var size: Int
+    /// Modification time.
+    public var modifiedAt: Timestamp?
+
+    /// Describes a file; `sequence` and `key` are read off `path`'s last component.
+    public init(path: String, size: Int, modifiedAt: Timestamp?) {
+        self.path = path
+        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        self.name = name
+        self.size = size
+        self.modifiedAt = modifiedAt
+        if let parsed = Self.parseName(name) {
+            self.sequence = parsed.sequence
+            self.key = parsed.key
+        }
+    }
+
+    /// `NNN_HHHHHHHHHHHHHHHH.txt`: digits, underscore, 16 lowercase hex digits.
+    static func parseName(_ name: String) -> (sequence: Int, key: String)? {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 1 + 1 + 16 + 4, bytes.suffix(4).elementsEqual(".txt".utf8) else { return nil }
+        guard let underscore = bytes.firstIndex(of: UInt8(ascii: "_")), underscore > 0,
+            underscore <= 18, bytes.count - underscore - 1 == 16 + 4
+        else { return nil }
+        let digits = bytes[..<underscore]
+        let hex = bytes[(underscore + 1)..<(bytes.count - 4)]
+        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            hex.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }),
+            let sequence = Int(String(decoding: digits, as: UTF8.self))
+        else { return nil }
+        return (sequence, String(decoding: hex, as: UTF8.self))
+    }
+}

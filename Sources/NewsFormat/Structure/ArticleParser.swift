@@ -1,0 +1,182 @@
+/// Turns the bytes of one article into a ``ParsedArticle``: decode, normalize, find the structure.
+///
+/// Pure: no files, clocks or queues, so the same bytes always give the same article.
+public struct ArticleParser: Sendable {
+    /// Where tone marks go.
+    public var toneStyle: ToneStyle
+    /// The outlets whose lead prefixes are recognised.
+    public var outlets: OutletTable
+
+    /// Creates a parser.
+    public init(toneStyle: ToneStyle = .press, outlets: OutletTable = .standard) {
+        self.toneStyle = toneStyle
+        self.outlets = outlets
+    }
+
+    /// Longest block still taken for a headline, in bytes (about 40 Vietnamese words).
+    static let maximumTitleLength = 300
+
+    /// Short blocks without final punctuation between paragraphs are captions without a credit when they
+    /// have at most this many words.
+    static let maximumCaptionWords = 25
+
+    private static let relatedMarkers = ["Xem thêm:", "Xem thêm :", "Đọc thêm:", "Tin liên quan", "TIN LIÊN QUAN", ">>", "=>", "►"]
+
+    /// Parses one article.
+    /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text.
+    public func parse(_ bytes: [UInt8]) throws(ArticleParseError) -> ParsedArticle {
+        let decoded = try bytes.withUnsafeBufferPointer { buffer throws(ArticleParseError) in
+            try TextDecoder.decode(buffer)
+        }
+        return parse(decoded)
+    }
+
+    /// Parses text already decoded.
+    public func parse(_ decoded: DecodedText) -> ParsedArticle {
+        var warnings = decoded.warnings
+        var report = NormalizationReport()
+        let normalized = TextNormalizer(toneStyle: toneStyle).normalize(decoded.text, report: &report)
+        warnings += Self.warnings(from: report)
+
+        var blocks: [String] = []
+        for line in normalized.split(separator: "\n", omittingEmptySubsequences: true) {
+            blocks.append(String(line))
+        }
+
+        var structure = Structure()
+        structure.classify(blocks, outlets: outlets)
+        warnings += structure.warnings
+
+        let lead = structure.lead
+        let paragraphs = structure.paragraphs
+        let body = [lead].compactMap { $0 } + paragraphs
+        let text = body.joined(separator: "\n\n")
+        return ParsedArticle(
+            id: ContentID.id(title: structure.title, lead: lead, paragraphs: paragraphs),
+            encoding: decoded.encoding,
+            language: LanguageGuesser.language(of: text.isEmpty ? (structure.title ?? "") : text),
+            title: structure.title,
+            outlet: structure.outlet,
+            dateline: structure.dateline,
+            lead: lead,
+            paragraphs: paragraphs,
+            captions: structure.captions,
+            byline: structure.byline,
+            quotes: body.flatMap(QuoteExtractor.quotes(in:)),
+            dates: body.flatMap(DateExtractor.dates(in:)),
+            simhash: SimHash(text: text),
+            warnings: warnings,
+            text: text,
+            stats: ArticleStats(text: text, paragraphs: body.count)
+        )
+    }
+
+    private static func warnings(from report: NormalizationReport) -> [String] {
+        var warnings: [String] = []
+        if report.composedToNFC { warnings.append("unicode_composed_to_nfc") }
+        if report.toneMarksRepaired > 0 { warnings.append("tone_marks_repaired:\(report.toneMarksRepaired)") }
+        if report.dStrokesRepaired > 0 { warnings.append("d_stroke_repaired:\(report.dStrokesRepaired)") }
+        if report.controlCharactersRemoved > 0 { warnings.append("stray_control_chars_removed") }
+        if report.invisibleCharactersRemoved > 0 {
+            warnings.append("invisible_chars_removed:\(report.invisibleCharactersRemoved)")
+        }
+        return warnings
+    }
+
+    /// The blocks of an article sorted into their roles.
+    private struct Structure {
+        var title: String?
+        var outlet: Outlet?
+        var dateline: String?
+        var lead: String?
+        var paragraphs: [String] = []
+        var captions: [Caption] = []
+        var byline: String?
+        var warnings: [String] = []
+
+        mutating func classify(_ blocks: [String], outlets: OutletTable) {
+            var end = blocks.count
+            if end >= 2, let byline = BylineParser.parse(blocks[end - 1]) {
+                self.byline = byline
+                end -= 1
+            }
+            var index = 0
+            if end >= 1, Self.isTitle(blocks[0], outlets: outlets, isOnlyBlock: end == 1) {
+                title = blocks[0]
+                index = 1
+            } else {
+                warnings.append("no_title")
+            }
+            var relatedRemoved = 0
+            var uncredited = 0
+            var duplicates = 0
+            var repeatedLead = false
+            while index < end {
+                let block = blocks[index]
+                defer { index += 1 }
+                if let caption = CaptionParser.parse(block) {
+                    captions.append(Caption(text: caption.text, credit: caption.credit, block: index))
+                    continue
+                }
+                if ArticleParser.relatedMarkers.contains(where: { block.hasPrefix($0) }) {
+                    relatedRemoved += 1
+                    continue
+                }
+                guard let currentLead = lead else {
+                    if let prefix = LeadPrefix.split(block, outlets: outlets) {
+                        outlet = prefix.outlet
+                        dateline = prefix.dateline
+                        lead = prefix.rest
+                    } else {
+                        lead = block
+                    }
+                    continue
+                }
+                if Self.isUnpunctuatedShortBlock(block), index + 1 < end || byline != nil {
+                    // Between paragraphs: a photo caption that lost its credit, or a related headline.
+                    captions.append(Caption(text: block, credit: nil, block: index))
+                    uncredited += 1
+                    continue
+                }
+                if block == currentLead {
+                    repeatedLead = true
+                    continue
+                }
+                if paragraphs.contains(block) {
+                    duplicates += 1
+                    continue
+                }
+                paragraphs.append(block)
+            }
+            if lead == nil {
+                warnings.append(title == nil ? "no_text" : "title_only")
+            }
+            if relatedRemoved > 0 { warnings.append("related_links_removed:\(relatedRemoved)") }
+            if uncredited > 0 { warnings.append("caption_without_credit:\(uncredited)") }
+            if repeatedLead { warnings.append("repeated_lead_removed") }
+            if duplicates > 0 { warnings.append("duplicate_paragraph_removed:\(duplicates)") }
+        }
+
+        /// A headline: short, not a caption, not a lead with an outlet prefix, no sentence-final period.
+        static func isTitle(_ block: String, outlets: OutletTable, isOnlyBlock: Bool) -> Bool {
+            guard block.utf8.count <= ArticleParser.maximumTitleLength,
+                CaptionParser.parse(block) == nil,
+                LeadPrefix.split(block, outlets: outlets) == nil,
+                let last = block.last
+            else { return false }
+            if last == "." { return block.hasSuffix("...") }
+            return !":;,".contains(last)
+        }
+
+        /// A short block (few words) that does not end like a sentence.
+        static func isUnpunctuatedShortBlock(_ block: String) -> Bool {
+            guard let last = block.last, !".!?:;…”\")»".contains(last) else { return false }
+            var words = 1
+            for byte in block.utf8 where byte == 0x20 {
+                words += 1
+                if words > ArticleParser.maximumCaptionWords { return false }
+            }
+            return true
+        }
+    }
+}

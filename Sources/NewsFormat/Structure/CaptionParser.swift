@@ -1,0 +1,85 @@
+/// Recognises photo captions by their credit: `(Ảnh: AP)`, `Ảnh: Văn phòng Tổng thống Ukraine.`,
+/// `Ảnh minh họa`, `(Ảnh minh hoạ)`, a trailing ` - Nguyễn Tú` photographer.
+enum CaptionParser {
+    /// Longest caption taken as one; a longer block is prose that happens to mention a photo.
+    static let maximumLength = 400
+
+    private static let illustrationMarkers = ["Ảnh minh họa", "Ảnh minh hoạ", "ảnh minh họa", "ảnh minh hoạ"]
+    private static let creditMarkers = ["Ảnh:", "Ảnh :", "Nguồn ảnh:", "Ảnh tư liệu:", "Photo:"]
+
+    /// The caption's text and credit, or `nil` when the block is not a caption.
+    static func parse(_ block: String) -> (text: String, credit: String?)? {
+        guard block.utf8.count <= maximumLength else { return nil }
+        // "(Ảnh minh họa)", "Ảnh minh họa: X", "Ảnh minh họa - X"
+        for marker in illustrationMarkers {
+            guard let range = block.range(of: marker) else { continue }
+            var before = String(block[..<range.lowerBound])
+            var after = String(block[range.upperBound...])
+            if before.hasSuffix("(") {
+                before.removeLast()
+                if let close = after.firstIndex(of: ")") { after = String(after[after.index(after: close)...]) }
+            }
+            let credit = cleanCredit(after.trimmingLeading(" :-–—"))
+            return (cleanText(before), credit)
+        }
+        for marker in creditMarkers {
+            guard let range = block.range(of: marker) else { continue }
+            var before = String(block[..<range.lowerBound])
+            var credit = String(block[range.upperBound...])
+            if before.hasSuffix("(") {
+                before.removeLast()
+                guard let close = credit.lastIndex(of: ")") else { return nil }
+                guard credit[credit.index(after: close)...].trimmingCharacters(" .").isEmpty else { return nil }
+                credit = String(credit[..<close])
+            }
+            guard let cleaned = cleanCredit(credit) else { return nil }
+            return (cleanText(before), cleaned)
+        }
+        return trailingPhotographer(block)
+    }
+
+    /// `Lực lượng cứu hộ tại hiện trường - Nguyễn Tú`: a short line without a final period ending in a dash
+    /// and two to four capitalised words.
+    private static func trailingPhotographer(_ block: String) -> (text: String, credit: String?)? {
+        guard block.utf8.count <= 200, let last = block.last, !".!?:;”\"".contains(last) else { return nil }
+        guard let dash = block.range(of: " - ", options: .backwards) ?? block.range(of: " – ", options: .backwards)
+        else { return nil }
+        let name = block[dash.upperBound...]
+        let words = name.split(separator: " ")
+        guard (2...4).contains(words.count), words.allSatisfy({ $0.first!.isUppercase }),
+            !block[..<dash.lowerBound].isEmpty
+        else { return nil }
+        return (String(block[..<dash.lowerBound]), String(name))
+    }
+
+    private static func cleanText(_ text: String) -> String {
+        text.trimmingCharacters(" -–—")
+    }
+
+    private static func cleanCredit(_ credit: String) -> String? {
+        var value = credit.trimmingCharacters(" ")
+        if value.hasPrefix("("), value.hasSuffix(")") { value = String(value.dropFirst().dropLast()) }
+        value = value.trimmingTrailing(" .")
+        value = value.trimmingCharacters(" ")
+        return value.isEmpty ? nil : value
+    }
+}
+
+extension String {
+    /// The string without leading and trailing `characters`.
+    func trimmingCharacters(_ characters: String) -> String {
+        var result = Substring(self)
+        while let first = result.first, characters.contains(first) { result.removeFirst() }
+        while let last = result.last, characters.contains(last) { result.removeLast() }
+        return String(result)
+    }
+
+    /// The string without leading `characters`.
+    func trimmingLeading(_ characters: String) -> String {
+        String(drop { characters.contains($0) })
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(_ characters: String) -> String { String(self).trimmingCharacters(characters) }
+}

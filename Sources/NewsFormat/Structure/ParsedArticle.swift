@@ -1,0 +1,62 @@
+/// One article as the parser understood it: the content of a record, without where it came from.
+public struct ParsedArticle: Sendable, Equatable {
+    /// Lowercase hex SHA-256 of title, lead and paragraphs (see ``ContentID``).
+    public var id: String
+    /// What the bytes were.
+    public var encoding: TextEncoding
+    /// `vi`, another ISO 639-1 code, or `und`.
+    public var language: String
+    /// The headline, when the article has one.
+    public var title: String?
+    /// The outlet named by the lead's prefix.
+    public var outlet: Outlet?
+    /// The place before the news agency in `Hà Nội (TTXVN) - `.
+    public var dateline: String?
+    /// The first prose paragraph, without the outlet prefix.
+    public var lead: String?
+    /// Body paragraphs after the lead; captions and byline excluded.
+    public var paragraphs: [String]
+    /// Photo captions.
+    public var captions: [Caption]
+    /// The byline or credit line.
+    public var byline: String?
+    /// Quoted passages from the lead and paragraphs.
+    public var quotes: [String]
+    /// Day/month mentions in the lead and paragraphs.
+    public var dates: [DateMention]
+    /// The 64-bit fingerprint of `text`.
+    public var simhash: SimHash
+    /// What the parser noticed and repaired or could not decide.
+    public var warnings: [String]
+
+    /// Lead and paragraphs joined by a blank line: the field most consumers read.
+    public var text: String
+    /// Counts over ``text``.
+    public var stats: ArticleStats
+}
+
+/// Counts over an article's text.
+public struct ArticleStats: Sendable, Equatable {
+    /// Unicode scalars in `text` (for NFC Vietnamese, the characters a reader sees).
+    public var characters: Int
+    /// Syllables separated by spaces, as Vietnamese counts words.
+    public var words: Int
+    /// The lead and the body paragraphs.
+    public var paragraphs: Int
+
+    /// Counts `text` of an article with `paragraphs` paragraphs, over UTF-8 bytes.
+    init(text: String, paragraphs: Int) {
+        var characters = 0
+        var words = 0
+        var inWord = false
+        for byte in text.utf8 {
+            if byte & 0xC0 != 0x80 { characters += 1 }
+            let isSpace = byte == 0x20 || byte == 0x0A
+            if !isSpace, !inWord { words += 1 }
+            inWord = !isSpace
+        }
+        self.characters = characters
+        self.words = words
+        self.paragraphs = paragraphs
+    }
+}

@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file descriptor, closed exactly once.
+public final class FileDescriptor: Sendable {
+    /// The raw descriptor.
+    public let rawValue: Int32
+    private let path: String?
+
+    /// Opens `path` read-only (close-on-exec).
+    public init(openingForReading path: String) throws(SystemCallError) {
+        self.rawValue = try SystemCall.retrying("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        self.path = path
+    }
+
+    /// Wraps an inherited descriptor such as standard input; it is not closed.
+    public init(borrowing rawValue: Int32) {
+        self.rawValue = rawValue
+        self.path = nil
+    }
+
+    deinit {
+        if path != nil { _ = close(rawValue) }  // read-only: nothing to lose if close reports an error
+    }
+
+    /// Reads until end of file, at most `limit` bytes.
+    /// - Throws: ``SystemCallError``, or ``FileTooLargeError`` beyond `limit`.
+    public func readAll(sizeHint: Int = 0, limit: Int = .max) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(sizeHint + 1, 64 * 1024))
+        var filled = 0
+        while true {
+            if filled == bytes.count {
+                guard bytes.count < limit else { throw FileTooLargeError(path: path ?? "-", limit: limit) }
+                bytes.append(contentsOf: [UInt8](repeating: 0, count: bytes.count))
+            }
+            let count = try bytes.withUnsafeMutableBytes { buffer throws(SystemCallError) in
+                try SystemCall.retrying("read", path) {
+                    posixRead(rawValue, buffer.baseAddress! + filled, buffer.count - filled)
+                }
+            }
+            if count == 0 { break }
+            filled += count
+            if filled > limit { throw FileTooLargeError(path: path ?? "-", limit: limit) }
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// Reads what is available into `buffer`, up to its size.
+    /// - Returns: the number of bytes read; 0 at end of file.
+    public func read(into buffer: inout [UInt8]) throws(SystemCallError) -> Int {
+        var failure: SystemCallError?
+        let count = buffer.withUnsafeMutableBytes { raw -> Int in
+            do throws(SystemCallError) {
+                return try SystemCall.retrying("read", path) { posixRead(rawValue, raw.baseAddress!, raw.count) }
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        return count
+    }
+
+    /// Writes all of `bytes`, continuing after short writes.
+    public func writeAll(_ bytes: [UInt8]) throws(SystemCallError) {
+        var failure: SystemCallError?
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                do throws(SystemCallError) {
+                    written += try SystemCall.retrying("write", path) {
+                        write(rawValue, buffer.baseAddress! + written, buffer.count - written)
+                    }
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Size and modification time.
+    public func status() throws(SystemCallError) -> FileStatus {
+        var info = stat()
+        try SystemCall.retrying("fstat", path) { fstat(rawValue, &info) }
+        let milliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+        return FileStatus(
+            size: Int(info.st_size),
+            modifiedMilliseconds: milliseconds,
+            isRegularFile: info.st_mode & S_IFMT == S_IFREG
+        )
+    }
+}
+
+/// What `fstat` says of a file.
+public struct FileStatus: Sendable, Equatable {
+    /// Size in bytes.
+    public var size: Int
+    /// Modification time, milliseconds since 1970.
+    public var modifiedMilliseconds: Int64
+    /// False for directories, devices, pipes.
+    public var isRegularFile: Bool
+}
+
+/// A file larger than the configured limit.
+public struct FileTooLargeError: Error, Sendable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// The limit in bytes.
+    public var limit: Int
+
+    /// Creates the error.
+    public init(path: String, limit: Int) {
+        self.path = path
+        self.limit = limit
+    }
+
+    public var description: String { "larger than the limit of \(limit) bytes" }
+}
+
+/// `read(2)`, named apart from ``FileDescriptor/read(into:)``.
+@inline(__always)
+private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
