@@ -48,6 +48,11 @@ let package = Package(
             dependencies: ["NewsFormat"],
             swiftSettings: strictSettings
         ),
+        // Helpers for integration tests: running the real binary, temporary directories.
+        .target(
+            name: "TestSupport",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "NewsIngestBenchmarks",
             dependencies: ["NewsFormat", "NewsIngestSystem", "ArticleFixtures"],
@@ -66,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIngestCommandTests",
-            dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat"],
+            dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -108,12 +108,13 @@ public struct TextNormalizer: Sendable {
                 lineHasContent = false
             case 0x20, 0x09, 0x0B, 0x0C, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
                 pendingSpace = lineHasContent
+                previousScalar = 0x20
             case 0x00...0x1F, 0x7F...0x9F:
                 report.controlCharactersRemoved += 1
             case 0xAD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x180E:
                 report.invisibleCharactersRemoved += 1
-            case 0x200C...0x200D where previousScalar < 0x2000:
-                // Joiners between Latin letters are debris; between emoji or in other scripts they are kept.
+            case 0x200C...0x200D where !Self.usesJoiners(previousScalar):
+                // Joiners after Latin letters are debris; after emoji or in scripts that need them they are kept.
                 report.invisibleCharactersRemoved += 1
             default:
                 if pendingSpace {
@@ -129,6 +130,14 @@ public struct TextNormalizer: Sendable {
             index += length
         }
         return (output, needsNFC, hasNonASCII)
+    }
+
+    /// True after a scalar of a script or symbol set that uses zero-width joiners (Hebrew to Mongolian,
+    /// emoji and symbols from U+2600, East Asian scripts). The ranges are closed under NFC, so whether a
+    /// joiner is kept does not change when the text is composed: normalizing stays idempotent.
+    @inline(__always)
+    private static func usesJoiners(_ scalar: UInt32) -> Bool {
+        (0x0590...0x1DFF).contains(scalar) || scalar >= 0x2600
     }
 
     // MARK: - Tone marks

@@ -138,7 +138,7 @@ public struct ArticleParser: Sendable {
                     uncredited += 1
                     continue
                 }
-                if block == currentLead {
+                if block == currentLead || LeadPrefix.split(block, outlets: outlets)?.rest == currentLead {
                     repeatedLead = true
                     continue
                 }

@@ -28,8 +28,11 @@ public struct OutletTable: Sendable, Equatable {
         } else {
             outlets.append(outlet)
         }
+        // `Ð` (U+00D0) is often typed for `Đ`; acronyms such as `NLĐO` are not syllables the normalizer
+        // repairs, so their eth spellings are matched here.
         spellings = outlets.enumerated().flatMap { index, outlet in
-            outlet.prefixes.map { (Array($0.utf8), index) }
+            Set(outlet.prefixes.flatMap { [$0, $0.replacingEveryOccurrence(of: "Đ", with: "Ð")] })
+                .map { (Array($0.utf8), index) }
         }
         spellings.sort { $0.prefix.count > $1.prefix.count }
     }
@@ -64,4 +67,10 @@ public struct OutletTable: Sendable, Equatable {
         Outlet(code: "NDO", name: "Nhân Dân", prefixes: ["NDO", "(NDO)", "(Nhân Dân)"]),
         Outlet(code: "CHINHPHU", name: "Chinhphu.vn", prefixes: ["(Chinhphu.vn)", "Chinhphu.vn", "Baochinhphu.vn"]),
     ])
+}
+
+extension String {
+    func replacingEveryOccurrence(of target: Character, with replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
 }

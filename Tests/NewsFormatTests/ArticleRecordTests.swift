@@ -1,0 +1,65 @@
+import ArticleFixtures
+import Foundation
+import Testing
+
+@testable import NewsFormat
+
+@Suite struct ArticleRecordTests {
+    let keys = [
+        "schema", "id", "source", "ingested_at", "encoding", "language", "title", "outlet", "dateline", "lead",
+        "paragraphs", "text", "captions", "byline", "quotes", "dates", "stats", "simhash", "warnings",
+    ]
+
+    func record(_ text: String, source: RecordSource? = nil) throws -> [UInt8] {
+        let article = try ArticleParser().parse(Array(text.utf8))
+        let file = FileSource(path: "/data/in/012_00ff00ff00ff00ff.txt", size: text.utf8.count, modifiedAt: Timestamp(millisecondsSince1970: 0))
+        return ArticleRecord(article: article, source: source ?? .file(file), ingestedAt: Timestamp(millisecondsSince1970: 1_765_000_000_123)).jsonLine()
+    }
+
+    @Test func recordIsOneJSONLineWithKeysInSchemaOrder() throws {
+        let line = try record(String(decoding: try RepositoryFiles.seed("004_dda8511f67098ecd.txt"), as: UTF8.self))
+        #expect(line.last == 0x0A)
+        #expect(line.dropLast().contains(0x0A) == false)
+        let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+        #expect(Set(object.keys) == Set(keys))
+        let text = String(decoding: line, as: UTF8.self)
+        let positions = keys.map { text.range(of: "\"\($0)\":")!.lowerBound }
+        #expect(positions == positions.sorted())
+        #expect(object["schema"] as? String == "newsingest.article/1")
+        #expect((object["id"] as? String)?.count == 64)
+        #expect((object["simhash"] as? String)?.count == 16)
+        #expect(object["ingested_at"] as? String == "2025-12-06T05:46:40.123Z")
+        let source = object["source"] as! [String: Any]
+        #expect(source["seq"] as? Int == 12)
+        #expect(source["key"] as? String == "00ff00ff00ff00ff")
+        #expect(source["name"] as? String == "012_00ff00ff00ff00ff.txt")
+        #expect(source["modified_at"] as? String == "1970-01-01T00:00:00.000Z")
+        let outlet = object["outlet"] as! [String: String]
+        #expect(outlet == ["code": "TPO", "name": "Tiền Phong"])
+    }
+
+    @Test func stringsAreEscaped() throws {
+        // Paths are not normalized, so a line separator in one reaches the writer and must be escaped.
+        let path = "/data/in/a\u{2028}b\tc\u{1}.txt"
+        let file = FileSource(path: path, size: 1, modifiedAt: nil)
+        let line = try record("TPO - Ông nói \"xin chào\" \\ kết thúc.", source: .file(file))
+        let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+        #expect(object["lead"] as? String == "Ông nói \"xin chào\" \\ kết thúc.")
+        #expect((object["source"] as? [String: Any])?["path"] as? String == path)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.contains(#"a\u2028b\tc\u0001.txt"#))
+        #expect(!text.contains("\u{2028}") && !text.dropLast().contains("\n"))
+    }
+
+    @Test func otherFileNamesHaveNullSequenceAndKey() {
+        let source = FileSource(path: "in/bai-viet.txt", size: 1, modifiedAt: nil)
+        #expect(source.sequence == nil && source.key == nil && source.name == "bai-viet.txt")
+        #expect(FileSource.parseName("7_0123456789abcdef.txt")! == (7, "0123456789abcdef"))
+        #expect(FileSource.parseName("007_0123456789ABCDEF.txt") == nil)
+    }
+
+    @Test(arguments: [(Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_999, "2000-02-29T00:00:00.999Z"), (-1, "1969-12-31T23:59:59.999Z")])
+    func timestampsAreRFC3339UTC(milliseconds: Int64, expected: String) {
+        #expect(Timestamp(millisecondsSince1970: milliseconds).rfc3339 == expected)
+    }
+}
