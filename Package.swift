@@ -32,12 +32,19 @@ let package = Package(
             name: "NewsIngestSystem",
             swiftSettings: strictSettings
         ),
+        // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
+        .target(
+            name: "NewsIngestEngine",
+            dependencies: ["NewsFormat", "NewsIngestSystem"],
+            swiftSettings: strictSettings
+        ),
         // The thin executable: argument parsing and wiring.
         .executableTarget(
             name: "NewsIngestCommand",
             dependencies: [
                 "NewsFormat",
                 "NewsIngestSystem",
+                "NewsIngestEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -55,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NewsIngestBenchmarks",
-            dependencies: ["NewsFormat", "NewsIngestSystem", "ArticleFixtures"],
+            dependencies: ["NewsFormat", "NewsIngestSystem", "NewsIngestEngine", "ArticleFixtures"],
             swiftSettings: strictSettings
         ),
         // libFuzzer target; built by `make fuzz` with -sanitize=fuzzer,address and -DFUZZING.

@@ -191,3 +191,16 @@ extension String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
+
+extension ArticleGenerator {
+    /// The next article as the seeds are: clean UTF-8 NFC, blank lines between blocks, no noise. The bulk of
+    /// real input looks like this, so benchmarks measure it.
+    public mutating func nextSeedLike() -> GeneratedArticle {
+        var article = next()
+        article.encoding = .utf8
+        article.noise = []
+        article.layout = .blankLine
+        article.crlf = false
+        return article
+    }
+}

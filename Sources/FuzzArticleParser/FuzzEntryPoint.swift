@@ -18,11 +18,27 @@ func fuzzOneInput(_ bytes: [UInt8]) {
 }
 
 #if FUZZING
-/// The libFuzzer entry point; libFuzzer supplies `main`.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    fuzzOneInput(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+/// libFuzzer's driver, for programs that keep their own `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+/// The program's entry point under the name SwiftPM links executables with; it hands control to libFuzzer.
+@_cdecl("FuzzArticleParser_main")
+func fuzzerMain(
+    _ argc: Int32,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return runFuzzerDriver(&argc, &argv) { data, size in
+        guard let data else { return 0 }
+        fuzzOneInput(Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
 }
 #else
 /// Without the fuzzer, the target replays inputs: `newsingest-fuzz FILE|DIR...` runs each file through the same

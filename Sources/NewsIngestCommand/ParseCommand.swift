@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsFormat
+import NewsIngestEngine
 import NewsIngestSystem
 
 /// `newsingest parse [FILE...]`: one JSON record per file on standard output.

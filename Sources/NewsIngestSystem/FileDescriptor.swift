@@ -18,6 +18,18 @@ public final class FileDescriptor: Sendable {
         self.path = path
     }
 
+    /// Opens `path` for writing (close-on-exec); with `append`, every write goes to the end of the file.
+    public init(
+        openingForWriting path: String,
+        append: Bool = false,
+        create: Bool = false,
+        mode: mode_t = 0o644
+    ) throws(SystemCallError) {
+        let flags = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0) | (create ? O_CREAT : 0)
+        self.rawValue = try SystemCall.retrying("open", path) { open(path, flags, mode) }
+        self.path = path
+    }
+
     /// Wraps an inherited descriptor such as standard input; it is not closed.
     public init(borrowing rawValue: Int32) {
         self.rawValue = rawValue

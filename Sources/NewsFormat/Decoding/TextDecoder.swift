@@ -43,11 +43,28 @@ public enum TextDecoder {
     ) throws(ArticleParseError) -> DecodedText {
         var controls = 0
         var visible = 0
-        for scalar in decoded.text.unicodeScalars {
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0xFEFF: continue
-            case 0x00...0x1F, 0x7F...0x9F: controls += 1
-            default: visible += 1
+        var text = decoded.text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // Fast path: ASCII needs no decoding.
+                    switch byte {
+                    case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20: break
+                    case 0x00...0x1F, 0x7F: controls += 1
+                    default: visible += 1
+                    }
+                    index += 1
+                    continue
+                }
+                let (scalar, length) = UTF8Scalar.decode(bytes, at: index) ?? (0xFFFD, 1)
+                index += length
+                switch scalar {
+                case 0xA0, 0xFEFF: break
+                case 0x80...0x9F: controls += 1
+                default: visible += 1
+                }
             }
         }
         if visible == 0 {

@@ -15,26 +15,49 @@ public struct SimHash: Sendable, Equatable, Hashable {
 
     /// Fingerprints `text` (normalized).
     public init(text: String) {
+        var text = text
         var sums = [Int32](repeating: 0, count: 64)
+        sums.withUnsafeMutableBufferPointer { sums in
+            text.withUTF8 { bytes in Self.accumulate(bytes, into: sums) }
+        }
+        var fingerprint: UInt64 = 0
+        for bit in 0..<64 where sums[bit] > 0 { fingerprint |= 1 << UInt64(bit) }
+        self.value = fingerprint
+    }
+
+    /// Adds the weights of every syllable and syllable pair of `bytes` (UTF-8) to the 64 bit sums.
+    private static func accumulate(_ bytes: UnsafeBufferPointer<UInt8>, into sums: UnsafeMutableBufferPointer<Int32>) {
         var previous: UInt64?
-        var current: UInt64 = Self.offsetBasis
+        var current: UInt64 = offsetBasis
         var inWord = false
         func add(_ hash: UInt64, weight: Int32) {
-            let mixed = Self.finalize(hash)
+            let mixed = finalize(hash)
             for bit in 0..<64 {
-                sums[bit] &+= (mixed >> UInt64(bit)) & 1 == 1 ? weight : -weight
+                // +weight where the bit is set, -weight where it is not, without a branch.
+                let isSet = Int32(truncatingIfNeeded: (mixed >> UInt64(bit)) & 1)
+                sums[bit] &+= (2 &* isSet &- 1) &* weight
             }
         }
         func endWord() {
             guard inWord else { return }
             add(current, weight: 1)
-            if let previous { add(Self.combine(previous, current), weight: 2) }
+            if let previous { add(combine(previous, current), weight: 2) }
             previous = current
-            current = Self.offsetBasis
+            current = offsetBasis
             inWord = false
         }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let value: UInt32
+            if byte < 0x80 {
+                value = UInt32(byte)
+                index += 1
+            } else {
+                let (scalar, length) = UTF8Scalar.decode(bytes, at: index) ?? (0xFFFD, 1)
+                value = scalar
+                index += length
+            }
             if WordBoundaries.isSeparator(value) {
                 endWord()
                 continue
@@ -42,15 +65,12 @@ public struct SimHash: Sendable, Equatable, Hashable {
             var lower = VietnameseLetters.lowercased(value)
             // FNV-1a over the scalar's value, four bytes at a time.
             for _ in 0..<4 {
-                current = (current ^ UInt64(lower & 0xFF)) &* Self.prime
+                current = (current ^ UInt64(lower & 0xFF)) &* prime
                 lower >>= 8
             }
             inWord = true
         }
         endWord()
-        var fingerprint: UInt64 = 0
-        for bit in 0..<64 where sums[bit] > 0 { fingerprint |= 1 << UInt64(bit) }
-        self.value = fingerprint
     }
 
     /// Number of differing bits: 0 for identical texts, about 32 for unrelated ones.

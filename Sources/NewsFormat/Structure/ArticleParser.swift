@@ -38,10 +38,8 @@ public struct ArticleParser: Sendable {
         let normalized = TextNormalizer(toneStyle: toneStyle).normalize(decoded.text, report: &report)
         warnings += Self.warnings(from: report)
 
-        var blocks: [String] = []
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: true) {
-            blocks.append(String(line))
-        }
+        // Each non-empty line is one block; split on bytes, the text is already clean.
+        let blocks = normalized.utf8.split(separator: 0x0A).map { String(Substring($0)) }
 
         var structure = Structure()
         structure.classify(blocks, outlets: outlets)
@@ -138,7 +136,9 @@ public struct ArticleParser: Sendable {
                     uncredited += 1
                     continue
                 }
-                if block == currentLead || LeadPrefix.split(block, outlets: outlets)?.rest == currentLead {
+                if block == currentLead
+                    || (block.hasUTF8Suffix(currentLead) && LeadPrefix.split(block, outlets: outlets)?.rest == currentLead)
+                {
                     repeatedLead = true
                     continue
                 }

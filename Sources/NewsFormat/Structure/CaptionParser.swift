@@ -10,9 +10,13 @@ enum CaptionParser {
     /// The caption's text and credit, or `nil` when the block is not a caption.
     static func parse(_ block: String) -> (text: String, credit: String?)? {
         guard block.utf8.count <= maximumLength else { return nil }
+        // Every credit marker holds one of these; most blocks hold none and skip the marker searches.
+        guard block.containsUTF8("ảnh") || block.containsUTF8("Ảnh") || block.containsUTF8("Photo:") else {
+            return trailingPhotographer(block)
+        }
         // "(Ảnh minh họa)", "Ảnh minh họa: X", "Ảnh minh họa - X"
         for marker in illustrationMarkers {
-            guard let range = block.range(of: marker) else { continue }
+            guard let range = block.firstUTF8Range(of: marker) else { continue }
             var before = String(block[..<range.lowerBound])
             var after = String(block[range.upperBound...])
             if before.hasSuffix("(") {
@@ -23,7 +27,7 @@ enum CaptionParser {
             return (cleanText(before), credit)
         }
         for marker in creditMarkers {
-            guard let range = block.range(of: marker) else { continue }
+            guard let range = block.firstUTF8Range(of: marker) else { continue }
             var before = String(block[..<range.lowerBound])
             var credit = String(block[range.upperBound...])
             if before.hasSuffix("(") {
@@ -42,7 +46,7 @@ enum CaptionParser {
     /// and two to four capitalised words.
     private static func trailingPhotographer(_ block: String) -> (text: String, credit: String?)? {
         guard block.utf8.count <= 200, let last = block.last, !".!?:;”\"".contains(last) else { return nil }
-        guard let dash = block.range(of: " - ", options: .backwards) ?? block.range(of: " – ", options: .backwards)
+        guard let dash = block.lastUTF8Range(of: " - ") ?? block.lastUTF8Range(of: " – ")
         else { return nil }
         let name = block[dash.upperBound...]
         let words = name.split(separator: " ")

@@ -2,10 +2,10 @@ import NewsFormat
 import NewsIngestSystem
 
 /// Reads an article file (or standard input for `-`) and describes its source.
-enum ArticleFileReader {
+public enum ArticleFileReader {
     /// The bytes of `path` and its ``RecordSource``.
     /// - Throws: ``SystemCallError``, ``FileTooLargeError``, or ``NotARegularFileError``.
-    static func read(_ path: String, limit: Int) throws -> ([UInt8], RecordSource) {
+    public static func read(_ path: String, limit: Int) throws -> ([UInt8], RecordSource) {
         if path == "-" {
             let bytes = try StandardStreams.input.readAll(limit: limit)
             return (bytes, .standardInput(size: bytes.count))
@@ -25,7 +25,8 @@ enum ArticleFileReader {
 }
 
 /// A path that names a directory, device or pipe rather than a file.
-struct NotARegularFileError: Error, CustomStringConvertible {
-    var path: String
-    var description: String { "not a regular file" }
+public struct NotARegularFileError: Error, Sendable, CustomStringConvertible {
+    /// The path.
+    public var path: String
+    public var description: String { "not a regular file" }
 }

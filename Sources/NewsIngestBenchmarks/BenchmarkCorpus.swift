@@ -1,0 +1,31 @@
+import ArticleFixtures
+import Foundation
+
+/// A directory of seed-like article files for benchmarks: the two seeds and generated clean UTF-8 articles.
+struct BenchmarkCorpus {
+    let directory: URL
+    let paths: [String]
+    let totalBytes: Int
+
+    /// Writes about `megabytes` of articles into a new temporary directory.
+    static func make(megabytes: Int) throws -> BenchmarkCorpus {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("newsingest-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let seeds = try RepositoryFiles.seedNames.map { try RepositoryFiles.seed($0) }
+        var generator = ArticleGenerator(seed: 2025)
+        var paths: [String] = []
+        var total = 0
+        while total < megabytes << 20 {
+            // One file in ten is a real seed, the rest generated in the seeds' shape.
+            let bytes = paths.count % 10 == 0 ? seeds[paths.count / 10 % 2] : generator.nextSeedLike().bytes()
+            let name = String(format: "%06d_%016llx.txt", paths.count, UInt64(paths.count) &* 0x9E37_79B9_7F4A_7C15)
+            let path = directory.appendingPathComponent(name).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+            total += bytes.count
+        }
+        return BenchmarkCorpus(directory: directory, paths: paths, totalBytes: total)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}

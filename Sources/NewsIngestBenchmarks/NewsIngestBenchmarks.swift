@@ -1,0 +1,101 @@
+import Foundation
+import NewsFormat
+import NewsIngestEngine
+import NewsIngestSystem
+
+/// `make bench`: throughput of parse + normalize + encode on one core, against `cat` of the same files in the
+/// same run. Prints a Markdown table for `docs/BENCHMARKS.md`.
+@main
+enum NewsIngestBenchmarks {
+    static func main() throws {
+        let megabytes = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 64
+        let corpus = try BenchmarkCorpus.make(megabytes: megabytes)
+        defer { corpus.remove() }
+        let megabytesRead = Double(corpus.totalBytes) / 1_048_576
+        print("corpus: \(corpus.paths.count) files, \(String(format: "%.1f", megabytesRead)) MiB of seed-like articles")
+
+        if CommandLine.arguments.dropFirst(2).first == "--profile-parse" {
+            // For `perf record`: the parse loop alone, long enough to sample.
+            for _ in 0..<20 { _ = try parseInMemorySeconds(corpus) }
+            return
+        }
+
+        // Warm the page cache so both sides read from memory.
+        _ = try catSeconds(corpus)
+        let cat = try catSeconds(corpus)
+        let ours = try pipelineSeconds(corpus)
+        let inMemory = try parseInMemorySeconds(corpus)
+
+        func row(_ name: String, _ seconds: Double) -> String {
+            let rate = megabytesRead / seconds
+            return "| \(name) | \(String(format: "%.3f", seconds)) | \(String(format: "%.1f", rate)) | "
+                + "\(String(format: "%.2f", cat / seconds)) |"
+        }
+        print("| what | seconds | MiB/s | speed against cat |")
+        print("|---|---|---|---|")
+        print(row("cat of the files > /dev/null", cat))
+        print(row("read + parse + normalize + encode JSON, 1 core", ours))
+        print(row("parse + normalize + encode JSON, bytes in memory", inMemory))
+    }
+
+    /// `cat` of every file to `/dev/null`, through `xargs` so process start-up is amortised as in a shell.
+    static func catSeconds(_ corpus: BenchmarkCorpus) throws -> Double {
+        let list = corpus.directory.appendingPathComponent("../newsingest-bench-list-\(getpid())").standardized
+        try corpus.paths.joined(separator: "\0").write(to: list, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: list) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "xargs -0 cat < '\(list.path)' > /dev/null"]
+        let start = DispatchTime.now()
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchmarkFailure("cat exited \(process.terminationStatus)") }
+        return seconds(since: start)
+    }
+
+    /// What the daemon's workers do per file, on one core: read, parse, encode, write to `/dev/null`.
+    static func pipelineSeconds(_ corpus: BenchmarkCorpus) throws -> Double {
+        let parser = ArticleParser()
+        let sink = try FileDescriptor(openingForWriting: "/dev/null")
+        var batch: [UInt8] = []
+        batch.reserveCapacity(1 << 20)
+        let now = Timestamp(millisecondsSince1970: WallClock.nowMilliseconds())
+        let start = DispatchTime.now()
+        for path in corpus.paths {
+            let (bytes, source) = try ArticleFileReader.read(path, limit: 64 << 20)
+            let article = try parser.parse(bytes)
+            batch.append(contentsOf: ArticleRecord(article: article, source: source, ingestedAt: now).jsonLine())
+            if batch.count >= 1 << 20 {
+                try sink.writeAll(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink.writeAll(batch)
+        return seconds(since: start)
+    }
+
+    /// Parsing alone, from bytes already in memory.
+    static func parseInMemorySeconds(_ corpus: BenchmarkCorpus) throws -> Double {
+        let files = try corpus.paths.map { try ArticleFileReader.read($0, limit: 64 << 20) }
+        let parser = ArticleParser()
+        let now = Timestamp(millisecondsSince1970: 0)
+        var outputBytes = 0
+        let start = DispatchTime.now()
+        for (bytes, source) in files {
+            let article = try parser.parse(bytes)
+            outputBytes += ArticleRecord(article: article, source: source, ingestedAt: now).jsonLine().count
+        }
+        let elapsed = seconds(since: start)
+        precondition(outputBytes > 0)
+        return elapsed
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
