@@ -68,7 +68,7 @@ let package = Package(
         // libFuzzer target; built by `make fuzz` with -sanitize=fuzzer,address and -DFUZZING.
         .executableTarget(
             name: "FuzzArticleParser",
-            dependencies: ["NewsFormat"],
+            dependencies: ["NewsFormat", "ArticleFixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

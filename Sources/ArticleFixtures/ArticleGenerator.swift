@@ -174,7 +174,8 @@ public struct ArticleGenerator: Sendable {
         let phrase = pick(SentencePool.captionPhrases)
         let credit = pick(SentencePool.credits)
         switch count(0...3) {
-        case 0: return .init(line: "\(phrase). (Ảnh: \(credit))", text: "\(phrase).", credit: credit, position: position)
+        case 0:
+            return .init(line: "\(phrase). (Ảnh: \(credit))", text: "\(phrase).", credit: credit, position: position)
         case 1: return .init(line: "\(phrase). Ảnh: \(credit).", text: "\(phrase).", credit: credit, position: position)
         case 2: return .init(line: "\(phrase) (Ảnh minh họa)", text: phrase, credit: nil, position: position)
         default:

@@ -27,7 +27,9 @@ public enum LegacyEncoder {
         var isUppercase: Bool
     }
 
-    private static let toneMarks: [Unicode.Scalar: Int] = ["\u{300}": 1, "\u{301}": 2, "\u{309}": 3, "\u{303}": 4, "\u{323}": 5]
+    private static let toneMarks: [Unicode.Scalar: Int] = [
+        "\u{300}": 1, "\u{301}": 2, "\u{309}": 3, "\u{303}": 4, "\u{323}": 5,
+    ]
 
     /// Splits a precomposed Vietnamese letter using its canonical decomposition.
     static func letter(_ scalar: Unicode.Scalar) -> Letter? {
@@ -84,7 +86,9 @@ public enum LegacyEncoder {
             ("ư", [0xAD, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9]), ("y", [0x79, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE]),
         ]
         let toneOrder = [0, 1, 3, 4, 2, 5]  // column → tone index
-        var table: [UInt32: UInt8] = [0x111: 0xAE, 0x110: 0xA7, 0x102: 0xA1, 0xC2: 0xA2, 0xCA: 0xA3, 0xD4: 0xA4, 0x1A0: 0xA5, 0x1AF: 0xA6]
+        var table: [UInt32: UInt8] = [
+            0x111: 0xAE, 0x110: 0xA7, 0x102: 0xA1, 0xC2: 0xA2, 0xCA: 0xA3, 0xD4: 0xA4, 0x1A0: 0xA5, 0x1AF: 0xA6,
+        ]
         for (base, bytes) in rows {
             for (column, byte) in bytes.enumerated() {
                 let composed = compose(base: base, tone: toneOrder[column])

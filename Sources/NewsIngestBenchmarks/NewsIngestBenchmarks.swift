@@ -20,6 +20,11 @@ enum NewsIngestBenchmarks {
             return
         }
 
+        if CommandLine.arguments.dropFirst(2).first == "--stages" {
+            try printStageTimes(corpus)
+            return
+        }
+
         // Warm the page cache so both sides read from memory.
         _ = try catSeconds(corpus)
         let cat = try catSeconds(corpus)
@@ -88,6 +93,36 @@ enum NewsIngestBenchmarks {
         let elapsed = seconds(since: start)
         precondition(outputBytes > 0)
         return elapsed
+    }
+
+    /// Where parse time goes: each stage timed alone over the whole corpus in memory.
+    static func printStageTimes(_ corpus: BenchmarkCorpus) throws {
+        let files = try corpus.paths.map { try ArticleFileReader.read($0, limit: 64 << 20).0 }
+        let megabytes = Double(corpus.totalBytes) / 1_048_576
+        func time(_ name: String, _ body: () throws -> Void) rethrows {
+            let start = DispatchTime.now()
+            try body()
+            let elapsed = seconds(since: start)
+            print("\(name): \(String(format: "%.3f", elapsed)) s, \(String(format: "%.1f", megabytes / elapsed)) MiB/s")
+        }
+        var decoded: [DecodedText] = []
+        try time("decode") {
+            decoded = try files.map { bytes in try bytes.withUnsafeBufferPointer { try TextDecoder.decode($0) } }
+        }
+        var normalized: [String] = []
+        time("normalize") { normalized = decoded.map { TextNormalizer().normalize($0.text).text } }
+        time("simhash") { for text in normalized { _ = SimHash(text: text) } }
+        var articles: [ParsedArticle] = []
+        time("whole parse from decoded text") { articles = decoded.map { ArticleParser().parse($0) } }
+        time("json") {
+            for article in articles {
+                _ = ArticleRecord(
+                    article: article,
+                    source: .standardInput(size: 0),
+                    ingestedAt: Timestamp(millisecondsSince1970: 0)
+                ).jsonLine()
+            }
+        }
     }
 
     static func seconds(since start: DispatchTime) -> Double {

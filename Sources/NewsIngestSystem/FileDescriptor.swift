@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An open file descriptor, closed exactly once.
@@ -43,7 +43,8 @@ public final class FileDescriptor: Sendable {
     /// Reads until end of file, at most `limit` bytes.
     /// - Throws: ``SystemCallError``, or ``FileTooLargeError`` beyond `limit`.
     public func readAll(sizeHint: Int = 0, limit: Int = .max) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: max(sizeHint + 1, 64 * 1024))
+        // One byte more than the hint, so end of file is seen without growing; a growing file doubles the buffer.
+        var bytes = [UInt8](repeating: 0, count: sizeHint > 0 ? sizeHint + 1 : 64 * 1024)
         var filled = 0
         while true {
             if filled == bytes.count {

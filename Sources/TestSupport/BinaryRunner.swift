@@ -20,7 +20,9 @@ public struct BinaryRunner: Sendable {
     public struct TimedOut: Error, CustomStringConvertible {
         public var arguments: [String]
         public var seconds: Double
-        public var description: String { "newsingest \(arguments.joined(separator: " ")) still running after \(seconds) s" }
+        public var description: String {
+            "newsingest \(arguments.joined(separator: " ")) still running after \(seconds) s"
+        }
     }
 
     /// The binary under test: `$NEWSINGEST_BINARY`, else `newsingest` beside the test bundle.

@@ -12,8 +12,13 @@ import Testing
 
     func record(_ text: String, source: RecordSource? = nil) throws -> [UInt8] {
         let article = try ArticleParser().parse(Array(text.utf8))
-        let file = FileSource(path: "/data/in/012_00ff00ff00ff00ff.txt", size: text.utf8.count, modifiedAt: Timestamp(millisecondsSince1970: 0))
-        return ArticleRecord(article: article, source: source ?? .file(file), ingestedAt: Timestamp(millisecondsSince1970: 1_765_000_000_123)).jsonLine()
+        let file = FileSource(
+            path: "/data/in/012_00ff00ff00ff00ff.txt", size: text.utf8.count,
+            modifiedAt: Timestamp(millisecondsSince1970: 0))
+        return ArticleRecord(
+            article: article, source: source ?? .file(file),
+            ingestedAt: Timestamp(millisecondsSince1970: 1_765_000_000_123)
+        ).jsonLine()
     }
 
     @Test func recordIsOneJSONLineWithKeysInSchemaOrder() throws {
@@ -58,7 +63,10 @@ import Testing
         #expect(FileSource.parseName("007_0123456789ABCDEF.txt") == nil)
     }
 
-    @Test(arguments: [(Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_999, "2000-02-29T00:00:00.999Z"), (-1, "1969-12-31T23:59:59.999Z")])
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_999, "2000-02-29T00:00:00.999Z"),
+        (-1, "1969-12-31T23:59:59.999Z"),
+    ])
     func timestampsAreRFC3339UTC(milliseconds: Int64, expected: String) {
         #expect(Timestamp(millisecondsSince1970: milliseconds).rfc3339 == expected)
     }

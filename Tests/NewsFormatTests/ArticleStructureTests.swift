@@ -17,8 +17,12 @@ import Testing
             let generated = generator.next()
             let context = "article \(index): \(generated.encoding.rawValue) \(generated.layout) \(generated.noise)"
             let article = try parser.parse(generated.bytes(seed: UInt64(index)))
-            if ProcessInfo.processInfo.environment["DEBUG_GENERATOR"] != nil, article.paragraphs != generated.paragraphs || article.lead != generated.lead {
-                print("DEBUG \(index) \(context)\nINPUT \(String(reflecting: generated.cleanText))\nGOT \(String(reflecting: article.paragraphs)) LEAD \(String(reflecting: article.lead)) CAPS \(article.captions) WARN \(article.warnings)")
+            if ProcessInfo.processInfo.environment["DEBUG_GENERATOR"] != nil,
+                article.paragraphs != generated.paragraphs || article.lead != generated.lead
+            {
+                print(
+                    "DEBUG \(index) \(context)\nINPUT \(String(reflecting: generated.cleanText))\nGOT \(String(reflecting: article.paragraphs)) LEAD \(String(reflecting: article.lead)) CAPS \(article.captions) WARN \(article.warnings)"
+                )
             }
             #expect(article.encoding == generated.encoding, "\(context)")
             #expect(article.title == generated.title, "\(context)")
@@ -26,7 +30,9 @@ import Testing
             #expect(article.dateline == generated.dateline, "\(context)")
             #expect(article.lead == generated.lead, "\(context)")
             #expect(article.paragraphs == generated.paragraphs, "\(context)")
-            #expect(article.byline == generated.byline.map { $0.hasPrefix("(") ? String($0.dropFirst().dropLast()) : $0 }, "\(context)")
+            #expect(
+                article.byline == generated.byline.map { $0.hasPrefix("(") ? String($0.dropFirst().dropLast()) : $0 },
+                "\(context)")
             #expect(article.captions.map(\.text) == generated.orderedCaptions.map(\.text), "\(context)")
             #expect(article.captions.map(\.credit) == generated.orderedCaptions.map(\.credit), "\(context)")
             #expect(article.captions.map(\.block) == generated.captionBlocks, "\(context)")
@@ -101,12 +107,16 @@ import Testing
         #expect(article.warnings.contains("duplicate_paragraph_removed:1"))
     }
 
-    @Test(arguments: [
-        ("Ảnh: Thu Hằng/TTXVN", "", "Thu Hằng/TTXVN"),
-        ("Người dân chờ mua vàng. (Ảnh minh hoạ)", "Người dân chờ mua vàng.", nil),
-        ("Cảnh sát tại hiện trường. Ảnh: Văn phòng Tổng thống Ukraine.", "Cảnh sát tại hiện trường.", "Văn phòng Tổng thống Ukraine"),
-        ("Lực lượng cứu hộ tại hiện trường - Nguyễn Tú", "Lực lượng cứu hộ tại hiện trường", "Nguyễn Tú"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("Ảnh: Thu Hằng/TTXVN", "", "Thu Hằng/TTXVN"),
+            ("Người dân chờ mua vàng. (Ảnh minh hoạ)", "Người dân chờ mua vàng.", nil),
+            (
+                "Cảnh sát tại hiện trường. Ảnh: Văn phòng Tổng thống Ukraine.", "Cảnh sát tại hiện trường.",
+                "Văn phòng Tổng thống Ukraine"
+            ),
+            ("Lực lượng cứu hộ tại hiện trường - Nguyễn Tú", "Lực lượng cứu hộ tại hiện trường", "Nguyễn Tú"),
+        ] as [(String, String, String?)])
     func captionVariantsSplitTextAndCredit(line: String, text: String, credit: String?) throws {
         let parsed = CaptionParser.parse(line)
         #expect(parsed?.text == text)
@@ -119,16 +129,19 @@ import Testing
     }
 
     @Test func datesAreFoundInTheirForms() {
-        let dates = DateExtractor.dates(in: "Ngày 6 tháng 12 năm 2024, sau đó 4/12 và 15/3/2025; tỷ số 1/2/3/4 và 50/50 không phải.")
-        #expect(dates == [
-            DateMention(text: "Ngày 6 tháng 12 năm 2024", day: 6, month: 12, year: 2024),
-            DateMention(text: "4/12", day: 4, month: 12, year: nil),
-            DateMention(text: "15/3/2025", day: 15, month: 3, year: 2025),
-        ])
+        let dates = DateExtractor.dates(
+            in: "Ngày 6 tháng 12 năm 2024, sau đó 4/12 và 15/3/2025; tỷ số 1/2/3/4 và 50/50 không phải.")
+        #expect(
+            dates == [
+                DateMention(text: "Ngày 6 tháng 12 năm 2024", day: 6, month: 12, year: 2024),
+                DateMention(text: "4/12", day: 4, month: 12, year: nil),
+                DateMention(text: "15/3/2025", day: 15, month: 3, year: 2025),
+            ])
     }
 
     @Test func quotesInCurlyAndStraightMarks() {
-        #expect(QuoteExtractor.quotes(in: "Ông nói “thực chất” và \"dài\" rồi “ngắn”.") == ["thực chất", "dài", "ngắn"])
+        #expect(
+            QuoteExtractor.quotes(in: "Ông nói “thực chất” và \"dài\" rồi “ngắn”.") == ["thực chất", "dài", "ngắn"])
     }
 
     @Test func statsCountSyllablesAndParagraphs() throws {

@@ -16,7 +16,9 @@ import Testing
         #expect(article.lead?.hasPrefix("Tổng thống Ukraine Volodymir Zelensky cho biết") == true)
         #expect(article.captions == [Caption(text: "Tổng thống Ukraine Volodymir Zelensky.", credit: "AP", block: 2)])
         #expect(article.paragraphs.count == 10)
-        #expect(article.paragraphs.last == "Cho đến nay các bên vẫn chưa đạt được bước đột phá nào sau các cuộc đàm phán mà Mỹ làm trung gian.")
+        #expect(
+            article.paragraphs.last
+                == "Cho đến nay các bên vẫn chưa đạt được bước đột phá nào sau các cuộc đàm phán mà Mỹ làm trung gian.")
         #expect(!article.paragraphs.contains { $0.contains("Ảnh") })
         #expect(article.encoding == .utf8)
         #expect(article.language == "vi")
@@ -37,7 +39,8 @@ import Testing
         #expect(article.paragraphs.count == 8)
         #expect(article.outlet == nil)
         #expect(article.quotes.contains("mang tính xây dựng"))
-        #expect(article.dates.map(\.text) == ["ngày 4/12", "ngày 6/12", "ngày 3/12", "ngày 6/12", "ngày 8/12", "ngày 6/12"])
+        #expect(
+            article.dates.map(\.text) == ["ngày 4/12", "ngày 6/12", "ngày 3/12", "ngày 6/12", "ngày 8/12", "ngày 6/12"])
     }
 
     @Test func seedsAreAlreadyNormalized() throws {

@@ -22,8 +22,11 @@ import Testing
     }
 
     @Test func vniMatchesPublishedExamples() throws {
-        let bytes: [UInt8] = Array("Xin cha".utf8) + [0xF8] + Array("o ca".utf8) + [0xF9] + Array("c ba".utf8) + [0xEF]
-            + Array("n. Vie".utf8) + [0xE4] + Array("t Nam ".utf8) + [0xF1, 0x61, 0xF8, 0x6F] + Array(" ta".utf8) + [0xEF, 0x6F]
+        let bytes: [UInt8] =
+            Array("Xin cha".utf8) + [0xF8] + Array("o ca".utf8) + [0xF9] + Array("c ba".utf8) + [0xEF]
+            + Array("n. Vie".utf8) + [0xE4] + Array("t Nam ".utf8) + [0xF1, 0x61, 0xF8, 0x6F] + Array(" ta".utf8) + [
+                0xEF, 0x6F,
+            ]
         let decoded = try decode(bytes)
         #expect(decoded.encoding == .vni)
         #expect(TextNormalizer().normalize(decoded.text).text == "Xin chào các bạn. Việt Nam đào tạo")
@@ -110,7 +113,9 @@ enum Iconv {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return stride(from: 0, to: data.count, by: 4).map { offset in
-            data[offset..<offset + 4].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+            data[offset..<offset + 4].enumerated().reduce(UInt32(0)) {
+                $0 | UInt32($1.element) << (8 * UInt32($1.offset))
+            }
         }
     }
 }

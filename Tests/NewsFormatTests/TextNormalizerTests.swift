@@ -59,7 +59,9 @@ import Testing
             let once = normalizer.normalize(input).text
             let twice = normalizer.normalize(once).text
             #expect(once == twice, "input: \(Array(input.unicodeScalars.map(\.value)))")
-            #expect(once == once.precomposedStringWithCanonicalMapping, "not NFC: \(Array(input.unicodeScalars.map(\.value)))")
+            #expect(
+                once == once.precomposedStringWithCanonicalMapping,
+                "not NFC: \(Array(input.unicodeScalars.map(\.value)))")
         }
     }
 

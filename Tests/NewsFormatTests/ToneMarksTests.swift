@@ -8,7 +8,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("hoà thuỷ khoẻ", "hòa thủy khỏe"), ("HOÀ Hoà", "HÒA Hòa"), ("hòa", "hòa"), ("Thuỷ điện Hoà Bình", "Thủy điện Hòa Bình"),
+        ("hoà thuỷ khoẻ", "hòa thủy khỏe"), ("HOÀ Hoà", "HÒA Hòa"), ("hòa", "hòa"),
+        ("Thuỷ điện Hoà Bình", "Thủy điện Hòa Bình"),
     ])
     func pressStylePutsTheToneOnTheFirstVowelOfOpenOaOeUy(input: String, expected: String) {
         #expect(normalized(input, .press) == expected)
@@ -36,7 +37,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["Zelensky", "IAEA", "COVID-19", "Mátxcơva", "https://vnexpress.net/hoà-bình", "ban.hoà@example.vn", "café", "Müller", "www.hoà.vn"])
+    @Test(arguments: [
+        "Zelensky", "IAEA", "COVID-19", "Mátxcơva", "https://vnexpress.net/hoà-bình", "ban.hoà@example.vn", "café",
+        "Müller", "www.hoà.vn",
+    ])
     func wordsThatAreNotVietnameseSyllablesAreNeverChanged(token: String) {
         for style in ToneStyle.allCases {
             #expect(normalized(token, style) == token)

@@ -1,7 +1,7 @@
 import ArticleFixtures
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the real `newsingest` binary.
 @Suite struct CommandLineTests {
@@ -24,7 +24,9 @@ import TestSupport
         let records = try lines(result.output)
         #expect(records.count == 2)
         #expect(records.map { ($0["source"] as! [String: Any])["path"] as? String } == paths)
-        #expect(records[1]["title"] as? String == "Tổng thống Ukraine Zelensky báo hiệu tiến triển trong thương lượng với Mỹ")
+        #expect(
+            records[1]["title"] as? String
+                == "Tổng thống Ukraine Zelensky báo hiệu tiến triển trong thương lượng với Mỹ")
     }
 
     @Test func aBadFileIsReportedAndTheOthersStillPrint() throws {

@@ -122,8 +122,13 @@ public enum TextDecoder {
             var warnings: [String]
         }
         var candidates: [Candidate] = [
-            Candidate(encoding: .windows1258, scalars: decodeTable(bytes, high: LegacyCodeTables.windows1258High, low: [:]), warnings: ["decoded_from:windows-1258"]),
-            Candidate(encoding: .tcvn3, scalars: decodeTable(bytes, high: LegacyCodeTables.tcvn3High, low: LegacyCodeTables.tcvn3Low), warnings: ["decoded_from:tcvn3"]),
+            Candidate(
+                encoding: .windows1258, scalars: decodeTable(bytes, high: LegacyCodeTables.windows1258High, low: [:]),
+                warnings: ["decoded_from:windows-1258"]),
+            Candidate(
+                encoding: .tcvn3,
+                scalars: decodeTable(bytes, high: LegacyCodeTables.tcvn3High, low: LegacyCodeTables.tcvn3Low),
+                warnings: ["decoded_from:tcvn3"]),
             Candidate(encoding: .vni, scalars: VNIDecoder.decode(bytes), warnings: ["decoded_from:vni"]),
         ]
         let lenient = decodeLenientUTF8(bytes)
@@ -163,7 +168,8 @@ public enum TextDecoder {
     }
 
     /// UTF-8 where it is valid; each byte of an invalid sequence read as Windows-1258.
-    private static func decodeLenientUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> (scalars: [UInt32], invalidBytes: Int) {
+    private static func decodeLenientUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> (scalars: [UInt32], invalidBytes: Int)
+    {
         var scalars: [UInt32] = []
         scalars.reserveCapacity(bytes.count)
         var invalid = 0

@@ -31,7 +31,8 @@ struct SyllableScore: Sendable {
         for scalar in text.unicodeScalars {
             let value = scalar.value
             // Symbols that mojibake is made of count as part of the word, so `B¶o` is one non-syllable.
-            let isWordPart = !WordBoundaries.isSeparator(value) || (0xA1...0xBF).contains(value)
+            let isWordPart =
+                !WordBoundaries.isSeparator(value) || (0xA1...0xBF).contains(value)
                 || (0x80...0x9F).contains(value)
             if isWordPart {
                 word.append(value)

@@ -44,8 +44,10 @@ enum ToneMarks {
                 syllable.letters[target].vowel!.tone = tone
             }
         }
+        if syllable.letters.indices.allSatisfy({ syllable.letters[$0].outputScalar == scalars[$0] }) {
+            return .unchanged
+        }
         let output = syllable.letters.map(\.outputScalar)
-        if output == scalars { return .unchanged }
         return isRepair ? .repaired(output) : .restyled(output)
     }
 

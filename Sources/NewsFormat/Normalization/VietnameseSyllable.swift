@@ -39,7 +39,10 @@ struct SyllableLetter: Equatable, Sendable {
     /// The scalar to write back: vowels precomposed, `Ð`/`ð` as `Đ`/`đ`.
     var outputScalar: UInt32 {
         if let vowel { return vowel.scalar }
-        if isEth { return scalar == VietnameseLetters.uppercaseEth ? VietnameseLetters.uppercaseD : VietnameseLetters.lowercaseD }
+        if isEth {
+            return scalar == VietnameseLetters.uppercaseEth
+                ? VietnameseLetters.uppercaseD : VietnameseLetters.lowercaseD
+        }
         return scalar
     }
 }
@@ -58,23 +61,43 @@ struct VietnameseSyllable: Sendable {
     /// True when a final consonant follows the nucleus.
     var hasCoda: Bool
 
-    private static let onsets: Set<[UInt8]> = Set(
-        [
+    /// Letter sequences packed into one integer (one byte per letter, first letter lowest) so that looking up
+    /// an onset, coda or nucleus allocates nothing; `nil` when the sequence is too long to be one.
+    private static func pack<Letters: Sequence<UInt8>>(_ letters: Letters, limit: Int) -> UInt32? {
+        var key: UInt32 = 0
+        var shift: UInt32 = 0
+        for letter in letters {
+            guard shift < UInt32(limit) * 8 else { return nil }
+            key |= UInt32(letter) << shift
+            shift += 8
+        }
+        return key
+    }
+
+    private static let onsets: Set<UInt32> = Set(
+        ([
             "", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph",
             "qu", "r", "s", "t", "th", "tr", "v", "x",
-        ].map { Array($0.utf8) } + [[SyllableLetter.dStroke]]
+        ].map { Array($0.utf8) } + [[SyllableLetter.dStroke]]).map { pack($0, limit: 3)! }
     )
-    private static let codas: Set<[UInt8]> = Set(["", "c", "ch", "m", "n", "ng", "nh", "p", "t"].map { Array($0.utf8) })
+    private static let codas: Set<UInt32> = Set(
+        ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"].map { pack($0.utf8, limit: 2)! }
+    )
 
-    /// Nuclei spelled with ``VowelBase`` raw values; `uơ` only without a coda (`thuở`).
-    private static let nuclei: Set<[UInt8]> = {
+    /// Nuclei spelled with ``VowelBase`` raw values plus one (so `a` is not the empty key); `uơ` only without a
+    /// coda (`thuở`).
+    private static let nuclei: Set<UInt32> = {
         let spelled = [
             "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
             "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi",
             "oo", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê",
             "iêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyê", "uyu", "ươi", "ươu", "yêu",
         ]
-        return Set(spelled.map { word in word.unicodeScalars.map { VietnameseLetters.vowel($0.value)!.base.rawValue } })
+        return Set(
+            spelled.map { word in
+                pack(word.unicodeScalars.map { VietnameseLetters.vowel($0.value)!.base.rawValue + 1 }, limit: 3)!
+            }
+        )
     }()
 
     /// Parses a word as one Vietnamese syllable; `nil` when it is not one (`Zelensky`, `IAEA`, `Mátxcơva`).
@@ -86,38 +109,48 @@ struct VietnameseSyllable: Sendable {
         let count = letters.count
         guard count > 0, count <= 8 else { return nil }
         var index = 0
-        var onset: [UInt8] = []
+        var onset: UInt32 = 0
+        var onsetLength = 0
         while index < count, letters[index].vowel == nil {
-            onset.append(letters[index].consonant)
+            guard onsetLength < 3 else { return nil }
+            onset |= UInt32(letters[index].consonant) << (8 * UInt32(onsetLength))
+            onsetLength += 1
             index += 1
         }
-        if onset == [UInt8(ascii: "q")] {
+        if onsetLength == 1, onset == UInt32(UInt8(ascii: "q")) {
             guard index < count, letters[index].vowel?.base == .u, index + 1 < count, letters[index + 1].vowel != nil
             else { return nil }
-            onset.append(UInt8(ascii: "u"))
+            onset |= UInt32(UInt8(ascii: "u")) << 8
             index += 1
-        } else if onset == [UInt8(ascii: "g")], index + 1 < count, letters[index].vowel?.base == .i,
+        } else if onsetLength == 1, onset == UInt32(UInt8(ascii: "g")), index + 1 < count,
+            letters[index].vowel?.base == .i,
             letters[index + 1].vowel != nil
         {
-            onset.append(UInt8(ascii: "i"))
+            onset |= UInt32(UInt8(ascii: "i")) << 8
             index += 1
         }
         guard Self.onsets.contains(onset), index < count else { return nil }
         let nucleusStart = index
         while index < count, letters[index].vowel != nil { index += 1 }
         let nucleusEnd = index
-        var coda: [UInt8] = []
+        guard nucleusEnd - nucleusStart <= 3 else { return nil }
+        var coda: UInt32 = 0
+        var codaLength = 0
         while index < count {
-            guard letters[index].vowel == nil, !letters[index].isEth else { return nil }
-            coda.append(letters[index].consonant)
+            guard letters[index].vowel == nil, !letters[index].isEth, codaLength < 2 else { return nil }
+            coda |= UInt32(letters[index].consonant) << (8 * UInt32(codaLength))
+            codaLength += 1
             index += 1
         }
         guard Self.codas.contains(coda) else { return nil }
 
-        let hasTail = !coda.isEmpty
+        let hasTail = codaLength > 0
         Self.repairHornPair(&letters, from: nucleusStart, to: nucleusEnd, hasCoda: hasTail)
-        let bases = letters[nucleusStart..<nucleusEnd].map { $0.vowel!.base.rawValue }
-        guard Self.nuclei.contains(bases) else { return nil }
+        var nucleus: UInt32 = 0
+        for position in nucleusStart..<nucleusEnd {
+            nucleus |= UInt32(letters[position].vowel!.base.rawValue + 1) << (8 * UInt32(position - nucleusStart))
+        }
+        guard Self.nuclei.contains(nucleus) else { return nil }
         self.letters = letters
         self.nucleusStart = nucleusStart
         self.nucleusEnd = nucleusEnd

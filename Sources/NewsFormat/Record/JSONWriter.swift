@@ -84,7 +84,9 @@ struct JSONWriter {
             case 0x0D: escape = [0x5C, 0x72]
             case 0x09: escape = [0x5C, 0x74]
             case 0x00..<0x20, 0x7F: escape = Array("\\u00".utf8) + Self.hex(byte)
-            case 0xE2 where index + 2 < count && input[index + 1] == 0x80 && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
+            case 0xE2
+            where index + 2 < count && input[index + 1] == 0x80
+                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
                 escape = Array("\\u202".utf8) + [input[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
                 bytes.append(contentsOf: input[runStart..<index])
                 bytes.append(contentsOf: escape!)

@@ -20,7 +20,9 @@ public struct ArticleParser: Sendable {
     /// have at most this many words.
     static let maximumCaptionWords = 25
 
-    private static let relatedMarkers = ["Xem thêm:", "Xem thêm :", "Đọc thêm:", "Tin liên quan", "TIN LIÊN QUAN", ">>", "=>", "►"]
+    private static let relatedMarkers = [
+        "Xem thêm:", "Xem thêm :", "Đọc thêm:", "Tin liên quan", "TIN LIÊN QUAN", ">>", "=>", "►",
+    ]
 
     /// Parses one article.
     /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text.
@@ -137,7 +139,8 @@ public struct ArticleParser: Sendable {
                     continue
                 }
                 if block == currentLead
-                    || (block.hasUTF8Suffix(currentLead) && LeadPrefix.split(block, outlets: outlets)?.rest == currentLead)
+                    || (block.hasUTF8Suffix(currentLead)
+                        && LeadPrefix.split(block, outlets: outlets)?.rest == currentLead)
                 {
                     repeatedLead = true
                     continue

@@ -47,7 +47,11 @@ enum DateExtractor {
                 year = digits == 2 ? 2000 + value : value
             }
             // "1/2/3/4", "6/12/" and "6/12,5": part of something else.
-            if index < bytes.count, bytes[index] == separator || (isNumberPart(bytes[index]) && bytes[index] != UInt8(ascii: ".") && bytes[index] != UInt8(ascii: ",")) {
+            if index < bytes.count,
+                bytes[index] == separator
+                    || (isNumberPart(bytes[index]) && bytes[index] != UInt8(ascii: ".")
+                        && bytes[index] != UInt8(ascii: ","))
+            {
                 return nil
             }
             if separator == UInt8(ascii: "-"), !precededByDayWord(bytes, start) { return nil }

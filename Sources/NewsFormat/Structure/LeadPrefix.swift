@@ -18,7 +18,8 @@ struct LeadPrefix: Equatable, Sendable {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), open >= 2, open <= 60,
             bytes[open - 1] == 0x20
         else { return nil }
-        guard let found = outlets.outlet(atStartOf: bytes[open...]), bytes[open + found.length - 1] == UInt8(ascii: ")"),
+        guard let found = outlets.outlet(atStartOf: bytes[open...]),
+            bytes[open + found.length - 1] == UInt8(ascii: ")"),
             let rest = afterDash(bytes, from: open + found.length)
         else { return nil }
         let place = String(decoding: bytes[..<(open - 1)], as: UTF8.self)

@@ -1,0 +1,73 @@
+# NewsIngest: `make run` and `make test` do all the set-up on a fresh Debian machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+SWIFT ?= swift
+# System packages the build needs (Debian names). libcurl is for URL sources.
+APT_PACKAGES := libcurl4-openssl-dev pkg-config
+# Seconds `make fuzz` runs the fuzzer for.
+FUZZ_SECONDS ?= 120
+# MiB of articles `make bench` generates.
+BENCH_MEGABYTES ?= 64
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FUZZ_BUILD := .build-fuzz
+# libFuzzer without its `main` (SwiftPM links executables with their own), from the Swift toolchain.
+FUZZER_LIBRARY = $(firstword $(wildcard $(dir $(shell readlink -f "$$(command -v $(SWIFT))"))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+FUZZ_FLAGS = -c release -Xswiftc -sanitize=address \
+	-Xswiftc -sanitize-coverage=edge,trace-cmp,pc-table,inline-8bit-counters -Xswiftc -DFUZZING \
+	-Xlinker $(FUZZER_LIBRARY) -Xlinker -lstdc++
+
+.PHONY: help deps build run test lint format bench fuzz clean
+
+help:
+	@echo "make run    install what is missing, build, parse seeds/ into out/articles.jsonl"
+	@echo "make test   install what is missing, lint, build with warnings as errors, run every test"
+	@echo "make bench  release-build benchmarks; prints a table for docs/BENCHMARKS.md"
+	@echo "make fuzz   run the libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) and keep new inputs"
+
+## Installs the Debian packages that are missing (apt-get update only when something is).
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6 (https://swift.org/install) and retry" >&2; exit 1; }
+	@missing=""; for package in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product newsingest
+
+run: build
+	@mkdir -p out
+	.build/release/newsingest parse seeds/*.txt > out/articles.jsonl
+	@echo "wrote $$(wc -l < out/articles.jsonl) records to out/articles.jsonl"
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
+
+test: deps lint
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+	$(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product newsingest-bench
+	.build/release/newsingest-bench $(BENCH_MEGABYTES)
+
+fuzz: deps
+	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }
+	$(SWIFT) build --scratch-path $(FUZZ_BUILD) --product newsingest-fuzz $(FUZZ_FLAGS)
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	$(FUZZ_BUILD)/release/newsingest-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-print_final_stats=1 "$$work" Tests/FuzzCorpus; \
+	$(FUZZ_BUILD)/release/newsingest-fuzz -merge=1 Tests/FuzzCorpus "$$work"; \
+	echo "Tests/FuzzCorpus now holds $$(ls Tests/FuzzCorpus | wc -l) inputs"
+
+clean:
+	rm -rf .build $(FUZZ_BUILD) out
