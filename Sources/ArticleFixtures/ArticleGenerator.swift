@@ -106,12 +106,14 @@ public struct ArticleGenerator: Sendable {
     }
 
     /// The next article.
-    public mutating func next() -> GeneratedArticle {
+    /// - Parameter extraParagraphs: how many body paragraphs after the lead, at most (drawn uniformly).
+    public mutating func next(extraParagraphs: ClosedRange<Int> = 0...6) -> GeneratedArticle {
         let encoding = pick(TextEncoding.allCases)
         let legacy = [.windows1258, .tcvn3, .vni].contains(encoding)
         // Distinct blocks: a repeated paragraph is scraping debris the parser removes, tested on its own.
         var distinct: [String] = []
-        while distinct.count < 1 + count(0...6) {
+        let wanted = 1 + count(extraParagraphs)
+        while distinct.count < wanted {
             let candidate = paragraph(asciiPunctuation: encoding != .windows1258 && legacy)
             if !distinct.contains(candidate) { distinct.append(candidate) }
         }
@@ -197,7 +199,8 @@ extension ArticleGenerator {
     /// The next article as the seeds are: clean UTF-8 NFC, blank lines between blocks, no noise. The bulk of
     /// real input looks like this, so benchmarks measure it.
     public mutating func nextSeedLike() -> GeneratedArticle {
-        var article = next()
+        // The seeds have eight to twelve body paragraphs and are about 3 KB.
+        var article = next(extraParagraphs: 8...12)
         article.encoding = .utf8
         article.noise = []
         article.layout = .blankLine
