@@ -3,8 +3,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 SWIFT ?= swift
-# System packages the build needs (Debian names). libcurl is for URL sources.
-APT_PACKAGES := libcurl4-openssl-dev pkg-config
+# System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources.
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
 # MiB of articles `make bench` generates.

@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // The pure core: bytes of one article in, one normalized record out. No files, sockets or queues.
@@ -32,10 +33,21 @@ let package = Package(
             name: "NewsIngestSystem",
             swiftSettings: strictSettings
         ),
+        // SQLite from the system (libsqlite3-dev), for the state store.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
         .target(
             name: "NewsIngestEngine",
-            dependencies: ["NewsFormat", "NewsIngestSystem"],
+            dependencies: [
+                "NewsFormat",
+                "NewsIngestSystem",
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The thin executable: argument parsing and wiring.
@@ -46,6 +58,7 @@ let package = Package(
                 "NewsIngestSystem",
                 "NewsIngestEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -10,17 +10,28 @@ public enum ArticleFileReader {
             let bytes = try StandardStreams.input.readAll(limit: limit)
             return (bytes, .standardInput(size: bytes.count))
         }
+        let file = try readFile(path, limit: limit)
+        return (file.bytes, .file(file.source))
+    }
+
+    /// The bytes of the regular file at `path`, its ``FileSource``, and what `fstat` said of the open file
+    /// after reading (so the status describes the bytes read, even if the path is replaced meanwhile).
+    /// - Throws: ``SystemCallError``, ``FileTooLargeError``, or ``NotARegularFileError``.
+    public static func readFile(_ path: String, limit: Int) throws -> (
+        bytes: [UInt8], source: FileSource, status: FileStatus
+    ) {
         let file = try FileDescriptor(openingForReading: path)
+        let before = try file.status()
+        guard before.isRegularFile else { throw NotARegularFileError(path: path) }
+        guard before.size <= limit else { throw FileTooLargeError(path: path, limit: limit) }
+        let bytes = try file.readAll(sizeHint: before.size, limit: limit)
         let status = try file.status()
-        guard status.isRegularFile else { throw NotARegularFileError(path: path) }
-        guard status.size <= limit else { throw FileTooLargeError(path: path, limit: limit) }
-        let bytes = try file.readAll(sizeHint: status.size, limit: limit)
         let source = FileSource(
             path: path,
             size: bytes.count,
             modifiedAt: Timestamp(millisecondsSince1970: status.modifiedMilliseconds)
         )
-        return (bytes, .file(source))
+        return (bytes, source, status)
     }
 }
 

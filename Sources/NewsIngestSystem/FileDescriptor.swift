@@ -18,14 +18,17 @@ public final class FileDescriptor: Sendable {
         self.path = path
     }
 
-    /// Opens `path` for writing (close-on-exec); with `append`, every write goes to the end of the file.
+    /// Opens `path` for writing (close-on-exec); with `append`, every write goes to the end of the file; with
+    /// `alsoReading`, it can be read back (`pread`) too.
     public init(
         openingForWriting path: String,
         append: Bool = false,
         create: Bool = false,
+        alsoReading: Bool = false,
         mode: mode_t = 0o644
     ) throws(SystemCallError) {
-        let flags = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0) | (create ? O_CREAT : 0)
+        let access = alsoReading ? O_RDWR : O_WRONLY
+        let flags = access | O_CLOEXEC | (append ? O_APPEND : 0) | (create ? O_CREAT : 0)
         self.rawValue = try SystemCall.retrying("open", path) { open(path, flags, mode) }
         self.path = path
     }
@@ -37,7 +40,8 @@ public final class FileDescriptor: Sendable {
     }
 
     deinit {
-        if path != nil { _ = close(rawValue) }  // read-only: nothing to lose if close reports an error
+        // Writers that care sync with `synchronizeData()` first; an error from close itself then loses nothing.
+        if path != nil { _ = close(rawValue) }
     }
 
     /// Reads until end of file, at most `limit` bytes.
@@ -99,27 +103,82 @@ public final class FileDescriptor: Sendable {
         if let failure { throw failure }
     }
 
+    /// `fdatasync(2)`: the data written so far is on disk when this returns.
+    public func synchronizeData() throws(SystemCallError) {
+        try SystemCall.retrying("fdatasync", path) { fdatasync(rawValue) }
+    }
+
+    /// `ftruncate(2)`.
+    public func truncate(to size: Int) throws(SystemCallError) {
+        try SystemCall.retrying("ftruncate", path) { ftruncate(rawValue, off_t(size)) }
+    }
+
+    /// `pread(2)` of up to `count` bytes at `offset`, looping over short reads until `count` or end of file.
+    public func read(count: Int, at offset: Int) throws(SystemCallError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            var failure: SystemCallError?
+            let got = bytes.withUnsafeMutableBytes { buffer -> Int in
+                do throws(SystemCallError) {
+                    return try SystemCall.retrying("pread", path) {
+                        pread(rawValue, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
+                    }
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            if let failure { throw failure }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
     /// Size and modification time.
     public func status() throws(SystemCallError) -> FileStatus {
         var info = stat()
         try SystemCall.retrying("fstat", path) { fstat(rawValue, &info) }
-        let milliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
-        return FileStatus(
-            size: Int(info.st_size),
-            modifiedMilliseconds: milliseconds,
-            isRegularFile: info.st_mode & S_IFMT == S_IFREG
-        )
+        return FileStatus(info)
     }
 }
 
-/// What `fstat` says of a file.
+/// What `stat` says of a file.
 public struct FileStatus: Sendable, Equatable {
     /// Size in bytes.
     public var size: Int
     /// Modification time, milliseconds since 1970.
     public var modifiedMilliseconds: Int64
+    /// Modification time, nanoseconds since 1970: with device, inode and size it identifies a file's version.
+    public var modifiedNanoseconds: Int64
+    /// The device holding the file.
+    public var device: UInt64
+    /// The inode number.
+    public var inode: UInt64
     /// False for directories, devices, pipes.
     public var isRegularFile: Bool
+    /// True for directories.
+    public var isDirectory: Bool
+
+    init(_ info: stat) {
+        size = Int(info.st_size)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        modifiedMilliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        isRegularFile = info.st_mode & S_IFMT == S_IFREG
+        isDirectory = info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// `stat(2)` of `path`, following symbolic links.
+    /// - Throws: ``SystemCallError`` (`ENOENT` when the file is gone).
+    public init(path: String) throws(SystemCallError) {
+        var info = stat()
+        try SystemCall.retrying("stat", path) { stat(path, &info) }
+        self.init(info)
+    }
 }
 
 /// A file larger than the configured limit.

@@ -25,6 +25,9 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
     /// True when a write found the reading end of a pipe closed (`| head`).
     public var isBrokenPipe: Bool { errno == EPIPE }
 
+    /// True when the file or directory does not exist (`ENOENT`).
+    public var isFileMissing: Bool { errno == ENOENT }
+
     /// The system's message for the error (`No such file or directory`).
     public var message: String { String(cString: strerror(errno)) }
 

@@ -1,0 +1,32 @@
+/// Everything `newsingest run` needs.
+public struct DaemonSettings: Sendable {
+    /// Watched directories.
+    public var directories: [DirectorySettings]
+    /// Parsing and output.
+    public var pipeline: PipelineSettings
+    /// Where the state database lives.
+    public var stateDirectory: String
+    /// A file found by a scan is taken once unchanged for this long.
+    public var settleSeconds: Double
+    /// Seconds between rescans of every directory.
+    public var rescanSeconds: Double
+    /// How long `SIGTERM` waits for work in flight before giving up.
+    public var shutdownTimeoutSeconds: Double
+
+    /// Creates settings.
+    public init(
+        directories: [DirectorySettings],
+        pipeline: PipelineSettings,
+        stateDirectory: String,
+        settleSeconds: Double,
+        rescanSeconds: Double,
+        shutdownTimeoutSeconds: Double
+    ) {
+        self.directories = directories
+        self.pipeline = pipeline
+        self.stateDirectory = stateDirectory
+        self.settleSeconds = settleSeconds
+        self.rescanSeconds = rescanSeconds
+        self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+    }
+}

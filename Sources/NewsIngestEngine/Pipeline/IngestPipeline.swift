@@ -1,0 +1,261 @@
+import Dispatch
+import Logging
+import NewsFormat
+import NewsIngestSystem
+import Synchronization
+
+/// Reads and parses files on a pool of Dispatch workers and hands the results to one writer, which appends
+/// them to the output, syncs, and commits the batch to the state store: exactly once across crashes.
+///
+/// In-flight work is bounded by a semaphore: a source that submits more than ``PipelineSettings/maxInFlight``
+/// files waits, so a backlog of any size keeps memory flat.
+public final class IngestPipeline: Sendable {
+    private let settings: PipelineSettings
+    private let state: StateStore
+    private let logger: Logger
+    private let workers: [DispatchQueue]
+    private let nextWorker = Atomic<Int>(0)
+    private let slots: DispatchSemaphore
+    private let inFlight = Mutex<Set<FileIdentity>>([])
+    private let pendingWork = DispatchGroup()
+    private let writerQueue = DispatchQueue(label: "newsingest.writer")
+    private let writer: Mutex<Writer>
+    private let counters = Mutex(Counters())
+
+    /// Counts since start, for logs and status.
+    public struct Counters: Sendable {
+        public var emitted = 0
+        public var duplicates = 0
+        public var failed = 0
+    }
+
+    /// What the writer owns: the files and the batch being gathered.
+    private struct Writer: ~Copyable {
+        var output: JSONLOutput
+        var errors: JSONLOutput
+        var pending: [FileResult] = []
+        var flushScheduled = false
+    }
+
+    /// One file read and parsed by a worker.
+    private struct FileResult {
+        enum Outcome {
+            case record(line: [UInt8], id: String)
+            case failure(ErrorRecord)
+            /// The file vanished or changed under the worker; the next event or scan takes it again.
+            case skipped
+        }
+        var path: String
+        /// The identity the source submitted (and claimed in the in-flight set).
+        var claimed: FileIdentity
+        /// The identity of the bytes read; `nil` when nothing was read.
+        var identity: FileIdentity?
+        var outcome: Outcome
+    }
+
+    /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
+    /// workers.
+    public init(settings: PipelineSettings, state: StateStore, logger: Logger) throws {
+        self.settings = settings
+        self.state = state
+        self.logger = logger
+        self.slots = DispatchSemaphore(value: settings.maxInFlight)
+        self.workers = (0..<max(1, settings.workers)).map { DispatchQueue(label: "newsingest.worker.\($0)") }
+        let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
+        let errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
+        if !output.isStandardOutput {
+            let committed = try state.committedOffset(ofOutput: settings.outputPath) ?? 0
+            if output.size < committed {
+                logger.warning(
+                    "output is shorter than its committed end; it was truncated or replaced by hand",
+                    metadata: ["path": "\(settings.outputPath)", "size": "\(output.size)", "committed": "\(committed)"]
+                )
+            }
+            let start = min(committed, output.size)
+            let recovery = try output.recover(committedOffset: start)
+            if recovery.cutBytes > 0 {
+                logger.warning(
+                    "cut a torn last line left by a crash",
+                    metadata: ["path": "\(settings.outputPath)", "bytes": "\(recovery.cutBytes)"]
+                )
+            }
+            if !recovery.lines.isEmpty || recovery.unreadableLines > 0 {
+                logger.notice(
+                    "adopted lines written before a crash but not committed",
+                    metadata: [
+                        "path": "\(settings.outputPath)", "lines": "\(recovery.lines.count)",
+                        "unreadable": "\(recovery.unreadableLines)",
+                    ]
+                )
+            }
+            try state.adoptRecoveredLines(recovery.lines, output: settings.outputPath, offset: output.size)
+        }
+        writer = Mutex(Writer(output: output, errors: errors))
+    }
+
+    /// Counts so far.
+    public var counts: Counters { counters.withLock { $0 } }
+
+    /// True when this file version is being read, parsed or written now.
+    public func isInFlight(_ identity: FileIdentity) -> Bool {
+        inFlight.withLock { $0.contains(identity) }
+    }
+
+    /// Submits one file; waits while the pipeline is full. Returns false, submitting nothing, when
+    /// `shouldGiveUp` turns true while waiting (the daemon is stopping) or the file is in flight already.
+    @discardableResult
+    public func submit(path: String, identity: FileIdentity, shouldGiveUp: () -> Bool) -> Bool {
+        while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if shouldGiveUp() { return false }
+        }
+        let isNew = inFlight.withLock { $0.insert(identity).inserted }
+        guard isNew else {
+            slots.signal()
+            return false
+        }
+        pendingWork.enter()
+        let worker = workers[nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count]
+        worker.async { @Sendable [self] in
+            let result = process(path: path, expected: identity)
+            writerQueue.async { @Sendable [self] in gather(result) }
+        }
+        return true
+    }
+
+    /// Runs `body` on `queue` once everything submitted so far is written and committed.
+    public func whenIdle(queue: DispatchQueue, _ body: @escaping @Sendable () -> Void) {
+        pendingWork.notify(queue: queue, execute: body)
+    }
+
+    // MARK: - Workers
+
+    private func process(path: String, expected: FileIdentity) -> FileResult {
+        let now = Timestamp(millisecondsSince1970: WallClock.nowMilliseconds())
+        do {
+            let file = try ArticleFileReader.readFile(path, limit: settings.maxFileBytes)
+            let identity = FileIdentity(file.status)
+            guard identity.size == Int64(file.bytes.count) else {
+                return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)  // still being written
+            }
+            do {
+                let article = try ArticleParser(toneStyle: settings.toneStyle).parse(file.bytes)
+                let record = ArticleRecord(article: article, source: .file(file.source), ingestedAt: now)
+                return FileResult(
+                    path: path, claimed: expected, identity: identity,
+                    outcome: .record(line: record.jsonLine(), id: article.id))
+            } catch {
+                let failure = ErrorRecord(
+                    time: now,
+                    path: path,
+                    reason: error.description,
+                    code: error.code.rawValue,
+                    size: file.bytes.count
+                )
+                return FileResult(path: path, claimed: expected, identity: identity, outcome: .failure(failure))
+            }
+        } catch let error as SystemCallError where error.isFileMissing {
+            return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)  // gone (moved or deleted) before read
+        } catch {
+            // Unreadable or too large: remembered by the identity the source saw, so it is not retried until
+            // it changes.
+            let failure = ErrorRecord(
+                time: now,
+                path: path,
+                reason: "\(error)",
+                code: error is FileTooLargeError ? "too_large" : "io",
+                size: Int(expected.size)
+            )
+            return FileResult(path: path, claimed: expected, identity: expected, outcome: .failure(failure))
+        }
+    }
+
+    // MARK: - Writer
+
+    /// Adds a result to the batch; the flush runs after the results already queued, so batches grow with load.
+    private func gather(_ result: FileResult) {
+        let scheduleFlush = writer.withLock { writer in
+            writer.pending.append(result)
+            defer { writer.flushScheduled = true }
+            return !writer.flushScheduled
+        }
+        if scheduleFlush { writerQueue.async { @Sendable [self] in flush() } }
+    }
+
+    private func flush() {
+        writer.withLock { writer in
+            let batch = writer.pending
+            writer.pending.removeAll(keepingCapacity: true)
+            writer.flushScheduled = false
+            write(batch, to: &writer)
+        }
+    }
+
+    private func write(_ batch: [FileResult], to writer: inout Writer) {
+        var lines: [UInt8] = []
+        var errorLines: [UInt8] = []
+        var outcomes: [FileOutcome] = []
+        var emittedInBatch = Set<String>()
+        var counts = Counters()
+        do {
+            for result in batch {
+                switch result.outcome {
+                case .skipped:
+                    continue
+                case .failure(let failure):
+                    errorLines += failure.jsonLine()
+                    counts.failed += 1
+                    if let identity = result.identity {
+                        outcomes.append(
+                            FileOutcome(identity: identity, path: result.path, contentID: nil, kind: .failed))
+                    }
+                case .record(let line, let id):
+                    guard let identity = result.identity else { continue }
+                    let isDuplicate =
+                        try state.takeRecovered(path: result.path, id: id)
+                        || (settings.dedupe == .content
+                            && (emittedInBatch.contains(id) || (try state.hasEmitted(id))))
+                    if isDuplicate {
+                        counts.duplicates += 1
+                        outcomes.append(
+                            FileOutcome(identity: identity, path: result.path, contentID: id, kind: .duplicate))
+                    } else {
+                        lines += line
+                        emittedInBatch.insert(id)
+                        counts.emitted += 1
+                        outcomes.append(
+                            FileOutcome(identity: identity, path: result.path, contentID: id, kind: .emitted))
+                    }
+                }
+            }
+            let committedEnd = writer.output.size
+            do {
+                try writer.output.append(lines)
+            } catch {
+                // A failed or short write may leave a partial line: cut back to the committed end.
+                writer.output.cutBack(to: committedEnd)
+                throw error
+            }
+            try writer.errors.append(errorLines)
+            let output = writer.output.isStandardOutput ? nil : (writer.output.path, writer.output.size)
+            try state.commit(outcomes, output: output)
+            counters.withLock { total in
+                total.emitted += counts.emitted
+                total.duplicates += counts.duplicates
+                total.failed += counts.failed
+            }
+        } catch {
+            // Nothing of this batch is committed: its files are taken again by the next scan.
+            logger.error(
+                "could not write or commit a batch; its files will be retried",
+                metadata: ["files": "\(batch.count)", "error": "\(error)"]
+            )
+        }
+        inFlight.withLock { set in
+            for result in batch { set.remove(result.claimed) }
+        }
+        for _ in batch {
+            slots.signal()
+            pendingWork.leave()
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import NewsFormat
+
+/// Whether identical content arriving twice (another path, a copy) is emitted again.
+public enum DedupePolicy: String, Sendable, CaseIterable {
+    /// Emitted once: a record whose content id was emitted before is skipped (the default).
+    case content
+    /// Emitted every time a new file version carries it.
+    case none
+}
+
+/// How the pipeline parses and writes.
+public struct PipelineSettings: Sendable {
+    /// Parallel parsers (each a serial Dispatch queue).
+    public var workers: Int
+    /// Files read, parsed or waiting for the writer at once: the bound that keeps memory flat.
+    public var maxInFlight: Int
+    /// Tone-mark style of the records.
+    public var toneStyle: ToneStyle
+    /// Duplicate-content policy.
+    public var dedupe: DedupePolicy
+    /// Files larger than this are errors, not records.
+    public var maxFileBytes: Int
+    /// Durability of each batch.
+    public var sync: SyncPolicy
+    /// The JSONL output, or `-` for standard output.
+    public var outputPath: String
+    /// The error log (JSONL).
+    public var errorsPath: String
+
+    /// Creates settings.
+    public init(
+        workers: Int,
+        maxInFlight: Int,
+        toneStyle: ToneStyle,
+        dedupe: DedupePolicy,
+        maxFileBytes: Int,
+        sync: SyncPolicy,
+        outputPath: String,
+        errorsPath: String
+    ) {
+        self.workers = workers
+        self.maxInFlight = maxInFlight
+        self.toneStyle = toneStyle
+        self.dedupe = dedupe
+        self.maxFileBytes = maxFileBytes
+        self.sync = sync
+        self.outputPath = outputPath
+        self.errorsPath = errorsPath
+    }
+}

@@ -1,0 +1,233 @@
+import Dispatch
+import Logging
+import NewsIngestSystem
+import Synchronization
+
+/// Watches directories and submits each new or changed article file to the pipeline.
+///
+/// On start the backlog is scanned; afterwards inotify reports files closed after writing or moved in, new
+/// subdirectories (when recursive) and watched directories that disappear. A periodic rescan, and a full one
+/// when the kernel's event queue overflows, catch anything inotify missed. A file found by a scan whose
+/// modification time is within the settle interval is left for a later scan, so a writer that neither closes
+/// nor renames is not read half-written. Everything runs on one serial queue.
+public final class DirectorySource: Sendable {
+    private let directories: [DirectorySettings]
+    private let pipeline: IngestPipeline
+    private let state: StateStore
+    private let logger: Logger
+    private let settleNanoseconds: Int64
+    private let rescanInterval: DispatchTimeInterval
+    private let queue = DispatchQueue(label: "newsingest.directories")
+    private let inotify: Inotify
+    private let isStopping = Atomic<Bool>(false)
+    private let watches = Mutex<Watches>(Watches())
+    /// The inotify read source and the rescan timer; touched only on `queue`.
+    nonisolated(unsafe) private var sources: [any DispatchSourceProtocol] = []
+
+    /// inotify watch descriptors and the directories they watch.
+    private struct Watches {
+        var directoryByWatch: [Int32: (path: String, root: Int)] = [:]
+        var watchedPaths: Set<String> = []
+        /// Files a scan left for later because they were still changing.
+        var settling = 0
+    }
+
+    /// Creates a source; nothing happens until ``start(ready:)``.
+    public init(
+        directories: [DirectorySettings],
+        pipeline: IngestPipeline,
+        state: StateStore,
+        logger: Logger,
+        settleSeconds: Double,
+        rescanSeconds: Double
+    ) throws(SystemCallError) {
+        self.directories = directories
+        self.pipeline = pipeline
+        self.state = state
+        self.logger = logger
+        self.settleNanoseconds = Int64(settleSeconds * 1e9)
+        self.rescanInterval = .milliseconds(Int(rescanSeconds * 1000))
+        self.inotify = try Inotify()
+    }
+
+    /// Watches every directory, then scans the backlog; `ready` runs once the watches are in place (before
+    /// the backlog is done, so files arriving meanwhile are not missed).
+    public func start(ready: @escaping @Sendable () -> Void) {
+        queue.async { @Sendable [self] in
+            let events = DispatchSource.makeReadSource(fileDescriptor: inotify.descriptor, queue: queue)
+            events.setEventHandler { @Sendable [self] in readEvents() }
+            events.resume()
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + rescanInterval, repeating: rescanInterval)
+            timer.setEventHandler { @Sendable [self] in scanAll(reason: "periodic") }
+            timer.resume()
+            sources = [events, timer]
+            for index in directories.indices { watchTree(directories[index].path, root: index) }
+            ready()
+            scanAll(reason: "start")
+        }
+    }
+
+    /// Stops watching and scanning; a scan in progress gives up at its next file.
+    public func stop() {
+        isStopping.store(true, ordering: .relaxed)
+        queue.async { @Sendable [self] in
+            for source in sources { source.cancel() }
+            sources.removeAll()
+        }
+    }
+
+    private var stopping: Bool { isStopping.load(ordering: .relaxed) }
+
+    // MARK: - Watches
+
+    /// Adds a watch on `path` (and, when its root is recursive, on every subdirectory).
+    private func watchTree(_ path: String, root: Int) {
+        guard !stopping else { return }
+        let isNew = watches.withLock { !$0.watchedPaths.contains(path) }
+        guard isNew else { return }
+        do {
+            let watch = try inotify.watchDirectory(path)
+            watches.withLock { watches in
+                watches.directoryByWatch[watch] = (path, root)
+                watches.watchedPaths.insert(path)
+            }
+        } catch {
+            if error.isFileMissing {
+                logger.warning(
+                    "watched directory does not exist (yet); checked again at each rescan",
+                    metadata: ["path": "\(path)"])
+            } else {
+                logger.error("cannot watch directory", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+            return
+        }
+        guard directories[root].recursive, let entries = try? DirectoryEntries(path: path) else { return }
+        while let entry = entries.next() {
+            if entry.kind == .directory || entry.kind == .unknown, !entry.name.hasPrefix(".") {
+                let child = path + "/" + entry.name
+                if entry.kind == .directory || (try? FileStatus(path: child))?.isDirectory == true {
+                    watchTree(child, root: root)
+                }
+            }
+        }
+    }
+
+    private func readEvents() {
+        let events: [Inotify.Event]
+        do {
+            events = try inotify.readEvents()
+        } catch {
+            logger.error("reading inotify events failed; relying on rescans", metadata: ["error": "\(error)"])
+            return
+        }
+        for event in events {
+            if stopping { return }
+            if event.isOverflow {
+                logger.warning("inotify queue overflowed: events were lost, rescanning everything")
+                scanAll(reason: "overflow")
+                continue
+            }
+            guard let directory = watches.withLock({ $0.directoryByWatch[event.watch] }) else { continue }
+            if event.isWatchGone {
+                let removed = watches.withLock { watches in
+                    watches.directoryByWatch.removeValue(forKey: event.watch) != nil
+                        && watches.watchedPaths.remove(directory.path) != nil
+                }
+                if removed {
+                    logger.warning(
+                        "watched directory was removed or moved; watched again when it reappears",
+                        metadata: ["path": "\(directory.path)"]
+                    )
+                    retryWatch(directory.path, root: directory.root)
+                }
+                continue
+            }
+            let path = directory.path + "/" + event.name
+            if event.isNewDirectory, directories[directory.root].recursive {
+                watchTree(path, root: directory.root)
+                scan(path, root: directory.root)
+            } else if event.isFileComplete {
+                consider(path, root: directory.root, isComplete: true)
+            }
+        }
+    }
+
+    /// Tries to watch a directory that disappeared, every second until it is back (then scans it).
+    private func retryWatch(_ path: String, root: Int) {
+        queue.asyncAfter(deadline: .now() + .seconds(1)) { @Sendable [self] in
+            guard !stopping else { return }
+            if (try? FileStatus(path: path))?.isDirectory == true {
+                watchTree(path, root: root)
+                scan(path, root: root)
+            } else {
+                retryWatch(path, root: root)
+            }
+        }
+    }
+
+    // MARK: - Scans
+
+    private func scanAll(reason: String) {
+        for index in directories.indices {
+            watchTree(directories[index].path, root: index)  // a root that was missing may exist now
+            scan(directories[index].path, root: index)
+        }
+        let settling = watches.withLock { $0.settling }
+        if settling > 0 {
+            logger.debug("files still changing, taken at a later scan", metadata: ["files": "\(settling)"])
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(settleNanoseconds))) { @Sendable [self] in
+                guard !stopping else { return }
+                watches.withLock { $0.settling = 0 }
+                for index in directories.indices { scan(directories[index].path, root: index) }
+            }
+        }
+        _ = reason
+    }
+
+    private func scan(_ path: String, root: Int) {
+        guard !stopping else { return }
+        let entries: DirectoryEntries
+        do {
+            entries = try DirectoryEntries(path: path)
+        } catch {
+            if !error.isFileMissing {
+                logger.error("cannot list directory", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+            return
+        }
+        while let entry = entries.next() {
+            if stopping { return }
+            let child = path + "/" + entry.name
+            switch entry.kind {
+            case .directory:
+                if directories[root].recursive, !entry.name.hasPrefix(".") { scan(child, root: root) }
+            case .file, .unknown:
+                consider(child, root: root, isComplete: false)
+            case .other:
+                continue
+            }
+        }
+    }
+
+    /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
+    /// (found by a scan) it changed within the settle interval.
+    private func consider(_ path: String, root: Int, isComplete: Bool) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard FileNameFilter(directories[root]).accepts(name) else { return }
+        guard let status = try? FileStatus(path: path), status.isRegularFile else { return }
+        let identity = FileIdentity(status)
+        do {
+            if try state.isDone(identity) { return }
+        } catch {
+            logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            return
+        }
+        if pipeline.isInFlight(identity) { return }
+        if !isComplete, WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds {
+            watches.withLock { $0.settling += 1 }
+            return
+        }
+        pipeline.submit(path: path, identity: identity) { [self] in stopping }
+    }
+}

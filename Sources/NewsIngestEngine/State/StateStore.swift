@@ -1,0 +1,164 @@
+import Synchronization
+
+/// What became of one file version, committed together with its output.
+public struct FileOutcome: Sendable {
+    public enum Kind: String, Sendable {
+        /// Its record was appended to the output.
+        case emitted
+        /// Its content was already emitted (`dedupe = "content"`), or its line was recovered from the output.
+        case duplicate
+        /// It could not be parsed; the error log has why.
+        case failed
+    }
+
+    public var identity: FileIdentity
+    public var path: String
+    public var contentID: String?
+    public var kind: Kind
+
+    public init(identity: FileIdentity, path: String, contentID: String?, kind: Kind) {
+        self.identity = identity
+        self.path = path
+        self.contentID = contentID
+        self.kind = kind
+    }
+}
+
+/// The crash-safe memory of the daemon: which file versions are done, which contents were emitted, and how
+/// far the output is committed. SQLite in WAL mode with `synchronous = FULL`: a commit is durable when it
+/// returns, and a kill at any moment leaves either the whole batch or none of it.
+///
+/// One connection behind a mutex: the scanner asks, the writer commits.
+public final class StateStore: Sendable {
+    private let database: Mutex<Connection>
+
+    /// The connection and its prepared statements.
+    private struct Connection: ~Copyable {
+        let database: SQLiteDatabase
+        let isDone: SQLiteStatement
+        let hasEmitted: SQLiteStatement
+        let insertFile: SQLiteStatement
+        let insertContent: SQLiteStatement
+        let outputOffset: SQLiteStatement
+        let setOutputOffset: SQLiteStatement
+        let insertRecovered: SQLiteStatement
+        let takeRecovered: SQLiteStatement
+    }
+
+    /// Opens or creates `state.sqlite3` in `directory` (which must exist).
+    /// - Throws: ``SQLiteError`` naming the file.
+    public init(directory: String) throws(SQLiteError) {
+        let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
+        try database.execute(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS files (
+                device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                path TEXT NOT NULL, content_id TEXT, outcome TEXT NOT NULL,
+                PRIMARY KEY (device, inode, size, mtime_ns)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS contents (id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS recovered (path TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (path, id))
+                WITHOUT ROWID;
+            """
+        )
+        self.database = Mutex(
+            Connection(
+                database: database,
+                isDone: try database.prepare(
+                    "SELECT 1 FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
+                ),
+                hasEmitted: try database.prepare("SELECT 1 FROM contents WHERE id = ?"),
+                insertFile: try database.prepare(
+                    "INSERT OR REPLACE INTO files (device, inode, size, mtime_ns, path, content_id, outcome) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ),
+                insertContent: try database.prepare("INSERT OR IGNORE INTO contents (id) VALUES (?)"),
+                outputOffset: try database.prepare("SELECT committed_offset FROM outputs WHERE path = ?"),
+                setOutputOffset: try database.prepare(
+                    "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
+                ),
+                insertRecovered: try database.prepare("INSERT OR IGNORE INTO recovered (path, id) VALUES (?, ?)"),
+                takeRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ? RETURNING 1")
+            )
+        )
+    }
+
+    private static func key(_ identity: FileIdentity) -> [SQLiteValue] {
+        [
+            .integer(Int64(bitPattern: identity.device)), .integer(Int64(bitPattern: identity.inode)),
+            .integer(identity.size), .integer(identity.modifiedNanoseconds),
+        ]
+    }
+
+    /// True when this file version was committed before (emitted, a duplicate, or failed).
+    public func isDone(_ identity: FileIdentity) throws(SQLiteError) -> Bool {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.isDone.bind(Self.key(identity))
+            return try connection.isDone.step()
+        }
+    }
+
+    /// True when a record with this content id was emitted before.
+    public func hasEmitted(_ contentID: String) throws(SQLiteError) -> Bool {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.hasEmitted.bind([.text(contentID)])
+            return try connection.hasEmitted.step()
+        }
+    }
+
+    /// Where the committed part of the output at `path` ends, or `nil` when it was never written.
+    public func committedOffset(ofOutput path: String) throws(SQLiteError) -> Int64? {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.outputOffset.bind([.text(path)])
+            return try connection.outputOffset.step() ? connection.outputOffset.integer(at: 0) : nil
+        }
+    }
+
+    /// Commits a batch: the outcomes of its files, the content ids it emitted, and the output's new end.
+    public func commit(_ outcomes: [FileOutcome], output: (path: String, offset: Int64)?) throws {
+        try database.withLock { connection in
+            try connection.database.transaction {
+                for outcome in outcomes {
+                    try connection.insertFile.run(
+                        Self.key(outcome.identity) + [
+                            .text(outcome.path), outcome.contentID.map(SQLiteValue.text) ?? .null,
+                            .text(outcome.kind.rawValue),
+                        ]
+                    )
+                    if outcome.kind == .emitted, let id = outcome.contentID {
+                        try connection.insertContent.run([.text(id)])
+                    }
+                }
+                if let output {
+                    try connection.setOutputOffset.run([.text(output.path), .integer(output.offset)])
+                }
+            }
+        }
+    }
+
+    /// Records lines found in the output beyond its committed end (written before a crash, never committed):
+    /// their contents count as emitted, and the file at `path` yielding `id` again is not emitted again.
+    public func adoptRecoveredLines(_ lines: [(path: String?, id: String)], output: String, offset: Int64) throws {
+        try database.withLock { connection in
+            try connection.database.transaction {
+                for line in lines {
+                    try connection.insertContent.run([.text(line.id)])
+                    if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
+                }
+                try connection.setOutputOffset.run([.text(output), .integer(offset)])
+            }
+        }
+    }
+
+    /// True (once) when `path` with content `id` matches a recovered output line: it was emitted already.
+    public func takeRecovered(path: String, id: String) throws(SQLiteError) -> Bool {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.takeRecovered.bind([.text(path), .text(id)])
+            let found = try connection.takeRecovered.step()
+            while try connection.takeRecovered.step() {}
+            return found
+        }
+    }
+}

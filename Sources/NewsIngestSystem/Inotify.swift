@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// An inotify instance (non-blocking, close-on-exec) and the events read from it.
+public final class Inotify: Sendable {
+    /// The descriptor, for a Dispatch read source.
+    public let descriptor: Int32
+
+    /// One event: the watch it came from, what happened, and the name inside the watched directory.
+    public struct Event: Sendable {
+        public var watch: Int32
+        public var mask: UInt32
+        public var name: String
+
+        public var isDirectory: Bool { mask & UInt32(IN_ISDIR) != 0 }
+        /// A file was closed after writing, or moved into the directory: it is complete.
+        public var isFileComplete: Bool { mask & (UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO)) != 0 && !isDirectory }
+        /// A directory was created or moved in.
+        public var isNewDirectory: Bool { mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0 && isDirectory }
+        /// The kernel's queue overflowed: events were lost.
+        public var isOverflow: Bool { mask & UInt32(IN_Q_OVERFLOW) != 0 }
+        /// The watch is gone (its directory was deleted or moved away).
+        public var isWatchGone: Bool {
+            mask & (UInt32(IN_IGNORED) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)) != 0
+        }
+    }
+
+    /// What a directory watch listens for.
+    public static let directoryEvents =
+        UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE)
+        | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
+
+    /// Creates the instance.
+    public init() throws(SystemCallError) {
+        descriptor = try SystemCall.retrying("inotify_init1") { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Watches the directory at `path`.
+    /// - Returns: the watch descriptor events carry.
+    public func watchDirectory(_ path: String) throws(SystemCallError) -> Int32 {
+        try SystemCall.retrying("inotify_add_watch", path) { inotify_add_watch(descriptor, path, Self.directoryEvents) }
+    }
+
+    /// Reads the events available now (none when the queue is empty).
+    public func readEvents() throws(SystemCallError) -> [Event] {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var events: [Event] = []
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                let error = errno
+                if error == EINTR { continue }
+                if error == EAGAIN || error == EWOULDBLOCK { return events }
+                throw SystemCallError(call: "read", subject: "inotify", errno: error)
+            }
+            if count == 0 { return events }
+            // Records are a 16-byte header (wd, mask, cookie, len) and `len` bytes of NUL-padded name.
+            var offset = 0
+            while offset + 16 <= count {
+                let (watch, mask, length) = buffer.withUnsafeBytes { raw in
+                    (
+                        raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                        raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                        Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                    )
+                }
+                let nameBytes = buffer[(offset + 16)..<min(count, offset + 16 + length)]
+                let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+                events.append(Event(watch: watch, mask: mask, name: name))
+                offset += 16 + length
+            }
+        }
+    }
+}
