@@ -135,7 +135,8 @@ public final class IngestPipeline: Sendable {
             let file = try ArticleFileReader.readFile(path, limit: settings.maxFileBytes)
             let identity = FileIdentity(file.status)
             guard identity.size == Int64(file.bytes.count) else {
-                return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)  // still being written
+                // Still being written: the next event or scan takes it again.
+                return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
             }
             do {
                 let article = try ArticleParser(toneStyle: settings.toneStyle).parse(file.bytes)
@@ -154,7 +155,8 @@ public final class IngestPipeline: Sendable {
                 return FileResult(path: path, claimed: expected, identity: identity, outcome: .failure(failure))
             }
         } catch let error as SystemCallError where error.isFileMissing {
-            return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)  // gone (moved or deleted) before read
+            // Gone (moved or deleted) before it was read.
+            return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
         } catch {
             // Unreadable or too large: remembered by the identity the source saw, so it is not retried until
             // it changes.
