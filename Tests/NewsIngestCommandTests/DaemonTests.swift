@@ -1,0 +1,204 @@
+import ArticleFixtures
+import Foundation
+import TestSupport
+import Testing
+
+/// `newsingest run` on temporary directories: the real binary, real inotify, a real SQLite state file.
+@Suite struct DaemonTests {
+    let runner = BinaryRunner()
+
+    /// A working directory with `in/`, and the daemon's output, errors and state under `out/`.
+    struct Workspace {
+        let temporary: TemporaryDirectory
+        var input: URL { temporary.url.appendingPathComponent("in") }
+        var output: URL { temporary.url.appendingPathComponent("out/articles.jsonl") }
+        var errors: URL { temporary.url.appendingPathComponent("out/errors.jsonl") }
+
+        init() throws {
+            temporary = try TemporaryDirectory()
+            try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        }
+
+        var arguments: [String] {
+            [
+                "run", "--watch", input.path, "--output", output.path, "--errors", errors.path,
+                "--state-dir", temporary.path("out/state"), "--settle", "0.2", "--rescan-interval", "1",
+            ]
+        }
+
+        func write(_ name: String, _ bytes: [UInt8]) throws {
+            try Data(bytes).write(to: input.appendingPathComponent(name))
+        }
+
+        /// The output's records (complete lines only).
+        func records() -> [[String: Any]] {
+            Self.lines(of: output).compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
+
+        static func lines(of url: URL) -> [Data] {
+            guard let data = try? Data(contentsOf: url) else { return [] }
+            return data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) }
+        }
+    }
+
+    func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
+        try DaemonProcess(binary: runner.binary, arguments: workspace.arguments + extra, in: workspace.temporary.url)
+    }
+
+    /// Distinct generated articles, as file bytes.
+    static func articles(_ count: Int, seed: UInt64 = 7) -> [[UInt8]] {
+        var generator = ArticleGenerator(seed: seed)
+        return (0..<count).map { _ in generator.nextSeedLike().bytes() }
+    }
+
+    @Test func backlogIsIngestedAndARestartEmitsNothingAgain() throws {
+        let workspace = try Workspace()
+        for name in RepositoryFiles.seedNames { try workspace.write(name, try RepositoryFiles.seed(name)) }
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let ids = Set(workspace.records().compactMap { $0["id"] as? String })
+        #expect(ids.count == 2)
+
+        let again = try start(workspace)
+        #expect(Wait.until(seconds: 60) { again.log.contains("watching") })
+        #expect(again.stop() == 0)
+        #expect(workspace.records().count == 2)
+        #expect(again.log.contains("emitted=0"))
+    }
+
+    @Test func filesArrivingWhileRunningAreIngested() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        let articles = Self.articles(3)
+        // Written in place and closed.
+        try workspace.write("001_0000000000000001.txt", articles[0])
+        // Written elsewhere, renamed into place.
+        let staging = workspace.temporary.url.appendingPathComponent("staging.txt")
+        try Data(articles[1]).write(to: staging)
+        try FileManager.default.moveItem(
+            at: staging, to: workspace.input.appendingPathComponent("002_0000000000000002.txt"))
+        // Written slowly and closed only at the end: never read half-written (the pause is below --settle).
+        let slowPath = workspace.input.appendingPathComponent("003_0000000000000003.txt").path
+        let descriptor = open(slowPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(descriptor >= 0)
+        let half = articles[2].count / 2
+        articles[2].withUnsafeBytes { bytes in
+            #expect(Foundation.write(descriptor, bytes.baseAddress!, half) == half)
+            usleep(100_000)
+            #expect(Foundation.write(descriptor, bytes.baseAddress! + half, bytes.count - half) == bytes.count - half)
+        }
+        #expect(close(descriptor) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        // A partial or temporary file is never taken.
+        try workspace.write("004.txt.part", articles[0])
+        try workspace.write(".hidden.txt", articles[0])
+        #expect(daemon.stop() == 0)
+        let records = workspace.records()
+        #expect(records.count == 3)
+        #expect(Set(records.compactMap { $0["id"] as? String }).count == 3)
+        let bytes = records.compactMap { ($0["source"] as? [String: Any])?["size"] as? Int }.sorted()
+        #expect(bytes == articles.map(\.count).sorted())
+    }
+
+    @Test func aBadFileGoesToTheErrorLogAndTheDaemonCarriesOn() throws {
+        let workspace = try Workspace()
+        try workspace.write("001_bad.txt", [0x41, 0x00, 0x42])
+        try workspace.write("002_good.txt", Self.articles(1)[0])
+        let daemon = try start(workspace)
+        #expect(
+            Wait.until(seconds: 60) {
+                workspace.records().count == 1 && Workspace.lines(of: workspace.errors).count == 1
+            })
+        let error = try #require(
+            Workspace.lines(of: workspace.errors).first.flatMap {
+                try JSONSerialization.jsonObject(with: $0) as? [String: Any]
+            }
+        )
+        #expect((error["path"] as? String)?.hasSuffix("001_bad.txt") == true)
+        #expect(error["code"] as? String == "binary")
+        #expect((error["reason"] as? String)?.contains("NUL byte") == true)
+        #expect(error["size"] as? Int == 3)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func identicalContentIsEmittedOnceAndRewrittenContentAgain() throws {
+        let workspace = try Workspace()
+        let article = try RepositoryFiles.seed(RepositoryFiles.seedNames[1])
+        try workspace.write("a.txt", article)
+        try workspace.write("b.txt", article)
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 })
+        // The same path rewritten with new content yields a new record.
+        try workspace.write("a.txt", Self.articles(1, seed: 99)[0])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(daemon.log.contains("duplicates=1"))
+    }
+
+    @Test func subdirectoriesAndARecreatedWatchedDirectory() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace, extra: ["--recursive"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        let articles = Self.articles(3, seed: 11)
+        let nested = workspace.input.appendingPathComponent("2025/12")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        try Data(articles[0]).write(to: nested.appendingPathComponent("001.txt"))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+
+        try FileManager.default.removeItem(at: workspace.input)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("removed or moved") })
+        try FileManager.default.createDirectory(at: workspace.input, withIntermediateDirectories: true)
+        try workspace.write("002.txt", articles[1])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        try workspace.write("003.txt", articles[2])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func tenThousandFilesDroppedAtOnce() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        let articles = Self.articles(10_000, seed: 3)
+        let staging = workspace.temporary.url.appendingPathComponent("staging")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        for (index, bytes) in articles.enumerated() {
+            try Data(bytes).write(to: staging.appendingPathComponent(String(format: "%05d.txt", index)))
+        }
+        for index in articles.indices {
+            let name = String(format: "%05d.txt", index)
+            try FileManager.default.moveItem(
+                at: staging.appendingPathComponent(name),
+                to: workspace.input.appendingPathComponent(name)
+            )
+        }
+        let distinct = Set(articles).count
+        #expect(Wait.until(seconds: 600) { Workspace.lines(of: workspace.output).count == distinct }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let records = workspace.records()
+        #expect(records.count == distinct)
+        #expect(Set(records.compactMap { $0["id"] as? String }).count == distinct)
+    }
+
+    @Test func sigtermFinishesWorkInFlight() throws {
+        let workspace = try Workspace()
+        let articles = Self.articles(500, seed: 5)
+        for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%04d.txt", index), bytes) }
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { !workspace.records().isEmpty })
+        #expect(daemon.stop() == 0)
+        // Every line is whole, and what was started was finished: the output ends on a line end.
+        let data = try Data(contentsOf: workspace.output)
+        #expect(data.last == 0x0A)
+        #expect(workspace.records().count == Workspace.lines(of: workspace.output).count)
+        // A restart takes the rest, each exactly once.
+        let rest = try start(workspace)
+        let distinct = Set(articles).count
+        #expect(Wait.until(seconds: 120) { workspace.records().count == distinct }, "\(rest.log)")
+        #expect(rest.stop() == 0)
+        #expect(Set(workspace.records().compactMap { $0["id"] as? String }).count == distinct)
+    }
+}
