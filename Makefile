@@ -21,7 +21,7 @@ FUZZ_FLAGS = -c release -Xswiftc -sanitize=address \
 .PHONY: help deps build run test lint format bench fuzz clean
 
 help:
-	@echo "make run    install what is missing, build, parse seeds/ into out/articles.jsonl"
+	@echo "make run    install what is missing, build, run the daemon: seeds/ into out/articles.jsonl, then keep watching"
 	@echo "make test   install what is missing, lint, build with warnings as errors, run every test"
 	@echo "make bench  release-build benchmarks; prints a table for docs/BENCHMARKS.md"
 	@echo "make fuzz   run the libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) and keep new inputs"
@@ -41,10 +41,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product newsingest
 
+## Starts the daemon on the embedded defaults: ingests seeds/ into out/articles.jsonl, then keeps watching
+## (Ctrl-C stops it cleanly).
 run: build
-	@mkdir -p out
-	.build/release/newsingest parse seeds/*.txt > out/articles.jsonl
-	@echo "wrote $$(wc -l < out/articles.jsonl) records to out/articles.jsonl"
+	.build/release/newsingest run
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

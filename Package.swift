@@ -90,6 +90,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "NewsIngestEngineTests",
+            dependencies: ["NewsIngestEngine", "ArticleFixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "NewsIngestCommandTests",
             dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat", "TestSupport"],
             swiftSettings: strictSettings

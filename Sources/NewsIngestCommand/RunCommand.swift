@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NewsFormat
 import NewsIngestEngine
+import NewsIngestSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -13,105 +15,82 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Watch directories and append one normalized record per new article to a JSONL output.",
         discussion: """
-            With no --watch, watches seeds/ and writes out/articles.jsonl (the embedded default). Every file \
-            version is emitted exactly once, across restarts and crashes: the state store (SQLite, in \
-            --state-dir) and the output are committed together. SIGTERM or SIGINT finishes the work in flight \
-            and exits 0.
+            Settings come from --config (TOML; config/newsingest.toml documents every key), else from the \
+            built-in defaults: watch seeds/, write out/articles.jsonl, keep state in out/state. Flags override \
+            both. Every file version is emitted exactly once, across restarts and crashes. SIGTERM or SIGINT \
+            finishes the work in flight and exits 0. A bad configuration exits 78.
             """
     )
 
-    @Option(name: .long, help: "A directory to watch (repeatable). Default: seeds.")
+    @Option(name: .long, help: "The configuration file (TOML). Default: the built-in configuration.")
+    var config: String?
+
+    @Option(name: .long, help: "A directory to watch (repeatable); replaces the configured directories.")
     var watch: [String] = []
 
-    @Flag(name: .long, help: "Watch subdirectories too.")
+    @Flag(name: .long, help: "Watch the --watch directories' subdirectories too.")
     var recursive = false
 
-    @Option(name: .long, help: "File names to take, as a glob (repeatable). Default: *.txt.")
-    var include: [String] = []
-
-    @Option(name: .long, help: "File names to skip, as a glob (repeatable); dot-files, *.tmp, *.part, *.swp always.")
-    var exclude: [String] = []
-
     @Option(name: .long, help: "The JSONL output, or - for standard output.")
-    var output = "out/articles.jsonl"
+    var output: String?
 
     @Option(name: .long, help: "The error log (JSONL): files that could not be parsed.")
-    var errors = "out/errors.jsonl"
+    var errors: String?
 
     @Option(name: .long, help: "Where the state database is kept.")
-    var stateDir = "out/state"
+    var stateDir: String?
 
-    @Option(name: .long, help: "Parallel parsers. Default: the number of cores.")
+    @Option(name: .long, help: "Parallel parsers.")
     var workers: Int?
 
-    @Option(name: .long, help: "content: identical content is emitted once; none: every time.")
-    var dedupe: DedupePolicy = .content
-
-    @Option(name: .long, help: "batch: fdatasync before a batch is committed; never: leave it to the kernel.")
-    var fsync: SyncPolicy = .batch
-
     @Option(name: .long, help: "Seconds a file found by a scan must be unchanged before it is read.")
-    var settle: Double = 2
+    var settle: Double?
 
     @Option(name: .long, help: "Seconds between rescans of every watched directory.")
-    var rescanInterval: Double = 60
-
-    @Option(name: .long, help: "Seconds SIGTERM waits for work in flight.")
-    var shutdownTimeout: Double = 10
-
-    @Option(name: .long, help: "Largest file read, in bytes; larger files go to the error log.")
-    var maxBytes: Int = 10 * 1024 * 1024
+    var rescanInterval: Double?
 
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
-
-    @OptionGroup var toneStyle: ToneStyleOption
-
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level: '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
-        if let workers, workers < 1 { throw ValidationError("--workers: must be at least 1, not \(workers)") }
-        guard settle >= 0, rescanInterval > 0, shutdownTimeout > 0 else {
-            throw ValidationError("--settle must be >= 0, --rescan-interval and --shutdown-timeout > 0")
-        }
-    }
+    var logLevel: String?
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        var settings = try ConfigurationLoader.load(path: config)
+        if !watch.isEmpty { settings.directories = watch.map { DirectorySettings(path: $0, recursive: recursive) } }
+        if let output { settings.pipeline.outputPath = output }
+        if let errors { settings.pipeline.errorsPath = errors }
+        if let stateDir { settings.stateDirectory = stateDir }
+        if let workers {
+            guard workers >= 1 else { throw ConfigurationLoader.fail("--workers", "\(workers)", "must be at least 1") }
+            settings.pipeline.workers = workers
+            settings.pipeline.maxInFlight = workers * 16
+        }
+        if let settle {
+            guard settle >= 0 else { throw ConfigurationLoader.fail("--settle", "\(settle)", "must be >= 0") }
+            settings.settleSeconds = settle
+        }
+        if let rescanInterval {
+            guard rescanInterval >= 0.1 else {
+                throw ConfigurationLoader.fail("--rescan-interval", "\(rescanInterval)", "must be >= 0.1")
+            }
+            settings.rescanSeconds = rescanInterval
+        }
+        if let logLevel {
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ConfigurationLoader.fail(
+                    "--log-level", logLevel, "must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            settings.logLevel = logLevel
+        }
+        guard !settings.directories.isEmpty else {
+            throw ConfigurationLoader.fail("source.directory", nil, "no directory to watch: add one, or pass --watch")
+        }
+
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "newsingest")
-        let workerCount = workers ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let directories = (watch.isEmpty ? ["seeds"] : watch).map { path in
-            DirectorySettings(
-                path: path,
-                recursive: recursive,
-                include: include.isEmpty ? ["*.txt"] : include,
-                exclude: exclude
-            )
-        }
-        let settings = DaemonSettings(
-            directories: directories,
-            pipeline: PipelineSettings(
-                workers: workerCount,
-                maxInFlight: workerCount * 16,
-                toneStyle: toneStyle.toneStyle,
-                dedupe: dedupe,
-                maxFileBytes: maxBytes,
-                sync: fsync,
-                outputPath: output,
-                errorsPath: errors
-            ),
-            stateDirectory: stateDir,
-            settleSeconds: settle,
-            rescanSeconds: rescanInterval,
-            shutdownTimeoutSeconds: shutdownTimeout
-        )
         let daemon: Daemon
         do {
             daemon = try Daemon(settings: settings, logger: logger)
@@ -123,5 +102,53 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-extension DedupePolicy: ExpressibleByArgument {}
-extension SyncPolicy: ExpressibleByArgument {}
+/// `newsingest check-config [FILE]`: validates a configuration and prints what it means.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file; exit 78 with the key, value and reason when it is not usable."
+    )
+
+    @Argument(help: "The configuration file. Default: the built-in configuration.")
+    var file: String?
+
+    func run() throws {
+        let settings = try ConfigurationLoader.load(path: file)
+        print("\(file ?? "<built-in>"): ok")
+        for directory in settings.directories {
+            print("  watch \(directory.path)\(directory.recursive ? " (recursive)" : "") include \(directory.include)")
+        }
+        print("  output \(settings.pipeline.outputPath), errors \(settings.pipeline.errorsPath)")
+        print("  state \(settings.stateDirectory), workers \(settings.pipeline.workers)")
+    }
+}
+
+/// Reads the configuration file or the built-in one; errors become exit status 78 with a message on stderr.
+enum ConfigurationLoader {
+    static func load(path: String?) throws -> DaemonSettings {
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let text: String
+        if let path {
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                throw report("\(path): cannot read the configuration file")
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            text = Configuration.builtIn
+        }
+        do {
+            return try Configuration.parse(text, source: path ?? "<built-in>", cores: cores)
+        } catch {
+            throw report(error.description)
+        }
+    }
+
+    static func fail(_ option: String, _ value: String?, _ reason: String) -> ExitCode {
+        report("\(option)\(value.map { " \($0)" } ?? ""): \(reason)")
+    }
+
+    static func report(_ message: String) -> ExitCode {
+        StandardStreams.printError("newsingest: configuration error: \(message)")
+        return ExitCode(78)  // EX_CONFIG
+    }
+}

@@ -202,3 +202,32 @@ import Testing
         #expect(Set(workspace.records().compactMap { $0["id"] as? String }).count == distinct)
     }
 }
+
+/// Configuration errors from the command line: the key, the value and the reason, exit status 78.
+@Suite struct ConfigurationCommandTests {
+    let runner = BinaryRunner()
+
+    @Test func checkConfigAcceptsTheDocumentedExample() throws {
+        let path = RepositoryFiles.root().appendingPathComponent("config/newsingest.toml").path
+        let result = try runner.run(["check-config", path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(String(decoding: result.output, as: UTF8.self).contains("watch seeds"))
+    }
+
+    @Test func badKeysAndValuesExitWithEXConfig() throws {
+        let temporary = try TemporaryDirectory()
+        let file = temporary.path("bad.toml")
+        try Data("[output]\nfsync = \"sometimes\"\n".utf8).write(to: URL(fileURLWithPath: file))
+        let check = try runner.run(["check-config", file])
+        #expect(check.status == 78)
+        #expect(check.error.contains("output.fsync = \"sometimes\": must be one of batch, never"))
+        let run = try runner.run(["run", "--config", file])
+        #expect(run.status == 78)
+        #expect(run.error.contains("output.fsync"))
+        let flag = try runner.run(["run", "--watch", temporary.path("in"), "--workers", "0"])
+        #expect(flag.status == 78)
+        #expect(flag.error.contains("--workers 0: must be at least 1"))
+        let missing = try runner.run(["check-config", temporary.path("nope.toml")])
+        #expect(missing.status == 78)
+    }
+}

@@ -12,6 +12,8 @@ public struct DaemonSettings: Sendable {
     public var rescanSeconds: Double
     /// How long `SIGTERM` waits for work in flight before giving up.
     public var shutdownTimeoutSeconds: Double
+    /// swift-log level name (`info`, `debug`…).
+    public var logLevel: String
 
     /// Creates settings.
     public init(
@@ -20,7 +22,8 @@ public struct DaemonSettings: Sendable {
         stateDirectory: String,
         settleSeconds: Double,
         rescanSeconds: Double,
-        shutdownTimeoutSeconds: Double
+        shutdownTimeoutSeconds: Double,
+        logLevel: String = "info"
     ) {
         self.directories = directories
         self.pipeline = pipeline
@@ -28,5 +31,6 @@ public struct DaemonSettings: Sendable {
         self.settleSeconds = settleSeconds
         self.rescanSeconds = rescanSeconds
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+        self.logLevel = logLevel
     }
 }

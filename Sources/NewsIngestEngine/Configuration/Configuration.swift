@@ -1,0 +1,197 @@
+import NewsFormat
+
+/// The daemon's configuration file (TOML), read into ``DaemonSettings``.
+///
+/// Every key is checked: an unknown key or a value of the wrong type or range is a ``ConfigurationError``
+/// naming the key, the value and the reason. `config/newsingest.toml` documents every key; ``builtIn`` is the
+/// same defaults, embedded, used when no file is given.
+public enum Configuration {
+    /// The defaults: watch `seeds/`, write `out/articles.jsonl`.
+    public static let builtIn = """
+        [[source.directory]]
+        path = "seeds"
+        """
+
+    /// Reads a configuration.
+    /// - Parameters:
+    ///   - text: the TOML text.
+    ///   - source: where it came from, for errors.
+    ///   - cores: the number of cores, for `workers = 0`.
+    /// - Throws: ``ConfigurationError``.
+    public static func parse(_ text: String, source: String, cores: Int) throws(ConfigurationError) -> DaemonSettings {
+        let table: TOMLTable
+        do {
+            table = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigurationError(source: source, key: "", value: nil, line: error.line, reason: error.reason)
+        }
+        let reader = TableReader(table: table, prefix: "", source: source)
+        try reader.allow(["source", "output", "state", "pipeline", "daemon"])
+
+        let output = try reader.table("output")
+        try output.allow(["path", "errors", "fsync", "dedupe"])
+        let state = try reader.table("state")
+        try state.allow(["directory"])
+        let pipeline = try reader.table("pipeline")
+        try pipeline.allow(["workers", "max_in_flight", "max_file_bytes", "tone_style"])
+        let daemon = try reader.table("daemon")
+        try daemon.allow(["shutdown_timeout", "log_level"])
+        let sources = try reader.table("source")
+        try sources.allow(["directory", "settle", "rescan_interval"])
+
+        var directories: [DirectorySettings] = []
+        for entry in try sources.tables("directory") {
+            try entry.allow(["path", "recursive", "include", "exclude"])
+            directories.append(
+                DirectorySettings(
+                    path: try entry.string("path", required: true)!,
+                    recursive: try entry.bool("recursive") ?? false,
+                    include: try entry.strings("include") ?? ["*.txt"],
+                    exclude: try entry.strings("exclude") ?? []
+                )
+            )
+        }
+        let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
+        let workerCount = workers == 0 ? max(1, cores) : workers
+        let maxInFlight = try pipeline.integer("max_in_flight", in: 0...1_000_000) ?? 0
+        return DaemonSettings(
+            directories: directories,
+            pipeline: PipelineSettings(
+                workers: workerCount,
+                maxInFlight: maxInFlight == 0 ? workerCount * 16 : maxInFlight,
+                toneStyle: try pipeline.choice("tone_style", ToneStyle.self) ?? .press,
+                dedupe: try output.choice("dedupe", DedupePolicy.self) ?? .content,
+                maxFileBytes: try pipeline.integer("max_file_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024,
+                sync: try output.choice("fsync", SyncPolicy.self) ?? .batch,
+                outputPath: try output.string("path") ?? "out/articles.jsonl",
+                errorsPath: try output.string("errors") ?? "out/errors.jsonl"
+            ),
+            stateDirectory: try state.string("directory") ?? "out/state",
+            settleSeconds: try sources.seconds("settle", in: 0...3600) ?? 2,
+            rescanSeconds: try sources.seconds("rescan_interval", in: 0.1...86_400) ?? 60,
+            shutdownTimeoutSeconds: try daemon.seconds("shutdown_timeout", in: 0.1...3600) ?? 10,
+            logLevel: try daemon.choice("log_level", LogLevelName.self)?.rawValue ?? "info"
+        )
+    }
+
+    /// The log levels swift-log knows, by name.
+    enum LogLevelName: String, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+}
+
+/// Reads one table of a configuration, checking each key it is asked for.
+struct TableReader {
+    let table: TOMLTable
+    let prefix: String
+    let source: String
+
+    func fail(_ key: String, _ value: TOMLValue?, _ reason: String) -> ConfigurationError {
+        ConfigurationError(
+            source: source, key: prefix + key, value: value?.text, line: table.lines[key], reason: reason)
+    }
+
+    /// Rejects keys other than `known`.
+    func allow(_ known: Set<String>) throws(ConfigurationError) {
+        for key in table.keys where !known.contains(key) {
+            throw fail(key, nil, "unknown key (known here: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func table(_ key: String) throws(ConfigurationError) -> TableReader {
+        switch table[key] {
+        case nil: return TableReader(table: TOMLTable(), prefix: prefix + key + ".", source: source)
+        case .table(let child): return TableReader(table: child, prefix: prefix + key + ".", source: source)
+        case let value?: throw fail(key, value, "must be a table")
+        }
+    }
+
+    func tables(_ key: String) throws(ConfigurationError) -> [TableReader] {
+        switch table[key] {
+        case nil: return []
+        case .array(let values)?:
+            var readers: [TableReader] = []
+            for (index, value) in values.enumerated() {
+                guard case .table(let child) = value else { throw fail(key, value, "must be an array of tables") }
+                readers.append(TableReader(table: child, prefix: "\(prefix)\(key)[\(index)].", source: source))
+            }
+            return readers
+        case let value?: throw fail(key, value, "must be an array of tables ([[\(prefix)\(key)]])")
+        }
+    }
+
+    func string(_ key: String, required: Bool = false) throws(ConfigurationError) -> String? {
+        switch table[key] {
+        case nil:
+            if required { throw fail(key, nil, "is required") }
+            return nil
+        case .string(let value)?:
+            guard !value.isEmpty else { throw fail(key, .string(value), "must not be empty") }
+            return value
+        case let value?: throw fail(key, value, "must be a string, not a \(value.typeName)")
+        }
+    }
+
+    func strings(_ key: String) throws(ConfigurationError) -> [String]? {
+        switch table[key] {
+        case nil: return nil
+        case .array(let values)?:
+            return try values.map { (value: TOMLValue) throws(ConfigurationError) -> String in
+                guard case .string(let text) = value else {
+                    throw fail(key, .array(values), "must be an array of strings")
+                }
+                return text
+            }
+        case let value?: throw fail(key, value, "must be an array of strings")
+        }
+    }
+
+    func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        switch table[key] {
+        case nil: return nil
+        case .boolean(let value)?: return value
+        case let value?: throw fail(key, value, "must be true or false")
+        }
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        switch table[key] {
+        case nil: return nil
+        case .integer(let value)?:
+            guard range.contains(Int(value)) else {
+                throw fail(key, .integer(value), "must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return Int(value)
+        case let value?: throw fail(key, value, "must be an integer")
+        }
+    }
+
+    func seconds(_ key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
+        let seconds: Double
+        switch table[key] {
+        case nil: return nil
+        case .integer(let value)?: seconds = Double(value)
+        case .float(let value)?: seconds = value
+        case let value?: throw fail(key, value, "must be a number of seconds")
+        }
+        guard range.contains(seconds) else {
+            throw fail(key, table[key], "must be between \(range.lowerBound) and \(range.upperBound) seconds")
+        }
+        return seconds
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ type: Choice.Type) throws(ConfigurationError)
+        -> Choice? where Choice.RawValue == String
+    {
+        switch table[key] {
+        case nil: return nil
+        case .string(let value)?:
+            guard let choice = Choice(rawValue: value) else {
+                let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail(key, .string(value), "must be one of \(names)")
+            }
+            return choice
+        case let value?: throw fail(key, value, "must be a string")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArticleFixtures
+import Foundation
+import Testing
+
+@testable import NewsIngestEngine
+
+@Suite struct ConfigurationTests {
+    func parse(_ text: String) throws(ConfigurationError) -> DaemonSettings {
+        try Configuration.parse(text, source: "test.toml", cores: 2)
+    }
+
+    @Test func theDocumentedExampleIsTheBuiltInDefault() throws {
+        let url = RepositoryFiles.root().appendingPathComponent("config/newsingest.toml")
+        let documented = try parse(String(decoding: try Data(contentsOf: url), as: UTF8.self))
+        let builtIn = try parse(Configuration.builtIn)
+        #expect(documented.directories == builtIn.directories)
+        #expect(documented.directories == [DirectorySettings(path: "seeds")])
+        #expect(
+            documented.pipeline.outputPath == "out/articles.jsonl"
+                && builtIn.pipeline.outputPath == "out/articles.jsonl")
+        #expect(documented.pipeline.errorsPath == builtIn.pipeline.errorsPath)
+        #expect(documented.pipeline.workers == 2 && builtIn.pipeline.workers == 2)
+        #expect(documented.pipeline.maxInFlight == builtIn.pipeline.maxInFlight)
+        #expect(documented.pipeline.maxFileBytes == builtIn.pipeline.maxFileBytes)
+        #expect(documented.pipeline.sync == .batch && documented.pipeline.dedupe == .content)
+        #expect(documented.stateDirectory == builtIn.stateDirectory)
+        #expect(documented.settleSeconds == 2 && documented.rescanSeconds == 60)
+        #expect(documented.shutdownTimeoutSeconds == builtIn.shutdownTimeoutSeconds)
+        #expect(documented.logLevel == builtIn.logLevel)
+    }
+
+    @Test func everyKeyIsRead() throws {
+        let settings = try parse(
+            """
+            [source]
+            settle = 0.5
+            rescan_interval = 5
+            [[source.directory]]
+            path = "/data/in"
+            recursive = true
+            include = ["*.txt", "*.md"]
+            exclude = ["draft-*"]
+            [output]
+            path = "-"
+            errors = "/var/log/e.jsonl"
+            fsync = "never"
+            dedupe = "none"
+            [state]
+            directory = "/var/lib/newsingest"
+            [pipeline]
+            workers = 3
+            max_in_flight = 10
+            max_file_bytes = 1000
+            tone_style = "modern"
+            [daemon]
+            shutdown_timeout = 3
+            log_level = "debug"
+            """
+        )
+        #expect(
+            settings.directories == [
+                DirectorySettings(path: "/data/in", recursive: true, include: ["*.txt", "*.md"], exclude: ["draft-*"])
+            ])
+        #expect(settings.pipeline.outputPath == "-" && settings.pipeline.errorsPath == "/var/log/e.jsonl")
+        #expect(settings.pipeline.sync == .never && settings.pipeline.dedupe == DedupePolicy.none)
+        #expect(
+            settings.pipeline.workers == 3 && settings.pipeline.maxInFlight == 10
+                && settings.pipeline.maxFileBytes == 1000)
+        #expect(settings.pipeline.toneStyle == .modern)
+        #expect(settings.stateDirectory == "/var/lib/newsingest")
+        #expect(settings.settleSeconds == 0.5 && settings.rescanSeconds == 5 && settings.shutdownTimeoutSeconds == 3)
+        #expect(settings.logLevel == "debug")
+    }
+
+    @Test(arguments: [
+        ("[output]\nfsync = \"sometimes\"", "test.toml:2: output.fsync = \"sometimes\": must be one of batch, never"),
+        (
+            "[[source.directory]]\npath = \"x\"\nrecursiv = true",
+            "test.toml:3: source.directory[0].recursiv: unknown key (known here: exclude, include, path, recursive)"
+        ),
+        ("[[source.directory]]\nrecursive = true", "test.toml: source.directory[0].path: is required"),
+        ("[pipeline]\nworkers = -1", "test.toml:2: pipeline.workers = -1: must be between 0 and 1024"),
+        ("[pipeline]\nworkers = \"two\"", "test.toml:2: pipeline.workers = \"two\": must be an integer"),
+        ("[source]\nsettle = \"2s\"", "test.toml:2: source.settle = \"2s\": must be a number of seconds"),
+        (
+            "[outptu]\npath = \"x\"",
+            "test.toml:1: outptu: unknown key (known here: daemon, output, pipeline, source, state)"
+        ),
+        ("[output\n", "test.toml:1: a table header must end with ']'"),
+    ])
+    func badConfigurationsNameTheKeyTheValueAndTheReason(text: String, message: String) {
+        #expect {
+            try parse(text)
+        } throws: { error in
+            (error as? ConfigurationError)?.description == message
+        }
+    }
+}
