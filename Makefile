@@ -3,8 +3,9 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 SWIFT ?= swift
-# System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources.
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config
+# System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources,
+# systemd for `systemd-analyze verify` on the unit in the tests.
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config systemd
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
 # MiB of articles `make bench` generates.
@@ -18,7 +19,13 @@ FUZZ_FLAGS = -c release -Xswiftc -sanitize=address \
 	-Xswiftc -sanitize-coverage=edge,trace-cmp,pc-table,inline-8bit-counters -Xswiftc -DFUZZING \
 	-Xlinker $(FUZZER_LIBRARY) -Xlinker -lstdc++
 
-.PHONY: help deps build run test lint format bench fuzz clean
+# `make install`: where things go. DESTDIR stages into a folder (no user is created then).
+DESTDIR ?=
+BINDIR := /usr/local/bin
+UNITDIR := /etc/systemd/system
+CONFDIR := /etc/newsingest
+
+.PHONY: help deps build run test lint format bench fuzz install clean
 
 help:
 	@echo "make run    install what is missing, build, run the daemon: seeds/ into out/articles.jsonl, then keep watching"
@@ -68,6 +75,27 @@ fuzz: deps
 		-print_final_stats=1 "$$work" Tests/FuzzCorpus; \
 	$(FUZZ_BUILD)/release/newsingest-fuzz -merge=1 Tests/FuzzCorpus "$$work"; \
 	echo "Tests/FuzzCorpus now holds $$(ls Tests/FuzzCorpus | wc -l) inputs"
+
+## Installs the binary, the unit and (unless one exists) a configuration that watches /srv/newsingest/in and
+## writes /var/lib/newsingest/out/articles.jsonl; creates the newsingest user. Then:
+## systemctl enable --now newsingest
+install: build
+	install -D -m 0755 .build/release/newsingest $(DESTDIR)$(BINDIR)/newsingest
+	install -D -m 0644 systemd/newsingest.service $(DESTDIR)$(UNITDIR)/newsingest.service
+	@if [ ! -e $(DESTDIR)$(CONFDIR)/newsingest.toml ]; then \
+		mkdir -p $(DESTDIR)$(CONFDIR); \
+		sed -e 's|^path = "seeds"|path = "/srv/newsingest/in"|' -e 's|"out/|"/var/lib/newsingest/out/|' \
+			config/newsingest.toml > $(DESTDIR)$(CONFDIR)/newsingest.toml; \
+		echo "installed $(DESTDIR)$(CONFDIR)/newsingest.toml"; \
+	else \
+		echo "kept the existing $(DESTDIR)$(CONFDIR)/newsingest.toml"; \
+	fi
+	@if [ -z "$(DESTDIR)" ]; then \
+		id newsingest >/dev/null 2>&1 || $(SUDO) useradd --system --home-dir /var/lib/newsingest --shell /usr/sbin/nologin newsingest; \
+		$(SUDO) install -d -o newsingest -g newsingest -m 0750 /srv/newsingest /srv/newsingest/in; \
+		if [ -d /run/systemd/system ]; then $(SUDO) systemctl daemon-reload; fi; \
+		echo "now: systemctl enable --now newsingest"; \
+	fi
 
 clean:
 	rm -rf .build $(FUZZ_BUILD) out

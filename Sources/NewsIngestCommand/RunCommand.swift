@@ -85,15 +85,12 @@ struct RunCommand: ParsableCommand {
         }
 
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, environment: environment) }
         let logger = Logger(label: "newsingest")
         let daemon: Daemon
         do {
-            daemon = try Daemon(settings: settings, logger: logger)
+            daemon = try Daemon(settings: settings, logger: logger, notifier: SystemdNotifier(environment: environment))
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)

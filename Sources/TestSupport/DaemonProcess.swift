@@ -6,14 +6,15 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Where its log (standard error) goes.
     public let logURL: URL
 
-    /// Starts the binary with `arguments`.
-    public init(binary: URL, arguments: [String], in directory: URL) throws {
+    /// Starts the binary with `arguments`, with `environment` added to the test's own.
+    public init(binary: URL, arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         logURL = directory.appendingPathComponent("daemon-\(UUID().uuidString).log")
         try Data().write(to: logURL)
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = log

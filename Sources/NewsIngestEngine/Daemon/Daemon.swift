@@ -19,14 +19,16 @@ public final class Daemon: Sendable {
     private let pipeline: IngestPipeline
     private let directories: DirectorySource
     private let control = DispatchQueue(label: "newsingest.control")
-    /// Signal sources, kept alive for the life of the process; touched only on `control`.
-    nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []
+    private let notifier: SystemdNotifier
+    /// Signal sources and timers, kept alive for the life of the process; touched only on `control`.
+    nonisolated(unsafe) private var controlSources: [any DispatchSourceProtocol] = []
 
     /// Opens the state store and the output (recovering from a crash) and prepares the sources.
     /// - Throws: what opening the state, output or inotify throws, naming the file.
-    public init(settings: DaemonSettings, logger: Logger) throws {
+    public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier) throws {
         self.settings = settings
         self.logger = logger
+        self.notifier = notifier
         try Self.makeDirectory(settings.stateDirectory)
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] where path != "-" {
             if let slash = path.lastIndex(of: "/") { try Self.makeDirectory(String(path[..<slash])) }
@@ -51,8 +53,16 @@ public final class Daemon: Sendable {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: control)
                 source.setEventHandler { @Sendable [self] in handle(signalNumber) }
                 source.resume()
-                signalSources.append(source)
+                controlSources.append(source)
             }
+            let status = DispatchSource.makeTimerSource(queue: control)
+            // STATUS= every 10 s, or at the watchdog's pace when that is faster.
+            let microseconds = min(notifier.watchdogIntervalMicroseconds ?? 10_000_000, 10_000_000)
+            let interval = DispatchTimeInterval.microseconds(Int(max(10_000, microseconds)))
+            status.schedule(deadline: .now() + interval, repeating: interval)
+            status.setEventHandler { @Sendable [self] in tick() }
+            status.resume()
+            controlSources.append(status)
         }
         logger.info(
             "starting",
@@ -62,7 +72,10 @@ public final class Daemon: Sendable {
                 "workers": "\(settings.pipeline.workers)",
             ]
         )
-        directories.start { @Sendable [logger] in logger.info("watching; ingesting the backlog") }
+        directories.start { @Sendable [self] in
+            logger.info("watching; ingesting the backlog")
+            notifier.notify("READY=1\nSTATUS=\(statusLine)")
+        }
         dispatchMain()
     }
 
@@ -72,6 +85,7 @@ public final class Daemon: Sendable {
             return
         }
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])
+        notifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
         directories.stop()
         pipeline.whenIdle(queue: control) { @Sendable [self] in
             let counts = pipeline.counts
@@ -90,6 +104,20 @@ public final class Daemon: Sendable {
                 metadata: ["seconds": "\(timeout)"])
             exit(1)
         }
+    }
+
+    /// Counts for `STATUS=` and logs.
+    private var statusLine: String {
+        let counts = pipeline.counts
+        return "emitted \(counts.emitted), duplicates \(counts.duplicates), failed \(counts.failed)"
+    }
+
+    /// Every status interval: `STATUS=` with counts, and `WATCHDOG=1` only once the writer has answered, so a
+    /// stuck pipeline stops the pings and systemd restarts the service.
+    private func tick() {
+        notifier.notify("STATUS=\(statusLine)")
+        guard notifier.watchdogIntervalMicroseconds != nil else { return }
+        pipeline.heartbeat { @Sendable [notifier] in notifier.notify("WATCHDOG=1") }
     }
 
     private static func makeDirectory(_ path: String) throws {

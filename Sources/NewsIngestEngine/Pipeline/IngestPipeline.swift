@@ -127,6 +127,11 @@ public final class IngestPipeline: Sendable {
         pendingWork.notify(queue: queue, execute: body)
     }
 
+    /// Runs `body` after the writer has finished what is queued before it: proof that the pipeline moves.
+    public func heartbeat(_ body: @escaping @Sendable () -> Void) {
+        writerQueue.async(execute: body)
+    }
+
     // MARK: - Workers
 
     private func process(path: String, expected: FileIdentity) -> FileResult {
