@@ -24,6 +24,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// The log so far.
     public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    /// The process id, for signals.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// True while the process runs.
     public var isRunning: Bool { process.isRunning }
 

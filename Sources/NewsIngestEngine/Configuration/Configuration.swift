@@ -29,7 +29,7 @@ public enum Configuration {
         try reader.allow(["source", "output", "state", "pipeline", "daemon"])
 
         let output = try reader.table("output")
-        try output.allow(["path", "errors", "fsync", "dedupe"])
+        try output.allow(["path", "errors", "fsync", "dedupe", "rotate_bytes", "rotate_daily"])
         let state = try reader.table("state")
         try state.allow(["directory"])
         let pipeline = try reader.table("pipeline")
@@ -54,7 +54,7 @@ public enum Configuration {
         let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
         let workerCount = workers == 0 ? max(1, cores) : workers
         let maxInFlight = try pipeline.integer("max_in_flight", in: 0...1_000_000) ?? 0
-        return DaemonSettings(
+        var settings = DaemonSettings(
             directories: directories,
             pipeline: PipelineSettings(
                 workers: workerCount,
@@ -72,6 +72,9 @@ public enum Configuration {
             shutdownTimeoutSeconds: try daemon.seconds("shutdown_timeout", in: 0.1...3600) ?? 10,
             logLevel: try daemon.choice("log_level", LogLevelName.self)?.rawValue ?? "info"
         )
+        settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
+        settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
+        return settings
     }
 
     /// The log levels swift-log knows, by name.

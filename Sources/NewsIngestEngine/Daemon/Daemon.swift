@@ -81,7 +81,10 @@ public final class Daemon: Sendable {
 
     private func handle(_ signalNumber: Int32) {
         guard signalNumber != SIGHUP else {
-            logger.notice("SIGHUP received: output reopening and configuration reload are not supported yet; ignored")
+            logger.info("SIGHUP: reopening the output")
+            notifier.notify("RELOADING=1")
+            pipeline.reopenOutputs()
+            pipeline.heartbeat { @Sendable [self] in notifier.notify("READY=1\nSTATUS=\(statusLine)") }
             return
         }
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])

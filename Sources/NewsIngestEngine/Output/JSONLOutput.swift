@@ -1,4 +1,5 @@
 import Foundation
+import NewsFormat
 import NewsIngestSystem
 
 /// How the writer makes a batch durable before it counts as committed.
@@ -19,11 +20,14 @@ final class JSONLOutput {
     private let sync: SyncPolicy
     /// Bytes in the file: where the next batch starts.
     private(set) var size: Int64
+    /// The UTC day (days since 1970) the file was opened on, for daily rotation.
+    let openedDay: Int64
 
     /// Opens (creating) the output for appending.
     init(path: String, sync: SyncPolicy) throws(SystemCallError) {
         self.path = path
         self.sync = path == "-" ? .never : sync
+        self.openedDay = WallClock.nowMilliseconds() / 86_400_000
         if path == "-" {
             file = StandardStreams.output
             size = 0
@@ -42,6 +46,24 @@ final class JSONLOutput {
         try file.writeAll(bytes)
         size += Int64(bytes.count)
         if sync == .batch { try file.synchronizeData() }
+    }
+
+    /// Renames the file to a dated name beside it (`articles-20261125T090012Z.jsonl`), after syncing it.
+    /// - Returns: the new name.
+    func rename() throws(SystemCallError) -> String {
+        try file.synchronizeData()
+        let milliseconds = WallClock.nowMilliseconds()
+        let stamp = Timestamp(millisecondsSince1970: milliseconds).rfc3339
+            .filter { $0 != "-" && $0 != ":" }.prefix(15) + "Z"
+        let base = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
+        var target = "\(base)-\(stamp).jsonl"
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: target) {
+            attempt += 1
+            target = "\(base)-\(stamp)-\(attempt).jsonl"
+        }
+        try SystemCall.retrying("rename", path) { Foundation.rename(path, target) }
+        return target
     }
 
     /// Cuts the file back to `size` after a failed write, so no partial line stays in it (best effort: the

@@ -127,6 +127,49 @@ public final class IngestPipeline: Sendable {
         pendingWork.notify(queue: queue, execute: body)
     }
 
+    /// Reopens the output and the error log at their paths (after `logrotate` renamed them, on `SIGHUP`), once
+    /// the batches already queued are written.
+    public func reopenOutputs() {
+        writerQueue.async { @Sendable [self] in
+            writer.withLock { writer in
+                do {
+                    try reopen(&writer)
+                    logger.info("reopened the output", metadata: ["path": "\(settings.outputPath)"])
+                } catch {
+                    logger.error(
+                        "could not reopen the output; still writing to the old file",
+                        metadata: ["path": "\(settings.outputPath)", "error": "\(error)"]
+                    )
+                }
+            }
+        }
+    }
+
+    /// Opens the output and error log anew and commits the new file's size as its committed end: what is in
+    /// a freshly opened file was put there by someone else (logrotate's `create`), not by an unfinished batch.
+    private func reopen(_ writer: inout Writer) throws {
+        guard !writer.output.isStandardOutput else { return }
+        let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
+        writer.errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
+        try state.commit([], output: (settings.outputPath, output.size))
+        writer.output = output
+    }
+
+    /// Rotates the output when the batch would take it past `rotateBytes`, or on a new UTC day.
+    private func rotateIfDue(_ writer: inout Writer, adding bytes: Int) throws {
+        guard !writer.output.isStandardOutput, writer.output.size > 0 else { return }
+        let today = WallClock.nowMilliseconds() / 86_400_000
+        let bySize = settings.rotateBytes > 0 && writer.output.size + Int64(bytes) > Int64(settings.rotateBytes)
+        let byDay = settings.rotateDaily && today != writer.output.openedDay
+        guard bySize || byDay else { return }
+        let rotated = try writer.output.rename()
+        try reopen(&writer)
+        logger.info(
+            "rotated the output",
+            metadata: ["path": "\(settings.outputPath)", "to": "\(rotated)", "reason": "\(bySize ? "size" : "date")"]
+        )
+    }
+
     /// Runs `body` after the writer has finished what is queued before it: proof that the pipeline moves.
     public func heartbeat(_ body: @escaping @Sendable () -> Void) {
         writerQueue.async(execute: body)
@@ -234,6 +277,7 @@ public final class IngestPipeline: Sendable {
                     }
                 }
             }
+            try rotateIfDue(&writer, adding: lines.count)
             let committedEnd = writer.output.size
             do {
                 try writer.output.append(lines)

@@ -26,6 +26,10 @@ public struct PipelineSettings: Sendable {
     public var outputPath: String
     /// The error log (JSONL).
     public var errorsPath: String
+    /// Rotate the output once it would grow past this many bytes; 0 turns size rotation off.
+    public var rotateBytes: Int = 0
+    /// Rotate the output when the UTC date changes.
+    public var rotateDaily = false
 
     /// Creates settings.
     public init(
