@@ -53,6 +53,29 @@ struct RunCommand: ParsableCommand {
     var logLevel: String?
 
     func run() throws {
+        let settings = try ConfigurationLoader.exitingOnProblem { try settingsWithOverrides() }
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, environment: environment) }
+        let logger = Logger(label: "newsingest")
+        let daemon: Daemon
+        let command = self
+        do {
+            daemon = try Daemon(
+                settings: settings,
+                logger: logger,
+                notifier: SystemdNotifier(environment: environment),
+                reload: config == nil ? nil : { @Sendable in try command.settingsWithOverrides() }
+            )
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        daemon.run()
+    }
+
+    /// The configuration file (or the built-in one) with the command line's overrides applied.
+    func settingsWithOverrides() throws -> DaemonSettings {
         var settings = try ConfigurationLoader.load(path: config)
         if !watch.isEmpty { settings.directories = watch.map { DirectorySettings(path: $0, recursive: recursive) } }
         if let output { settings.pipeline.outputPath = output }
@@ -83,19 +106,7 @@ struct RunCommand: ParsableCommand {
         guard !settings.directories.isEmpty else {
             throw ConfigurationLoader.fail("source.directory", nil, "no directory to watch: add one, or pass --watch")
         }
-
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
-        let environment = ProcessInfo.processInfo.environment
-        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, environment: environment) }
-        let logger = Logger(label: "newsingest")
-        let daemon: Daemon
-        do {
-            daemon = try Daemon(settings: settings, logger: logger, notifier: SystemdNotifier(environment: environment))
-        } catch {
-            logger.critical("cannot start", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
-        }
-        daemon.run()
+        return settings
     }
 }
 
@@ -110,7 +121,7 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let settings = try ConfigurationLoader.load(path: file)
+        let settings = try ConfigurationLoader.exitingOnProblem { try ConfigurationLoader.load(path: file) }
         print("\(file ?? "<built-in>"): ok")
         for directory in settings.directories {
             print("  watch \(directory.path)\(directory.recursive ? " (recursive)" : "") include \(directory.include)")
@@ -120,14 +131,19 @@ struct CheckConfigCommand: ParsableCommand {
     }
 }
 
-/// Reads the configuration file or the built-in one; errors become exit status 78 with a message on stderr.
+/// Reads the configuration file or the built-in one.
 enum ConfigurationLoader {
-    static func load(path: String?) throws -> DaemonSettings {
+    /// A configuration that cannot be used, from the file or a flag; `newsingest` exits 78 (`EX_CONFIG`).
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load(path: String?) throws(Problem) -> DaemonSettings {
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let text: String
         if let path {
             guard let bytes = FileManager.default.contents(atPath: path) else {
-                throw report("\(path): cannot read the configuration file")
+                throw Problem(description: "\(path): cannot read the configuration file")
             }
             text = String(decoding: bytes, as: UTF8.self)
         } else {
@@ -136,16 +152,21 @@ enum ConfigurationLoader {
         do {
             return try Configuration.parse(text, source: path ?? "<built-in>", cores: cores)
         } catch {
-            throw report(error.description)
+            throw Problem(description: error.description)
         }
     }
 
-    static func fail(_ option: String, _ value: String?, _ reason: String) -> ExitCode {
-        report("\(option)\(value.map { " \($0)" } ?? ""): \(reason)")
+    static func fail(_ option: String, _ value: String?, _ reason: String) -> Problem {
+        Problem(description: "\(option)\(value.map { " \($0)" } ?? ""): \(reason)")
     }
 
-    static func report(_ message: String) -> ExitCode {
-        StandardStreams.printError("newsingest: configuration error: \(message)")
-        return ExitCode(78)  // EX_CONFIG
+    /// Runs `body`, turning a ``Problem`` into a message on standard error and exit status 78.
+    static func exitingOnProblem<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let problem as Problem {
+            StandardStreams.printError("newsingest: configuration error: \(problem)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
     }
 }

@@ -1,7 +1,7 @@
 import ArticleFixtures
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The output under rotation: logrotate-style rename plus `SIGHUP`, and the daemon's own size rotation. No
 /// line is lost or duplicated across the files.
@@ -18,7 +18,8 @@ import TestSupport
         let workspace = try DaemonTests.Workspace()
         let articles = DaemonTests.articles(20, seed: 77)
         for (index, bytes) in articles[..<10].enumerated() { try workspace.write("a\(index).txt", bytes) }
-        let daemon = try DaemonProcess(binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
 
         let rotated = workspace.output.deletingLastPathComponent().appendingPathComponent("articles.jsonl.1")
@@ -34,7 +35,8 @@ import TestSupport
         #expect(all.count == Set(articles).count)
         #expect(Set(all).count == all.count)
         // A restart after the rename does not emit the rotated lines again.
-        let again = try DaemonProcess(binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        let again = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { again.log.contains("watching") })
         #expect(again.stop() == 0)
         #expect(ids(in: [rotated, workspace.output]).count == all.count)
@@ -64,5 +66,51 @@ import TestSupport
         let all = ids(in: files)
         #expect(Set(all).count == all.count && all.count == Set(articles).count)
         #expect(daemon.log.contains("rotated the output"))
+    }
+}
+
+/// `SIGHUP` reloads a valid configuration and keeps the old one, with the reason, when it is not.
+@Suite struct ReloadTests {
+    @Test func sighupReloadsTheWatchedDirectoriesAndRejectsABadFile() throws {
+        let workspace = try DaemonTests.Workspace()
+        let other = workspace.temporary.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let config = URL(fileURLWithPath: workspace.temporary.path("newsingest.toml"))
+        func configuration(watching directory: URL, extra: String = "") -> Data {
+            Data(
+                """
+                [[source.directory]]
+                path = "\(directory.path)"
+                [output]
+                path = "\(workspace.output.path)"
+                errors = "\(workspace.errors.path)"
+                [state]
+                directory = "\(workspace.temporary.path("out/state"))"
+                \(extra)
+                """.utf8
+            )
+        }
+        try configuration(watching: workspace.input).write(to: config)
+        let daemon = try DaemonProcess(
+            binary: BinaryRunner().binary,
+            arguments: ["run", "--config", config.path],
+            in: workspace.temporary.url
+        )
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        let articles = DaemonTests.articles(2, seed: 90)
+
+        try configuration(watching: other).write(to: config)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("configuration reloaded: watching") }, "\(daemon.log)")
+        try Data(articles[0]).write(to: other.appendingPathComponent("001.txt"))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+
+        try configuration(watching: workspace.input, extra: "[daemon]\nbogus = 1").write(to: config)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("daemon.bogus: unknown key") }, "\(daemon.log)")
+        // The old configuration stays: `other` is still watched.
+        try Data(articles[1]).write(to: other.appendingPathComponent("002.txt"))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Logging
 import NewsIngestSystem
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +18,12 @@ public final class Daemon: Sendable {
     private let logger: Logger
     private let state: StateStore
     private let pipeline: IngestPipeline
-    private let directories: DirectorySource
+    /// The directory sources; replaced when a reload changes what is watched.
+    private let directories: Mutex<DirectorySource>
+    /// The settings in force (the directory part changes on reload).
+    private let current: Mutex<DaemonSettings>
+    /// Reads the configuration again for `SIGHUP`; `nil` when there is no file to reload.
+    private let reload: (@Sendable () throws -> DaemonSettings)?
     private let control = DispatchQueue(label: "newsingest.control")
     private let notifier: SystemdNotifier
     /// Signal sources and timers, kept alive for the life of the process; touched only on `control`.
@@ -25,8 +31,16 @@ public final class Daemon: Sendable {
 
     /// Opens the state store and the output (recovering from a crash) and prepares the sources.
     /// - Throws: what opening the state, output or inotify throws, naming the file.
-    public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier) throws {
+    /// - Parameter reload: reads the configuration again on `SIGHUP` (with the same command-line overrides).
+    public init(
+        settings: DaemonSettings,
+        logger: Logger,
+        notifier: SystemdNotifier,
+        reload: (@Sendable () throws -> DaemonSettings)? = nil
+    ) throws {
         self.settings = settings
+        self.current = Mutex(settings)
+        self.reload = reload
         self.logger = logger
         self.notifier = notifier
         try Self.makeDirectory(settings.stateDirectory)
@@ -35,14 +49,7 @@ public final class Daemon: Sendable {
         }
         state = try StateStore(directory: settings.stateDirectory)
         pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)
-        directories = try DirectorySource(
-            directories: settings.directories,
-            pipeline: pipeline,
-            state: state,
-            logger: logger,
-            settleSeconds: settings.settleSeconds,
-            rescanSeconds: settings.rescanSeconds
-        )
+        directories = Mutex(try Self.makeDirectorySource(settings, pipeline: pipeline, state: state, logger: logger))
     }
 
     /// Starts everything and never returns: the process ends from a signal handler.
@@ -72,7 +79,7 @@ public final class Daemon: Sendable {
                 "workers": "\(settings.pipeline.workers)",
             ]
         )
-        directories.start { @Sendable [self] in
+        directories.withLock { $0 }.start { @Sendable [self] in
             logger.info("watching; ingesting the backlog")
             notifier.notify("READY=1\nSTATUS=\(statusLine)")
         }
@@ -81,15 +88,16 @@ public final class Daemon: Sendable {
 
     private func handle(_ signalNumber: Int32) {
         guard signalNumber != SIGHUP else {
-            logger.info("SIGHUP: reopening the output")
+            logger.info("SIGHUP: reopening the output and reloading the configuration")
             notifier.notify("RELOADING=1")
             pipeline.reopenOutputs()
+            reloadConfiguration()
             pipeline.heartbeat { @Sendable [self] in notifier.notify("READY=1\nSTATUS=\(statusLine)") }
             return
         }
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])
         notifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
-        directories.stop()
+        directories.withLock { $0 }.stop()
         pipeline.whenIdle(queue: control) { @Sendable [self] in
             let counts = pipeline.counts
             logger.info(
@@ -107,6 +115,77 @@ public final class Daemon: Sendable {
                 metadata: ["seconds": "\(timeout)"])
             exit(1)
         }
+    }
+
+    /// Applies a changed configuration: the watched directories (and scan timing) change at once; keys that
+    /// need a restart are named in the log. An invalid configuration is logged and the old one kept.
+    private func reloadConfiguration() {
+        guard let reload else { return }
+        let new: DaemonSettings
+        do {
+            new = try reload()
+        } catch {
+            logger.error("configuration not reloaded, keeping the one in force", metadata: ["error": "\(error)"])
+            return
+        }
+        let old = current.withLock { $0 }
+        var needsRestart: [String] = []
+        if new.pipeline.outputPath != old.pipeline.outputPath { needsRestart.append("output.path") }
+        if new.pipeline.errorsPath != old.pipeline.errorsPath { needsRestart.append("output.errors") }
+        if new.stateDirectory != old.stateDirectory { needsRestart.append("state.directory") }
+        if new.pipeline.workers != old.pipeline.workers { needsRestart.append("pipeline.workers") }
+        if new.pipeline.toneStyle != old.pipeline.toneStyle { needsRestart.append("pipeline.tone_style") }
+        if new.pipeline.dedupe != old.pipeline.dedupe { needsRestart.append("output.dedupe") }
+        if new.logLevel != old.logLevel { needsRestart.append("daemon.log_level") }
+        if !needsRestart.isEmpty {
+            logger.warning(
+                "changed keys take effect at the next restart",
+                metadata: ["keys": "\(needsRestart.joined(separator: ", "))"])
+        }
+        guard
+            new.directories != old.directories || new.settleSeconds != old.settleSeconds
+                || new.rescanSeconds != old.rescanSeconds
+        else {
+            logger.info("configuration reloaded")
+            return
+        }
+        do {
+            let replacement = try Self.makeDirectorySource(new, pipeline: pipeline, state: state, logger: logger)
+            let previous = directories.withLock { sources in
+                defer { sources = replacement }
+                return sources
+            }
+            previous.stop()
+            current.withLock {
+                $0.directories = new.directories
+                $0.settleSeconds = new.settleSeconds
+                $0.rescanSeconds = new.rescanSeconds
+            }
+            replacement.start { @Sendable [logger] in
+                logger.info(
+                    "configuration reloaded: watching",
+                    metadata: ["watch": "\(new.directories.map(\.path).joined(separator: ","))"]
+                )
+            }
+        } catch {
+            logger.error("configuration not reloaded, keeping the one in force", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func makeDirectorySource(
+        _ settings: DaemonSettings,
+        pipeline: IngestPipeline,
+        state: StateStore,
+        logger: Logger
+    ) throws -> DirectorySource {
+        try DirectorySource(
+            directories: settings.directories,
+            pipeline: pipeline,
+            state: state,
+            logger: logger,
+            settleSeconds: settings.settleSeconds,
+            rescanSeconds: settings.rescanSeconds
+        )
     }
 
     /// Counts for `STATUS=` and logs.

@@ -53,7 +53,8 @@ final class JSONLOutput {
     func rename() throws(SystemCallError) -> String {
         try file.synchronizeData()
         let milliseconds = WallClock.nowMilliseconds()
-        let stamp = Timestamp(millisecondsSince1970: milliseconds).rfc3339
+        let stamp =
+            Timestamp(millisecondsSince1970: milliseconds).rfc3339
             .filter { $0 != "-" && $0 != ":" }.prefix(15) + "Z"
         let base = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
         var target = "\(base)-\(stamp).jsonl"
