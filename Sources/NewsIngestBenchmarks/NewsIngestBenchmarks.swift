@@ -8,6 +8,13 @@ import NewsIngestSystem
 @main
 enum NewsIngestBenchmarks {
     static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "daemon-backlog": return try DaemonBenchmarks.backlog(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "daemon-latency": return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
+        case "daemon-memory": return try DaemonBenchmarks.peakMemory(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
+        default: break
+        }
         let megabytes = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 64
         let corpus = try BenchmarkCorpus.make(megabytes: megabytes)
         defer { corpus.remove() }
@@ -43,14 +50,14 @@ enum NewsIngestBenchmarks {
         print(row("parse + normalize + encode JSON, bytes in memory", inMemory))
     }
 
-    /// `cat` of every file to `/dev/null`, through `xargs` so process start-up is amortised as in a shell.
-    static func catSeconds(_ corpus: BenchmarkCorpus) throws -> Double {
+    /// `cat` of every file into `destination`, through `xargs` so process start-up is amortised as in a shell.
+    static func catSeconds(_ corpus: BenchmarkCorpus, into destination: String = "/dev/null") throws -> Double {
         let list = corpus.directory.appendingPathComponent("../newsingest-bench-list-\(getpid())").standardized
         try corpus.paths.joined(separator: "\0").write(to: list, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: list) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "xargs -0 cat < '\(list.path)' > /dev/null"]
+        process.arguments = ["-c", "xargs -0 cat < '\(list.path)' > '\(destination)'"]
         let start = DispatchTime.now()
         try process.run()
         process.waitUntilExit()
