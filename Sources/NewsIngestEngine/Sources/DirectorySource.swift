@@ -169,6 +169,7 @@ public final class DirectorySource: Sendable {
     // MARK: - Scans
 
     private func scanAll(reason: String) {
+        logger.debug("scanning every watched directory", metadata: ["reason": "\(reason)"])
         for index in directories.indices {
             watchTree(directories[index].path, root: index)  // a root that was missing may exist now
             scan(directories[index].path, root: index)
@@ -182,7 +183,6 @@ public final class DirectorySource: Sendable {
                 for index in directories.indices { scan(directories[index].path, root: index) }
             }
         }
-        _ = reason
     }
 
     private func scan(_ path: String, root: Int) {
