@@ -8,8 +8,12 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config systemd
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
-# MiB of articles `make bench` generates.
+# Sizes of `make bench`: MiB of articles for the parser, files for the daemon's backlog and memory runs,
+# seconds of arrivals at 500 files/s for its latency run.
 BENCH_MEGABYTES ?= 64
+BENCH_BACKLOG_FILES ?= 100000
+BENCH_LATENCY_SECONDS ?= 10
+BENCH_MEMORY_FILES ?= 200000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_BUILD := .build-fuzz
@@ -63,9 +67,14 @@ test: deps lint
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
 
+## Parser throughput against cat, then the daemon: backlog against cat, latency at 500 files/s, peak memory.
 bench: deps
+	$(SWIFT) build -c release --product newsingest
 	$(SWIFT) build -c release --product newsingest-bench
 	.build/release/newsingest-bench $(BENCH_MEGABYTES)
+	.build/release/newsingest-bench daemon-backlog $(BENCH_BACKLOG_FILES)
+	.build/release/newsingest-bench daemon-latency $(BENCH_LATENCY_SECONDS)
+	.build/release/newsingest-bench daemon-memory $(BENCH_MEMORY_FILES)
 
 fuzz: deps
 	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }

@@ -6,18 +6,20 @@ import Synchronization
 /// Benchmarks of the daemon itself: the real `newsingest run` beside this program, on temporary directories.
 enum DaemonBenchmarks {
     static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("newsingest").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("newsingest")
+            .path
     }
 
     /// Starts `newsingest run` on `input`, writing into `work`.
     static func startDaemon(input: String, work: URL, extra: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "run", "--watch", input, "--output", work.appendingPathComponent("articles.jsonl").path,
-            "--errors", work.appendingPathComponent("errors.jsonl").path,
-            "--state-dir", work.appendingPathComponent("state").path, "--settle", "0", "--log-level", "warning",
-        ] + extra
+        process.arguments =
+            [
+                "run", "--watch", input, "--output", work.appendingPathComponent("articles.jsonl").path,
+                "--errors", work.appendingPathComponent("errors.jsonl").path,
+                "--state-dir", work.appendingPathComponent("state").path, "--settle", "0", "--log-level", "warning",
+            ] + extra
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return process
@@ -66,7 +68,9 @@ enum DaemonBenchmarks {
         print("backlog: \(corpus.paths.count) files, \(String(format: "%.1f", megabytes)) MiB")
         print("| what | seconds | files/s | MiB/s | speed against cat |")
         print("|---|---|---|---|---|")
-        for (name, time) in [("cat of the files into one file", cat), ("newsingest run, backlog to JSONL (fsync batch)", seconds)] {
+        for (name, time) in [
+            ("cat of the files into one file", cat), ("newsingest run, backlog to JSONL (fsync batch)", seconds),
+        ] {
             print(
                 "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(corpus.paths.count) / time)) | "
                     + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |"
@@ -79,7 +83,9 @@ enum DaemonBenchmarks {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("newsingest-latency-\(getpid())")
         let input = root.appendingPathComponent("in")
         let staging = root.appendingPathComponent("staging")
-        for url in [input, staging] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for url in [input, staging] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(at: root) }
         let output = root.appendingPathComponent("articles.jsonl")
         let daemon = try startDaemon(input: input.path, work: root)
@@ -133,8 +139,9 @@ enum DaemonBenchmarks {
         }
         while seenAt.withLock({ $0.count }) < total { usleep(10_000) }
         let seen = seenAt.withLock { $0 }
-        let latencies = closedAt.compactMap { name, closed in seen[name].map { Double(Int64($0) - Int64(closed)) / 1e6 } }
-            .sorted()
+        let latencies = closedAt.compactMap { name, closed in seen[name].map { Double(Int64($0) - Int64(closed)) / 1e6 }
+        }
+        .sorted()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print("latency: \(total) files at \(rate) files/s, rename into place to line in the output (fsync batch)")
         print("| p50 | p90 | p99 | max |")
@@ -154,8 +161,10 @@ enum DaemonBenchmarks {
         // Small distinct articles: memory depends on how many files wait, not on their size.
         for index in 0..<count {
             let text = "TPO - Bài số \(index) về thời tiết ở Hà Nội, ngày \(index % 28 + 1)/12.\n"
-            try FileDescriptor(openingForWriting: input.appendingPathComponent(String(format: "%07d.txt", index)).path, create: true)
-                .writeAll(Array(text.utf8))
+            try FileDescriptor(
+                openingForWriting: input.appendingPathComponent(String(format: "%07d.txt", index)).path, create: true
+            )
+            .writeAll(Array(text.utf8))
         }
         let start = DispatchTime.now()
         let daemon = try startDaemon(input: input.path, work: root)

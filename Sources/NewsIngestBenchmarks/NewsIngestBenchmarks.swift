@@ -10,9 +10,12 @@ enum NewsIngestBenchmarks {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         switch arguments.first {
-        case "daemon-backlog": return try DaemonBenchmarks.backlog(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
-        case "daemon-latency": return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
-        case "daemon-memory": return try DaemonBenchmarks.peakMemory(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
+        case "daemon-backlog":
+            return try DaemonBenchmarks.backlog(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "daemon-latency":
+            return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
+        case "daemon-memory":
+            return try DaemonBenchmarks.peakMemory(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
         default: break
         }
         let megabytes = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 64
