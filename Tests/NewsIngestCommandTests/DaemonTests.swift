@@ -231,3 +231,54 @@ import Testing
         #expect(missing.status == 78)
     }
 }
+
+/// `after = "move"` and `"delete"`, and the quarantine: only once the outcome is committed.
+@Suite struct FileDisposalTests {
+    @Test func committedFilesAreMovedOrDeletedAndBadOnesQuarantined() throws {
+        let workspace = try DaemonTests.Workspace()
+        let done = workspace.temporary.url.appendingPathComponent("done")
+        let quarantine = workspace.temporary.url.appendingPathComponent("quarantine")
+        let other = workspace.temporary.url.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let config = URL(fileURLWithPath: workspace.temporary.path("newsingest.toml"))
+        try Data(
+            """
+            [[source.directory]]
+            path = "\(workspace.input.path)"
+            after = "move"
+            done_directory = "\(done.path)"
+            quarantine = "\(quarantine.path)"
+            [[source.directory]]
+            path = "\(other.path)"
+            after = "delete"
+            [output]
+            path = "\(workspace.output.path)"
+            errors = "\(workspace.errors.path)"
+            [state]
+            directory = "\(workspace.temporary.path("out/state"))"
+            """.utf8
+        ).write(to: config)
+        let articles = DaemonTests.articles(2, seed: 31)
+        try workspace.write("001.txt", articles[0])
+        try workspace.write("002_bad.txt", [0x41, 0x00])
+        try Data(articles[1]).write(to: other.appendingPathComponent("003.txt"))
+        let daemon = try DaemonProcess(
+            binary: BinaryRunner().binary,
+            arguments: ["run", "--config", config.path],
+            in: workspace.temporary.url
+        )
+        let fileManager = FileManager.default
+        #expect(
+            Wait.until(seconds: 60) {
+                fileManager.fileExists(atPath: done.appendingPathComponent("001.txt").path)
+                    && fileManager.fileExists(atPath: quarantine.appendingPathComponent("002_bad.txt").path)
+                    && !fileManager.fileExists(atPath: other.appendingPathComponent("003.txt").path)
+            },
+            "\(daemon.log)"
+        )
+        #expect(workspace.records().count == 2)
+        #expect(DaemonTests.Workspace.lines(of: workspace.errors).count == 1)
+        #expect(try fileManager.contentsOfDirectory(atPath: workspace.input.path).isEmpty)
+        #expect(daemon.stop() == 0)
+    }
+}

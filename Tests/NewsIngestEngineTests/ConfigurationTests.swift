@@ -40,6 +40,9 @@ import Testing
             recursive = true
             include = ["*.txt", "*.md"]
             exclude = ["draft-*"]
+            after = "move"
+            done_directory = "/data/done"
+            quarantine = "/data/bad"
             [output]
             path = "-"
             errors = "/var/log/e.jsonl"
@@ -58,9 +61,14 @@ import Testing
             """
         )
         #expect(
-            settings.directories == [
-                DirectorySettings(path: "/data/in", recursive: true, include: ["*.txt", "*.md"], exclude: ["draft-*"])
-            ])
+            settings.directories.map(\.path) == ["/data/in"] && settings.directories[0].recursive
+                && settings.directories[0].include == ["*.txt", "*.md"]
+                && settings.directories[0].exclude == ["draft-*"]
+        )
+        #expect(
+            settings.directories[0].disposal
+                == FileDisposal(after: .move, doneDirectory: "/data/done", quarantineDirectory: "/data/bad")
+        )
         #expect(settings.pipeline.outputPath == "-" && settings.pipeline.errorsPath == "/var/log/e.jsonl")
         #expect(settings.pipeline.sync == .never && settings.pipeline.dedupe == DedupePolicy.none)
         #expect(
@@ -76,9 +84,14 @@ import Testing
         ("[output]\nfsync = \"sometimes\"", "test.toml:2: output.fsync = \"sometimes\": must be one of batch, never"),
         (
             "[[source.directory]]\npath = \"x\"\nrecursiv = true",
-            "test.toml:3: source.directory[0].recursiv: unknown key (known here: exclude, include, path, recursive)"
+            "test.toml:3: source.directory[0].recursiv: unknown key "
+                + "(known here: after, done_directory, exclude, include, path, quarantine, recursive)"
         ),
         ("[[source.directory]]\nrecursive = true", "test.toml: source.directory[0].path: is required"),
+        (
+            "[[source.directory]]\npath = \"in\"\nafter = \"move\"",
+            "test.toml: source.directory[0].done_directory: is required when after = \"move\""
+        ),
         ("[pipeline]\nworkers = -1", "test.toml:2: pipeline.workers = -1: must be between 0 and 1024"),
         ("[pipeline]\nworkers = \"two\"", "test.toml:2: pipeline.workers = \"two\": must be an integer"),
         ("[source]\nsettle = \"2s\"", "test.toml:2: source.settle = \"2s\": must be a number of seconds"),

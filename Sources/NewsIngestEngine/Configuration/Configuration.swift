@@ -41,15 +41,24 @@ public enum Configuration {
 
         var directories: [DirectorySettings] = []
         for entry in try sources.tables("directory") {
-            try entry.allow(["path", "recursive", "include", "exclude"])
-            directories.append(
-                DirectorySettings(
-                    path: try entry.string("path", required: true)!,
-                    recursive: try entry.bool("recursive") ?? false,
-                    include: try entry.strings("include") ?? ["*.txt"],
-                    exclude: try entry.strings("exclude") ?? []
-                )
+            try entry.allow(["path", "recursive", "include", "exclude", "after", "done_directory", "quarantine"])
+            var directory = DirectorySettings(
+                path: try entry.string("path", required: true)!,
+                recursive: try entry.bool("recursive") ?? false,
+                include: try entry.strings("include") ?? ["*.txt"],
+                exclude: try entry.strings("exclude") ?? []
             )
+            let after = try entry.choice("after", FileDisposal.After.self) ?? .keep
+            let done = try entry.string("done_directory")
+            if after == .move, done == nil {
+                throw entry.fail("done_directory", nil, "is required when after = \"move\"")
+            }
+            directory.disposal = FileDisposal(
+                after: after,
+                doneDirectory: done,
+                quarantineDirectory: try entry.string("quarantine")
+            )
+            directories.append(directory)
         }
         let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
         let workerCount = workers == 0 ? max(1, cores) : workers

@@ -51,6 +51,8 @@ public final class IngestPipeline: Sendable {
         /// The identity of the bytes read; `nil` when nothing was read.
         var identity: FileIdentity?
         var outcome: Outcome
+        /// What to do with the file once committed.
+        var disposal: FileDisposal = .keep
     }
 
     /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
@@ -104,7 +106,12 @@ public final class IngestPipeline: Sendable {
     /// Submits one file; waits while the pipeline is full. Returns false, submitting nothing, when
     /// `shouldGiveUp` turns true while waiting (the daemon is stopping) or the file is in flight already.
     @discardableResult
-    public func submit(path: String, identity: FileIdentity, shouldGiveUp: () -> Bool) -> Bool {
+    public func submit(
+        path: String,
+        identity: FileIdentity,
+        disposal: FileDisposal = .keep,
+        shouldGiveUp: () -> Bool
+    ) -> Bool {
         while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if shouldGiveUp() { return false }
         }
@@ -116,8 +123,9 @@ public final class IngestPipeline: Sendable {
         pendingWork.enter()
         let worker = workers[nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count]
         worker.async { @Sendable [self] in
-            let result = process(path: path, expected: identity)
-            writerQueue.async { @Sendable [self] in gather(result) }
+            var result = process(path: path, expected: identity)
+            result.disposal = disposal
+            writerQueue.async { @Sendable [self, result] in gather(result) }
         }
         return true
     }
@@ -289,6 +297,13 @@ public final class IngestPipeline: Sendable {
             try writer.errors.append(errorLines)
             let output = writer.output.isStandardOutput ? nil : (writer.output.path, writer.output.size)
             try state.commit(outcomes, output: output)
+            // Only now, with the outcome durable, may a file be moved or deleted.
+            for result in batch where result.identity != nil {
+                if case .skipped = result.outcome { continue }
+                var failed = false
+                if case .failure = result.outcome { failed = true }
+                result.disposal.apply(to: result.path, failed: failed, logger: logger)
+            }
             counters.withLock { total in
                 total.emitted += counts.emitted
                 total.duplicates += counts.duplicates

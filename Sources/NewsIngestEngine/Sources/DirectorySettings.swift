@@ -8,6 +8,8 @@ public struct DirectorySettings: Sendable, Equatable {
     public var include: [String]
     /// Glob patterns that exclude a file name; dot-files, `*.tmp`, `*.part` and `*.swp` are always excluded.
     public var exclude: [String]
+    /// What happens to a file once committed.
+    public var disposal: FileDisposal = .keep
 
     /// Creates settings; by default `*.txt`, not recursive.
     public init(path: String, recursive: Bool = false, include: [String] = ["*.txt"], exclude: [String] = []) {

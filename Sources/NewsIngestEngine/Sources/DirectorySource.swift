@@ -214,11 +214,16 @@ public final class DirectorySource: Sendable {
     /// (found by a scan) it changed within the settle interval.
     private func consider(_ path: String, root: Int, isComplete: Bool) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard FileNameFilter(directories[root]).accepts(name) else { return }
+        let disposal = directories[root].disposal
+        guard FileNameFilter(directories[root]).accepts(name), !disposal.owns(path) else { return }
         guard let status = try? FileStatus(path: path), status.isRegularFile else { return }
         let identity = FileIdentity(status)
         do {
-            if try state.isDone(identity) { return }
+            if let outcome = try state.outcome(of: identity) {
+                // Done before; a crash may have come between the commit and the move or delete.
+                disposal.apply(to: path, failed: outcome == .failed, logger: logger)
+                return
+            }
         } catch {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
             return
@@ -228,6 +233,6 @@ public final class DirectorySource: Sendable {
             watches.withLock { $0.settling += 1 }
             return
         }
-        pipeline.submit(path: path, identity: identity) { [self] in stopping }
+        pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
     }
 }

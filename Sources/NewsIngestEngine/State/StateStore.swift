@@ -67,7 +67,7 @@ public final class StateStore: Sendable {
             Connection(
                 database: database,
                 isDone: try database.prepare(
-                    "SELECT 1 FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
+                    "SELECT outcome FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
                 hasEmitted: try database.prepare("SELECT 1 FROM contents WHERE id = ?"),
                 insertFile: try database.prepare(
@@ -94,9 +94,15 @@ public final class StateStore: Sendable {
 
     /// True when this file version was committed before (emitted, a duplicate, or failed).
     public func isDone(_ identity: FileIdentity) throws(SQLiteError) -> Bool {
+        try outcome(of: identity) != nil
+    }
+
+    /// What became of this file version, or `nil` when it was never committed.
+    public func outcome(of identity: FileIdentity) throws(SQLiteError) -> FileOutcome.Kind? {
         try database.withLock { connection throws(SQLiteError) in
             try connection.isDone.bind(Self.key(identity))
-            return try connection.isDone.step()
+            guard try connection.isDone.step() else { return nil }
+            return connection.isDone.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
         }
     }
 
