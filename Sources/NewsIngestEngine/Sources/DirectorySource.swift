@@ -12,6 +12,8 @@ import Synchronization
 /// nor renames is not read half-written. Everything runs on one serial queue.
 public final class DirectorySource: Sendable {
     private let directories: [DirectorySettings]
+    /// The name filter of each directory, built once.
+    private let filters: [FileNameFilter]
     private let pipeline: IngestPipeline
     private let state: StateStore
     private let logger: Logger
@@ -42,6 +44,7 @@ public final class DirectorySource: Sendable {
         rescanSeconds: Double
     ) throws(SystemCallError) {
         self.directories = directories
+        self.filters = directories.map(FileNameFilter.init)
         self.pipeline = pipeline
         self.state = state
         self.logger = logger
@@ -215,7 +218,7 @@ public final class DirectorySource: Sendable {
     private func consider(_ path: String, root: Int, isComplete: Bool) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let disposal = directories[root].disposal
-        guard FileNameFilter(directories[root]).accepts(name), !disposal.owns(path) else { return }
+        guard filters[root].accepts(name), !disposal.owns(path) else { return }
         guard let status = try? FileStatus(path: path), status.isRegularFile else { return }
         let identity = FileIdentity(status)
         do {
