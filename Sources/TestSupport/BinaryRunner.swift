@@ -68,14 +68,10 @@ public struct BinaryRunner: Sendable {
         process.standardOutput = standardOutput
         process.standardError = standardError
         try process.run()
-        let deadline = Date().addingTimeInterval(timeLimit)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                process.waitUntilExit()
-                throw TimedOut(arguments: arguments, seconds: timeLimit)
-            }
-            usleep(5_000)
+        guard Wait.until(seconds: timeLimit, { !process.isRunning }) else {
+            process.terminate()
+            process.waitUntilExit()
+            throw TimedOut(arguments: arguments, seconds: timeLimit)
         }
         let status =
             process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus

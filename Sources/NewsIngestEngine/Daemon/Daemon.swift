@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import NewsIngestSystem
 import Synchronization
@@ -203,12 +204,6 @@ public final class Daemon: Sendable {
     }
 
     private static func makeDirectory(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw SystemCallError(call: "mkdir", subject: prefix, errno: errno)
-            }
-        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 }

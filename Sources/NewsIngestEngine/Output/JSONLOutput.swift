@@ -57,14 +57,9 @@ final class JSONLOutput {
             Timestamp(millisecondsSince1970: milliseconds).rfc3339
             .filter { $0 != "-" && $0 != ":" }.prefix(15) + "Z"
         let base = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
-        var target = "\(base)-\(stamp).jsonl"
-        var attempt = 1
-        while FileManager.default.fileExists(atPath: target) {
-            attempt += 1
-            target = "\(base)-\(stamp)-\(attempt).jsonl"
+        return try UnusedName.rename(path) { attempt in
+            attempt == 1 ? "\(base)-\(stamp).jsonl" : "\(base)-\(stamp)-\(attempt).jsonl"
         }
-        try SystemCall.retrying("rename", path) { Foundation.rename(path, target) }
-        return target
     }
 
     /// Cuts the file back to `size` after a failed write, so no partial line stays in it (best effort: the

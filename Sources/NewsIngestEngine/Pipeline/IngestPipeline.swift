@@ -297,9 +297,9 @@ public final class IngestPipeline: Sendable {
             try writer.errors.append(errorLines)
             let output = writer.output.isStandardOutput ? nil : (writer.output.path, writer.output.size)
             try state.commit(outcomes, output: output)
-            // Only now, with the outcome durable, may a file be moved or deleted.
+            // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no
+            // identity: nothing of them was committed).
             for result in batch where result.identity != nil {
-                if case .skipped = result.outcome { continue }
                 var failed = false
                 if case .failure = result.outcome { failed = true }
                 result.disposal.apply(to: result.path, failed: failed, logger: logger)

@@ -60,12 +60,8 @@ public struct FileDisposal: Sendable, Equatable {
     private static func move(_ path: String, into directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        var target = directory + "/" + name
-        var attempt = 1
-        while FileManager.default.fileExists(atPath: target) {
-            attempt += 1
-            target = directory + "/" + name + "." + String(attempt)
+        _ = try UnusedName.rename(path) { attempt in
+            directory + "/" + name + (attempt == 1 ? "" : "." + String(attempt))
         }
-        try SystemCall.retrying("rename", path) { rename(path, target) }
     }
 }

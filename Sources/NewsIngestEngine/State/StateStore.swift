@@ -35,7 +35,7 @@ public final class StateStore: Sendable {
     /// The connection and its prepared statements.
     private struct Connection: ~Copyable {
         let database: SQLiteDatabase
-        let isDone: SQLiteStatement
+        let outcome: SQLiteStatement
         let hasEmitted: SQLiteStatement
         let insertFile: SQLiteStatement
         let insertContent: SQLiteStatement
@@ -66,7 +66,7 @@ public final class StateStore: Sendable {
         self.database = Mutex(
             Connection(
                 database: database,
-                isDone: try database.prepare(
+                outcome: try database.prepare(
                     "SELECT outcome FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
                 hasEmitted: try database.prepare("SELECT 1 FROM contents WHERE id = ?"),
@@ -92,17 +92,12 @@ public final class StateStore: Sendable {
         ]
     }
 
-    /// True when this file version was committed before (emitted, a duplicate, or failed).
-    public func isDone(_ identity: FileIdentity) throws(SQLiteError) -> Bool {
-        try outcome(of: identity) != nil
-    }
-
     /// What became of this file version, or `nil` when it was never committed.
     public func outcome(of identity: FileIdentity) throws(SQLiteError) -> FileOutcome.Kind? {
         try database.withLock { connection throws(SQLiteError) in
-            try connection.isDone.bind(Self.key(identity))
-            guard try connection.isDone.step() else { return nil }
-            return connection.isDone.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
+            try connection.outcome.bind(Self.key(identity))
+            guard try connection.outcome.step() else { return nil }
+            return connection.outcome.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
         }
     }
 
