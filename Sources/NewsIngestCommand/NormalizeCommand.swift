@@ -23,6 +23,7 @@ struct NormalizeCommand: ParsableCommand {
         let normalizer = TextNormalizer(toneStyle: toneStyle.toneStyle)
         var pending: [UInt8] = []
         var offset = 0
+        let memo = WordMemo()
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
         var isUTF16 = false
         var atStart = true
@@ -37,7 +38,7 @@ struct NormalizeCommand: ParsableCommand {
                 continue
             }
             if count == 0 {
-                try emit(pending, offset: offset, normalizer: normalizer)
+                try emit(pending, offset: offset, normalizer: normalizer, memo: memo)
                 return
             }
             pending.append(contentsOf: buffer[..<count])
@@ -45,13 +46,13 @@ struct NormalizeCommand: ParsableCommand {
                 continue
             }
             let chunk = Array(pending[...lastLineEnd])
-            try emit(chunk, offset: offset, normalizer: normalizer)
+            try emit(chunk, offset: offset, normalizer: normalizer, memo: memo)
             offset += chunk.count
             pending.removeSubrange(...lastLineEnd)
         }
     }
 
-    private func emit(_ chunk: [UInt8], offset: Int, normalizer: TextNormalizer) throws {
+    private func emit(_ chunk: [UInt8], offset: Int, normalizer: TextNormalizer, memo: WordMemo) throws {
         guard !chunk.isEmpty else { return }
         let decoded = chunk.withUnsafeBufferPointer { buffer in
             Result { () throws(ArticleParseError) in try TextDecoder.decode(buffer) }
@@ -68,7 +69,8 @@ struct NormalizeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try StandardStreams.output.writeAll(Array(normalizer.normalize(text).text.utf8))
+            var report = NormalizationReport()
+            try StandardStreams.output.writeAll(Array(normalizer.normalize(text, report: &report, memo: memo).utf8))
         } catch {
             if error.isBrokenPipe { throw ExitCode(141) }
             throw error

@@ -25,11 +25,12 @@ struct ParseCommand: ParsableCommand {
 
     func run() throws {
         let parser = ArticleParser(toneStyle: toneStyle.toneStyle)
+        let memo = WordMemo()
         var failures = 0
         for path in files.isEmpty ? ["-"] : files {
             do {
                 let (bytes, source) = try ArticleFileReader.read(path, limit: maxBytes)
-                let article = try parser.parse(bytes)
+                let article = try parser.parse(bytes, memo: memo)
                 let record = ArticleRecord(
                     article: article,
                     source: source,

@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// The exactly-once promise under `SIGKILL`: kill the daemon at random moments while it ingests, restart it,
-/// and the output must hold every article exactly once with no torn line.
+/// and the output must hold every article exactly once with no torn line, and the error log every bad file
+/// exactly once, whole.
 @Suite struct CrashRecoveryTests {
     @Test func killedTwentyTimesWhileIngestingEveryArticleAppearsExactlyOnce() throws {
         let workspace = try DaemonTests.Workspace()
@@ -12,6 +13,9 @@ import Testing
         for (index, bytes) in articles.enumerated() {
             try workspace.write(String(format: "%05d_%016x.txt", index, index), bytes)
         }
+        // Bad files among them: each must end up in the error log once.
+        let badNames = (0..<60).map { String(format: "bad_%03d.txt", $0) }
+        for name in badNames { try workspace.write(name, [0x00, 0x01, 0x02] + Array(name.utf8)) }
         let expected = Set(articles).count
         let binary = BinaryRunner().binary
         var random = SplitMix64(seed: 2026)
@@ -27,7 +31,10 @@ import Testing
 
         let final = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(
-            Wait.until(seconds: 600) { DaemonTests.Workspace.lines(of: workspace.output).count >= expected },
+            Wait.until(seconds: 600) {
+                DaemonTests.Workspace.lines(of: workspace.output).count >= expected
+                    && DaemonTests.Workspace.lines(of: workspace.errors).count >= badNames.count
+            },
             "\(final.log)")
         #expect(final.stop() == 0)
 
@@ -43,5 +50,12 @@ import Testing
         #expect(ids.count == expected)
         #expect(Set(ids).count == ids.count, "an article appears twice")
         #expect(Set(ids).count == expected, "an article is missing")
+
+        let errorData = try Data(contentsOf: workspace.errors)
+        #expect(errorData.last == 0x0A, "the error log ends with a whole line")
+        let failedPaths = DaemonTests.Workspace.lines(of: workspace.errors).map { line in
+            ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["path"] as? String) ?? "<torn>"
+        }
+        #expect(failedPaths.sorted() == badNames.map { workspace.input.appendingPathComponent($0).path }.sorted())
     }
 }

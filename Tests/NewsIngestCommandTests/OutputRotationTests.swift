@@ -67,6 +67,33 @@ import Testing
         #expect(Set(all).count == all.count && all.count == Set(articles).count)
         #expect(daemon.log.contains("rotated the output"))
     }
+
+    @Test func aRestartAfterMidnightRotatesYesterdaysOutputFirst() throws {
+        let workspace = try DaemonTests.Workspace()
+        let directory = workspace.output.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // What a daemon stopped before midnight left: one line, last written yesterday.
+        try Data("{\"id\":\"yesterday\"}\n".utf8).write(to: workspace.output)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -36 * 3600)], ofItemAtPath: workspace.output.path)
+        let config = workspace.temporary.path("daily.toml")
+        try Data("[output]\nrotate_daily = true\n".utf8).write(to: URL(fileURLWithPath: config))
+        try workspace.write("today.txt", DaemonTests.articles(1, seed: 79)[0])
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url)
+        #expect(
+            Wait.until(seconds: 60) { workspace.records().contains { $0["id"] as? String != "yesterday" } },
+            "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+
+        // Today's record opens a new file; yesterday's line is in the rotated one, alone.
+        #expect(ids(in: [workspace.output]).count == 1 && !ids(in: [workspace.output]).contains("yesterday"))
+        let rotated = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("articles-") && $0.hasSuffix(".jsonl") }
+        #expect(rotated.count == 1, "\(rotated)")
+        #expect(ids(in: rotated.map { directory.appendingPathComponent($0) }) == ["yesterday"])
+        #expect(daemon.log.contains("rotated the output"), "\(daemon.log)")
+    }
 }
 
 /// `SIGHUP` reloads a valid configuration and keeps the old one, with the reason, when it is not.

@@ -41,31 +41,16 @@ public enum TextDecoder {
         _ decoded: (text: String, warnings: [String]),
         encoding: TextEncoding
     ) throws(ArticleParseError) -> DecodedText {
-        var controls = 0
-        var visible = 0
         var text = decoded.text
-        text.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    // Fast path: ASCII needs no decoding.
-                    switch byte {
-                    case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20: break
-                    case 0x00...0x1F, 0x7F: controls += 1
-                    default: visible += 1
-                    }
-                    index += 1
-                    continue
-                }
-                let (scalar, length) = UTF8Scalar.decode(bytes, at: index) ?? (0xFFFD, 1)
-                index += length
-                switch scalar {
-                case 0xA0, 0xFEFF: break
-                case 0x80...0x9F: controls += 1
-                default: visible += 1
-                }
+        let (controls, visible) = text.withUTF8 { bytes in
+            // Most text holds no control character at all; then one plainly visible character (printable ASCII
+            // or the lead byte of a scalar other than U+FEFF) is all there is to know.
+            if !Self.mayHoldControls(bytes),
+                bytes.contains(where: { (0x21...0x7E).contains($0) || ($0 >= 0xC3 && $0 != 0xEF) })
+            {
+                return (0, 1)
             }
+            return Self.countControlsAndVisible(bytes)
         }
         if visible == 0 {
             throw ArticleParseError(.empty, reason: "no text: the input is empty or only white space")
@@ -77,6 +62,58 @@ public enum TextDecoder {
             )
         }
         return DecodedText(text: decoded.text, encoding: encoding, warnings: decoded.warnings)
+    }
+
+    /// Control characters (C0 other than white space, DEL, C1) and visible characters in valid UTF-8.
+    private static func countControlsAndVisible(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var controls = 0
+        var visible = 0
+        // Valid UTF-8: only lead bytes start characters, and the few non-ASCII characters that are not
+        // visible are told by their first two or three bytes (C1 controls, NBSP, U+FEFF).
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20: break
+            case 0x00...0x1F, 0x7F: controls += 1
+            case 0x80...0xBF: break  // continuation
+            case 0xC2 where index + 1 < count && bytes[index + 1] <= 0x9F: controls += 1  // U+0080…U+009F
+            case 0xC2 where index + 1 < count && bytes[index + 1] == 0xA0: break  // NBSP
+            case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF: break
+            default: visible += 1
+            }
+            index += 1
+        }
+        return (controls, visible)
+    }
+
+    /// False when no byte is a control character other than line feed, carriage return or tab, nor `0xC2`
+    /// (the lead byte of C1 controls): eight bytes at a time.
+    private static func mayHoldControls(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let belowSpace = (word &- ones &* 0x20) & ~word & high
+            let c2 = word ^ (ones &* 0xC2)
+            let del = word ^ (ones &* 0x7F)
+            if belowSpace != 0 || (c2 &- ones) & ~c2 & high != 0 || (del &- ones) & ~del & high != 0 {
+                for offset in index..<(index + 8) where Self.isSuspect(bytes, at: offset) { return true }
+            }
+            index += 8
+        }
+        return (index..<bytes.count).contains { Self.isSuspect(bytes, at: $0) }
+    }
+
+    /// A control character other than line feed, carriage return or tab, or the start of a C1 control.
+    @inline(__always)
+    private static func isSuspect(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let byte = bytes[index]
+        if byte == 0xC2 { return index + 1 < bytes.count && bytes[index + 1] <= 0x9F }
+        return (byte < 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09) || byte == 0x7F
     }
 
     private static func decodeUTF16(

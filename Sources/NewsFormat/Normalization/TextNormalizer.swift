@@ -15,6 +15,16 @@ public struct NormalizationReport: Sendable, Equatable {
 
     /// Creates an empty report.
     public init() {}
+
+    /// Adds the counts of `other`.
+    mutating func add(_ other: NormalizationReport) {
+        toneMarksRepaired += other.toneMarksRepaired
+        toneMarksRestyled += other.toneMarksRestyled
+        dStrokesRepaired += other.dStrokesRepaired
+        controlCharactersRemoved += other.controlCharactersRemoved
+        invisibleCharactersRemoved += other.invisibleCharactersRemoved
+        composedToNFC = composedToNFC || other.composedToNFC
+    }
 }
 
 /// Normalizes Vietnamese text: NFC, one line ending, one kind of space, no invisible or control characters,
@@ -43,20 +53,58 @@ public struct TextNormalizer: Sendable {
 
     /// Normalizes `text`, adding what was changed to `report`.
     public func normalize(_ text: String, report: inout NormalizationReport) -> String {
+        normalize(text, report: &report, memo: WordMemo(slotBits: 8))
+    }
+
+    /// Normalizes `text`, adding what was changed to `report`, with a memo of word facts kept across calls
+    /// (one per thread) for speed.
+    public func normalize(_ text: String, report: inout NormalizationReport, memo: WordMemo) -> String {
+        normalizedUTF8(text, report: &report, memo: memo).map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// Normalizes `text` into UTF-8 bytes, adding what was changed to `report`; `nil` when the text is
+    /// already normal, so callers keep the string they have and do not build (and validate) another.
+    ///
+    /// The common case, text that is already clean and NFC, takes one pass over its words, which finds that
+    /// it is clean and places tone marks at once; anything else is cleaned first.
+    func normalizedUTF8(_ text: String, report: inout NormalizationReport, memo: WordMemo) -> [UInt8]? {
         var text = text
-        let cleaned = text.withUTF8 { Self.clean($0, report: &report) }
-        var bytes = cleaned.bytes
-        if cleaned.needsNFC {
-            let composed = UnicodeNormalization.nfc(String(decoding: bytes, as: UTF8.self))
-            if !composed.utf8.elementsEqual(bytes) {
-                report.composedToNFC = true
-                bytes = Array(composed.utf8)
+        return text.withUTF8 { input -> [UInt8]? in
+            if let scan = scanWords(input, memo: memo, checkingCleanliness: true), scan.isClean {
+                report.add(scan.report)
+                return scan.output
+            }
+            return Self.cleanedAndComposed(input, report: &report).withUnsafeBufferPointer { buffer in
+                if let scan = scanWords(buffer, memo: memo, checkingCleanliness: false) {
+                    report.add(scan.report)
+                    return scan.output ?? Array(buffer)
+                }
+                return placeToneMarks(buffer, report: &report) ?? Array(buffer)
             }
         }
-        if cleaned.hasNonASCII {
-            bytes = bytes.withUnsafeBufferPointer { placeToneMarks($0, report: &report) } ?? bytes
+    }
+
+    /// The reference the fast paths are tested against: every step in full, scalar by scalar, no memo.
+    func normalizedUTF8Exactly(_ text: String, report: inout NormalizationReport) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { input in
+            Self.cleanedAndComposed(input, report: &report).withUnsafeBufferPointer { buffer in
+                placeToneMarks(buffer, report: &report) ?? Array(buffer)
+            }
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The cleaning pass, then NFC where a scalar needs it.
+    private static func cleanedAndComposed(
+        _ input: UnsafeBufferPointer<UInt8>,
+        report: inout NormalizationReport
+    ) -> [UInt8] {
+        let cleaned = clean(input, report: &report)
+        guard cleaned.needsNFC else { return cleaned.bytes }
+        let composed = UnicodeNormalization.nfc(String(decoding: cleaned.bytes, as: UTF8.self))
+        guard !composed.utf8.elementsEqual(cleaned.bytes) else { return cleaned.bytes }
+        report.composedToNFC = true
+        return Array(composed.utf8)
     }
 
     // MARK: - Cleaning
@@ -66,9 +114,8 @@ public struct TextNormalizer: Sendable {
     private static func clean(
         _ input: UnsafeBufferPointer<UInt8>,
         report: inout NormalizationReport
-    ) -> (bytes: [UInt8], needsNFC: Bool, hasNonASCII: Bool) {
+    ) -> (bytes: [UInt8], needsNFC: Bool) {
         var needsNFC = false
-        var hasNonASCII = false
         var removedControls = 0
         var removedInvisibles = 0
         let count = input.count
@@ -131,7 +178,6 @@ public struct TextNormalizer: Sendable {
                     }
                     for offset in 0..<scalarLength { append(input[index + offset]) }
                     lineHasContent = true
-                    hasNonASCII = true
                     if !UnicodeNormalization.isStableUnderNFC(scalar) { needsNFC = true }
                     previousScalar = scalar
                 }
@@ -141,7 +187,7 @@ public struct TextNormalizer: Sendable {
         }
         report.controlCharactersRemoved += removedControls
         report.invisibleCharactersRemoved += removedInvisibles
-        return (output, needsNFC, hasNonASCII)
+        return (output, needsNFC)
     }
 
     /// True after a scalar of a script or symbol set that uses zero-width joiners (Hebrew to Mongolian,
@@ -155,104 +201,186 @@ public struct TextNormalizer: Sendable {
     // MARK: - Tone marks
 
     /// Rewrites words whose tone marks are misplaced or in the other style; `nil` when nothing changed.
+    ///
+    /// The exact pass, scalar by scalar and without the memo: for text whose spans ``WordSpans`` cannot
+    /// split on bytes alone.
     private func placeToneMarks(
         _ input: UnsafeBufferPointer<UInt8>,
         report: inout NormalizationReport
     ) -> [UInt8]? {
         var output: [UInt8]?
         var copiedUpTo = 0
-        var word: [UInt32] = []
-        word.reserveCapacity(16)
+        let letters = VietnameseLetters.packedTable
         var index = 0
         let count = input.count
         while index < count {
-            // Tokens are separated by spaces and line ends; URLs and e-mail addresses are left alone.
-            let tokenStart = index
-            var tokenEnd = index
-            var tokenHasNonASCII = false
-            while tokenEnd < count, input[tokenEnd] != 0x20, input[tokenEnd] != 0x0A {
-                if input[tokenEnd] >= 0x80 { tokenHasNonASCII = true }
-                tokenEnd += 1
+            // One word: a run of non-separator scalars, checked as it is read; most words need nothing more.
+            let wordStart = index
+            var check = PlainCanonicalCheck()
+            var scalarCount = 0
+            var wordHasNonASCII = false
+            var separatorLength = 1
+            while index < count {
+                let byte = input[index]
+                let scalar: UInt32
+                let length: Int
+                if byte < 0x80 {
+                    (scalar, length) = (UInt32(byte), 1)
+                } else {
+                    (scalar, length) = UTF8Scalar.decodeValid(input, at: index)
+                }
+                let entry = VietnameseLetters.packedEntry(scalar, in: letters)
+                if entry & VietnameseLetters.separatorBit != 0 {
+                    separatorLength = length
+                    break
+                }
+                if byte >= 0x80 { wordHasNonASCII = true }
+                check.add(scalar, entry: entry, at: scalarCount)
+                scalarCount += 1
+                index += length
             }
-            defer { index = tokenEnd + 1 }
-            guard tokenHasNonASCII, !Self.isAddress(input, from: tokenStart, to: tokenEnd) else { continue }
-            var position = tokenStart
-            while position < tokenEnd {
-                // One word: a run of non-separator scalars.
-                let wordStart = position
-                word.removeAll(keepingCapacity: true)
-                var wordHasNonASCII = false
-                while position < tokenEnd {
-                    let (scalar, length) = UTF8Scalar.decode(input, at: position) ?? (0xFFFD, 1)
-                    if WordBoundaries.isSeparator(scalar) {
-                        if position == wordStart { position += length }
-                        break
-                    }
-                    word.append(scalar)
-                    if scalar >= 0x80 { wordHasNonASCII = true }
-                    position += length
-                }
-                guard wordHasNonASCII, word.count <= 8, !Self.isPlainlyCanonical(word) else { continue }
-                let replacement: [UInt32]
-                switch ToneMarks.canonicalize(word, style: toneStyle) {
-                case .unchanged:
-                    continue
-                case .restyled(let scalars):
-                    report.toneMarksRestyled += 1
-                    replacement = scalars
-                case .repaired(let scalars):
-                    if word.contains(VietnameseLetters.lowercaseEth) || word.contains(VietnameseLetters.uppercaseEth) {
-                        report.dStrokesRepaired += 1
-                    }
-                    if Self.toneOrLetterMoved(from: word, to: scalars) { report.toneMarksRepaired += 1 }
-                    replacement = scalars
-                }
-                if output == nil {
-                    output = []
-                    output!.reserveCapacity(count + 16)
-                }
-                output!.append(contentsOf: input[copiedUpTo..<wordStart])
-                for scalar in replacement { Self.appendUTF8(scalar, to: &output!) }
-                copiedUpTo = position
+            let position = index
+            if position == wordStart {
+                index += separatorLength
+                continue
             }
+            guard wordHasNonASCII, scalarCount <= 8, !check.isPlainlyCanonical else { continue }
+            guard !Self.isInsideAddress(wordStart..<position, of: input) else { continue }
+            rewrite(wordAt: wordStart..<position, of: input, into: &output, copiedUpTo: &copiedUpTo, report: &report)
         }
         guard var output else { return nil }
         output.append(contentsOf: input[copiedUpTo..<count])
         return output
     }
 
-    /// A word whose tone is on its only vowel, or on its last vowel with a shape mark (and no `uơ`/`ưo`
-    /// to repair), is canonical in every style; most words are, and they skip the full analysis.
-    @inline(__always)
-    private static func isPlainlyCanonical(_ word: [UInt32]) -> Bool {
-        var vowels = 0
-        var tonedIndex = -1
-        var tonedHasShape = false
-        var lastShapedIndex = -1
-        var previousBase: VowelBase?
-        for (index, scalar) in word.enumerated() {
-            if scalar == VietnameseLetters.lowercaseEth || scalar == VietnameseLetters.uppercaseEth { return false }
-            guard let vowel = VietnameseLetters.vowel(scalar) else {
-                previousBase = nil
-                continue
+    /// One pass over the words of clean text, with facts from `memo`: places tone marks and, when asked,
+    /// tells whether the text is clean (nothing for ``clean(_:report:)`` to change, NFC as it is).
+    ///
+    /// - Returns: the rewritten bytes (`nil` when no word changed), whether the text is clean, and what was
+    ///   changed; or `nil` when a span needs the exact scalar-by-scalar pass (see ``WordSpans``).
+    private func scanWords(
+        _ input: UnsafeBufferPointer<UInt8>,
+        memo: WordMemo,
+        checkingCleanliness: Bool
+    ) -> (output: [UInt8]?, isClean: Bool, report: NormalizationReport)? {
+        var report = NormalizationReport()
+        var output: [UInt8]?
+        var copiedUpTo = 0
+        var isClean = true
+        var spans = WordSpans(input)
+        while let piece = spans.next() {
+            switch piece {
+            case .separator(let offset, let length, let scalar):
+                guard checkingCleanliness, isClean, !Self.isCleanSeparator(scalar, at: offset, in: input) else {
+                    continue
+                }
+                if scalar == 0xA0, Self.isLoneNonBreakingSpace(at: offset, in: input) {
+                    // `TPO - `: the one change clean text often needs; made here rather than by the cleaning pass.
+                    Self.splice(
+                        [0x20], over: offset..<(offset + length), of: input, into: &output, copiedUpTo: &copiedUpTo)
+                } else {
+                    isClean = false
+                }
+            case .word(let range):
+                let facts = memo.facts(of: range, in: input)
+                if facts.containsSeparator { return nil }
+                if !facts.isClean { isClean = false }
+                guard !facts.isCanonical(in: toneStyle), !Self.isInsideAddress(range, of: input) else { continue }
+                if !rewrite(wordAt: range, of: input, into: &output, copiedUpTo: &copiedUpTo, report: &report) {
+                    memo.noteCanonical(range, in: input, style: toneStyle)
+                }
             }
-            vowels += 1
-            if vowel.base.hasShapeMark { lastShapedIndex = index }
-            if vowel.tone != .level {
-                if tonedIndex >= 0 { return true }  // two tones: not a syllable, never changed
-                tonedIndex = index
-                tonedHasShape = vowel.base.hasShapeMark
-            }
-            if let previousBase,
-                (previousBase == .u && vowel.base == .oHorn) || (previousBase == .uHorn && vowel.base == .o)
-            {
-                return false
-            }
-            previousBase = vowel.base
         }
-        if tonedIndex < 0 { return true }
-        if vowels == 1 { return true }
-        return tonedHasShape && tonedIndex == lastShapedIndex
+        if var rewritten = output {
+            rewritten.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo...]))
+            output = rewritten
+        }
+        return (output, isClean, report)
+    }
+
+    /// True when the cleaning pass would keep this separator as it is: a single space inside a line, a line
+    /// feed, printable ASCII, or a scalar other than a special space, an invisible or a C1 control that is
+    /// stable under NFC.
+    @inline(__always)
+    private static func isCleanSeparator(_ scalar: UInt32, at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool
+    {
+        switch scalar {
+        case 0x20:
+            let previous = offset > 0 ? bytes[offset - 1] : 0x0A
+            let next = offset + 1 < bytes.count ? bytes[offset + 1] : 0x0A
+            return previous != 0x20 && previous != 0x0A && next != 0x20 && next != 0x0A
+        case 0x0A, 0x21...0x7E: return true
+        case 0x00...0x1F, 0x7F...0xA0, 0xAD, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F: return false
+        default: return UnicodeNormalization.isStableUnderNFC(scalar)
+        }
+    }
+
+    /// True when the NBSP at `offset` (`C2 A0`) stands between two characters that are not spaces, so that
+    /// replacing it by a space is all the cleaning pass would do there.
+    private static func isLoneNonBreakingSpace(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func isSpaceOrLineEnd(_ index: Int) -> Bool {
+            guard index >= 0, index < bytes.count else { return true }
+            return bytes[index] == 0x20 || bytes[index] == 0x0A
+                || (bytes[index] == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0)
+                || (bytes[index] == 0xA0 && index > 0 && bytes[index - 1] == 0xC2)
+        }
+        return !isSpaceOrLineEnd(offset - 1) && !isSpaceOrLineEnd(offset + 2)
+    }
+
+    /// Writes what came before `range` that is not yet copied, then `replacement` for the bytes in `range`,
+    /// to `output` (created on the first change).
+    private static func splice(
+        _ replacement: [UInt8],
+        over range: Range<Int>,
+        of input: UnsafeBufferPointer<UInt8>,
+        into output: inout [UInt8]?,
+        copiedUpTo: inout Int
+    ) {
+        if output == nil {
+            output = []
+            output!.reserveCapacity(input.count + 16)
+        }
+        output!.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo..<range.lowerBound]))
+        output!.append(contentsOf: replacement)
+        copiedUpTo = range.upperBound
+    }
+
+    /// Canonicalizes the word in bytes `range` and, when it changes, writes what came before it and its new
+    /// spelling to `output` (created on the first change).
+    /// - Returns: false when the word was already canonical.
+    @discardableResult
+    private func rewrite(
+        wordAt range: Range<Int>,
+        of input: UnsafeBufferPointer<UInt8>,
+        into output: inout [UInt8]?,
+        copiedUpTo: inout Int,
+        report: inout NormalizationReport
+    ) -> Bool {
+        var word: [UInt32] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let (scalar, length) = UTF8Scalar.decodeValid(input, at: index)
+            word.append(scalar)
+            index += length
+        }
+        let replacement: [UInt32]
+        switch ToneMarks.canonicalize(word, style: toneStyle) {
+        case .unchanged:
+            return false
+        case .restyled(let scalars):
+            report.toneMarksRestyled += 1
+            replacement = scalars
+        case .repaired(let scalars):
+            if word.contains(VietnameseLetters.lowercaseEth) || word.contains(VietnameseLetters.uppercaseEth) {
+                report.dStrokesRepaired += 1
+            }
+            if Self.toneOrLetterMoved(from: word, to: scalars) { report.toneMarksRepaired += 1 }
+            replacement = scalars
+        }
+        var spelling: [UInt8] = []
+        for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
+        Self.splice(spelling, over: range, of: input, into: &output, copiedUpTo: &copiedUpTo)
+        return true
     }
 
     /// True when a repair moved a tone or changed a vowel, not only `Ð` → `Đ`.
@@ -260,6 +388,16 @@ public struct TextNormalizer: Sendable {
         zip(old, new).contains { old, new in
             old != new && old != VietnameseLetters.lowercaseEth && old != VietnameseLetters.uppercaseEth
         }
+    }
+
+    /// True when the word in `range` is part of a URL or an e-mail address: its whole space-separated token
+    /// is looked at.
+    private static func isInsideAddress(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) -> Bool {
+        var tokenStart = range.lowerBound
+        while tokenStart > 0, input[tokenStart - 1] != 0x20, input[tokenStart - 1] != 0x0A { tokenStart -= 1 }
+        var tokenEnd = range.upperBound
+        while tokenEnd < input.count, input[tokenEnd] != 0x20, input[tokenEnd] != 0x0A { tokenEnd += 1 }
+        return isAddress(input, from: tokenStart, to: tokenEnd)
     }
 
     /// URLs (`scheme://`, `www.`) and e-mail addresses are never rewritten.

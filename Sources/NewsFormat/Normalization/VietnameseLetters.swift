@@ -67,9 +67,14 @@ enum VietnameseLetters {
         }
     }
 
-    /// Packed entries: bit 15 set for a vowel; bits 0-3 base, 4-6 tone, 7 uppercase.
-    private static let table: [UInt16] = {
-        var table = [UInt16](repeating: 0, count: 0x1F00)
+    /// Packed entries, indexed by scalar below ``packedTableCount``: bit 15 set for a vowel; bits 0-3 base,
+    /// 4-6 tone, 7 uppercase; bit 14 (``separatorBit``) for a scalar that ends a word. Hot loops read it into
+    /// a local once, not per scalar, and classify a scalar with one load.
+    static let packedTable: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: packedTableCount)
+        for scalar in 0..<UInt32(packedTableCount) where WordBoundaries.isSeparator(scalar) {
+            table[Int(scalar)] = separatorBit
+        }
         for base in VowelBase.allCases {
             for tone in Tone.allCases {
                 let lower = lowercase[Int(base.rawValue)][Int(tone.rawValue)]
@@ -81,11 +86,24 @@ enum VietnameseLetters {
         return table
     }()
 
+    /// Scalars below this have an entry in ``packedTable`` (U+0000…U+1EFF, every precomposed Vietnamese letter).
+    static let packedTableCount = 0x1F00
+
+    /// The ``packedTable`` bit of word separators (``WordBoundaries/isSeparator(_:)``).
+    static let separatorBit: UInt16 = 0x4000
+
+    /// The packed entry of any scalar: from the table below U+1F00, else only the separator bit.
+    @inline(__always)
+    static func packedEntry(_ scalar: UInt32, in table: [UInt16]) -> UInt16 {
+        if scalar < packedTableCount { return table[Int(scalar)] }
+        return WordBoundaries.isSeparator(scalar) ? separatorBit : 0
+    }
+
     /// The vowel a scalar spells, or `nil` when it is not a precomposed Vietnamese vowel.
     @inline(__always)
     static func vowel(_ scalar: UInt32) -> VowelLetter? {
-        guard scalar < 0x1F00 else { return nil }
-        let entry = table[Int(scalar)]
+        guard scalar < packedTableCount else { return nil }
+        let entry = packedTable[Int(scalar)]
         guard entry & 0x8000 != 0 else { return nil }
         return VowelLetter(
             base: VowelBase(rawValue: UInt8(entry & 0x0F))!,
@@ -95,17 +113,18 @@ enum VietnameseLetters {
     }
 
     /// Lowercase of a scalar for fingerprints and comparisons: ASCII, Latin-1, Vietnamese letters and Đ.
+    ///
+    /// Arithmetic only, no table: in Latin Extended Additional every uppercase letter is the even code point
+    /// before its lowercase, and the other Vietnamese capitals (`Ă Đ Ĩ Ũ Ơ Ư`) are listed.
     @inline(__always)
     static func lowercased(_ scalar: UInt32) -> UInt32 {
         switch scalar {
         case 0x41...0x5A: return scalar + 0x20
+        case 0x00...0xBF: return scalar
         case 0xC0...0xDE where scalar != 0xD7: return scalar + 0x20
-        case uppercaseD: return lowercaseD
-        case 0x100...0x1EFF:
-            if let vowel = vowel(scalar), vowel.isUppercase {
-                return VowelLetter(base: vowel.base, tone: vowel.tone, isUppercase: false).scalar
-            }
-            return scalar
+        case 0x102, 0x110, 0x128, 0x168, 0x1A0: return scalar + 1
+        case 0x1AF: return 0x1B0
+        case 0x1EA0...0x1EF9: return scalar | 1
         default: return scalar
         }
     }

@@ -69,41 +69,67 @@ struct JSONWriter {
 
     /// Quotes and escapes a UTF-8 string: `"` and `\`, control characters, and U+2028/U+2029 (which break
     /// JavaScript readers). Everything else is written as UTF-8, unescaped.
+    ///
+    /// Eight bytes are tested at a time: runs without a byte that may need escaping are copied whole.
     private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
         let count = input.count
+        guard let base = input.baseAddress else {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         while index < count {
+            if index + 8 <= count,
+                !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
             let byte = input[index]
-            let escape: [UInt8]?
             switch byte {
-            case UInt8(ascii: "\""): escape = [0x5C, 0x22]
-            case UInt8(ascii: "\\"): escape = [0x5C, 0x5C]
-            case 0x0A: escape = [0x5C, 0x6E]
-            case 0x0D: escape = [0x5C, 0x72]
-            case 0x09: escape = [0x5C, 0x74]
-            case 0x00..<0x20, 0x7F: escape = Array("\\u00".utf8) + Self.hex(byte)
-            case 0xE2
-            where index + 2 < count && input[index + 1] == 0x80
-                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
-                escape = Array("\\u202".utf8) + [input[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
-                bytes.append(contentsOf: input[runStart..<index])
-                bytes.append(contentsOf: escape!)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00..<0x20, 0x7F:
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                appendEscape(of: byte)
+                index += 1
+                runStart = index
+            case 0xE2 where index + 2 < count && input[index + 1] == 0x80 && (input[index + 2] | 1) == 0xA9:
+                // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                bytes.append(contentsOf: [0x5C, 0x75, 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39])
                 index += 3
                 runStart = index
-                continue
-            default: escape = nil
+            default:
+                index += 1
             }
-            if let escape {
-                bytes.append(contentsOf: input[runStart..<index])
-                bytes.append(contentsOf: escape)
-                runStart = index + 1
-            }
-            index += 1
         }
-        bytes.append(contentsOf: input[runStart..<count])
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<count]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// True when one of the eight bytes of `word` may need escaping: below 0x20, `"`, `\`, DEL, or 0xE2 (the
+    /// lead byte of U+2028/U+2029). False positives only cost the byte-wise check.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        let belowSpace = (word &- ones &* 0x20) & ~word & highBits != 0
+        return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xE2))
+    }
+
+    private mutating func appendEscape(of byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+        case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+        case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+        default: bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30] + Self.hex(byte))
+        }
     }
 
     private static func hex(_ byte: UInt8) -> [UInt8] {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Turns the bytes of one article into a ``ParsedArticle``: decode, normalize, find the structure.
 ///
 /// Pure: no files, clocks or queues, so the same bytes always give the same article.
@@ -20,28 +28,34 @@ public struct ArticleParser: Sendable {
     /// have at most this many words.
     static let maximumCaptionWords = 25
 
-    private static let relatedMarkers = [
+    /// Openings of the related-article lines scrapers leave between paragraphs, as UTF-8.
+    private static let relatedMarkers: [[UInt8]] = [
         "Xem thêm:", "Xem thêm :", "Đọc thêm:", "Tin liên quan", "TIN LIÊN QUAN", ">>", "=>", "►",
-    ]
+    ].map { Array($0.utf8) }
 
     /// Parses one article.
+    /// - Parameters:
+    ///   - bytes: the file's bytes.
+    ///   - memo: facts of words seen before, kept across calls for speed (one per thread); the result is the
+    ///     same without it.
     /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text.
-    public func parse(_ bytes: [UInt8]) throws(ArticleParseError) -> ParsedArticle {
+    public func parse(_ bytes: [UInt8], memo: WordMemo? = nil) throws(ArticleParseError) -> ParsedArticle {
         let decoded = try bytes.withUnsafeBufferPointer { buffer throws(ArticleParseError) in
             try TextDecoder.decode(buffer)
         }
-        return parse(decoded)
+        return parse(decoded, memo: memo)
     }
 
     /// Parses text already decoded.
-    public func parse(_ decoded: DecodedText) -> ParsedArticle {
+    public func parse(_ decoded: DecodedText, memo: WordMemo? = nil) -> ParsedArticle {
+        let memo = memo ?? WordMemo(slotBits: 10)
         var warnings = decoded.warnings
         var report = NormalizationReport()
-        let normalized = TextNormalizer(toneStyle: toneStyle).normalize(decoded.text, report: &report)
+        let normalized = TextNormalizer(toneStyle: toneStyle).normalizedUTF8(
+            decoded.text, report: &report, memo: memo)
         warnings += Self.warnings(from: report)
 
-        // Each non-empty line is one block; split on bytes, the text is already clean.
-        let blocks = normalized.utf8.split(separator: 0x0A).map { String(Substring($0)) }
+        let blocks = Self.blocks(of: normalized.map { String(decoding: $0, as: UTF8.self) } ?? decoded.text)
 
         var structure = Structure()
         structure.classify(blocks, outlets: outlets)
@@ -51,10 +65,13 @@ public struct ArticleParser: Sendable {
         let paragraphs = structure.paragraphs
         let body = [lead].compactMap { $0 } + paragraphs
         let text = body.joined(separator: "\n\n")
+        let features = TextFeatures(text, memo: memo)
         return ParsedArticle(
             id: ContentID.id(title: structure.title, lead: lead, paragraphs: paragraphs),
             encoding: decoded.encoding,
-            language: LanguageGuesser.language(of: text.isEmpty ? (structure.title ?? "") : text),
+            language: text.isEmpty
+                ? LanguageGuesser.language(of: structure.title ?? "")
+                : LanguageGuesser.language(for: features.languageCounts),
             title: structure.title,
             outlet: structure.outlet,
             dateline: structure.dateline,
@@ -64,11 +81,36 @@ public struct ArticleParser: Sendable {
             byline: structure.byline,
             quotes: body.flatMap(QuoteExtractor.quotes(in:)),
             dates: body.flatMap(DateExtractor.dates(in:)),
-            simhash: SimHash(text: text),
+            simhash: features.simhash,
             warnings: warnings,
             text: text,
-            stats: ArticleStats(text: text, paragraphs: body.count)
+            stats: ArticleStats(features: features, paragraphs: body.count)
         )
+    }
+
+    /// Each non-empty line of normalized text is one block, copied out of the text by byte offsets (found
+    /// with `memchr`): substrings of a valid string need no validation.
+    private static func blocks(of text: String) -> [String] {
+        let utf8 = text.utf8
+        var blocks: [String] = []
+        var bytesOfText = text
+        bytesOfText.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while start < bytes.count {
+                let end =
+                    memchr(base + start, 0x0A, bytes.count - start).map {
+                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                    } ?? bytes.count
+                if end > start {
+                    let lower = utf8.index(utf8.startIndex, offsetBy: start)
+                    let upper = utf8.index(lower, offsetBy: end - start)
+                    blocks.append(String(text[lower..<upper]))
+                }
+                start = end + 1
+            }
+        }
+        return blocks
     }
 
     private static func warnings(from report: NormalizationReport) -> [String] {
@@ -118,7 +160,7 @@ public struct ArticleParser: Sendable {
                     captions.append(Caption(text: caption.text, credit: caption.credit, block: index))
                     continue
                 }
-                if ArticleParser.relatedMarkers.contains(where: { block.hasPrefix($0) }) {
+                if ArticleParser.relatedMarkers.contains(where: { block.hasUTF8Prefix($0) }) {
                     relatedRemoved += 1
                     continue
                 }
@@ -138,14 +180,14 @@ public struct ArticleParser: Sendable {
                     uncredited += 1
                     continue
                 }
-                if block == currentLead
+                if block.hasSameUTF8(as: currentLead)
                     || (block.hasUTF8Suffix(currentLead)
                         && LeadPrefix.split(block, outlets: outlets)?.rest == currentLead)
                 {
                     repeatedLead = true
                     continue
                 }
-                if paragraphs.contains(block) {
+                if paragraphs.contains(where: { $0.hasSameUTF8(as: block) }) {
                     duplicates += 1
                     continue
                 }
@@ -165,15 +207,17 @@ public struct ArticleParser: Sendable {
             guard block.utf8.count <= ArticleParser.maximumTitleLength,
                 CaptionParser.parse(block) == nil,
                 LeadPrefix.split(block, outlets: outlets) == nil,
-                let last = block.last
+                let last = block.lastScalarValue
             else { return false }
-            if last == "." { return block.hasSuffix("...") }
-            return !":;,".contains(last)
+            if last == 0x2E { return block.utf8.reversed().starts(with: "...".utf8) }
+            return last != 0x3A && last != 0x3B && last != 0x2C  // : ; ,
         }
 
         /// A short block (few words) that does not end like a sentence.
         static func isUnpunctuatedShortBlock(_ block: String) -> Bool {
-            guard let last = block.last, !".!?:;…”\")»".contains(last) else { return false }
+            guard let last = block.lastScalarValue, !Punctuation.endsSentence(last, orCloser: true) else {
+                return false
+            }
             var words = 1
             for byte in block.utf8 where byte == 0x20 {
                 words += 1

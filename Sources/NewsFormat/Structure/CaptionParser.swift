@@ -11,7 +11,7 @@ enum CaptionParser {
     static func parse(_ block: String) -> (text: String, credit: String?)? {
         guard block.utf8.count <= maximumLength else { return nil }
         // Every credit marker holds one of these; most blocks hold none and skip the marker searches.
-        guard block.containsUTF8("ảnh") || block.containsUTF8("Ảnh") || block.containsUTF8("Photo:") else {
+        guard mayHoldCreditMarker(block) else {
             return trailingPhotographer(block)
         }
         // "(Ảnh minh họa)", "Ảnh minh họa: X", "Ảnh minh họa - X"
@@ -42,10 +42,38 @@ enum CaptionParser {
         return trailingPhotographer(block)
     }
 
+    /// True when the block may hold a credit marker: `ảnh`/`Ảnh` followed by `:`, ` :`, ` minh` or
+    /// ` tư liệu`, or `Photo:`. The common word `ảnh hưởng` does not count, so body paragraphs skip the
+    /// marker searches. The bytes looked for (`A2`/`A3` ending `Ả`/`ả`, and `P`) are found with `memchr`.
+    private static func mayHoldCreditMarker(_ block: String) -> Bool {
+        var block = block
+        return block.withUTF8 { bytes in
+            for lastByte: UInt8 in [0xA2, 0xA3] {
+                var found = false
+                bytes.forEachOffset(of: lastByte) { index in
+                    guard index >= 2, bytes[index - 1] == 0xBA, bytes[index - 2] == 0xE1 else { return true }
+                    let after = UnsafeBufferPointer(rebasing: bytes[(index + 1)...])
+                    found =
+                        after.starts(with: "nh:".utf8) || after.starts(with: "nh :".utf8)
+                        || after.starts(with: "nh minh".utf8) || after.starts(with: "nh tư liệu".utf8)
+                    return !found
+                }
+                if found { return true }
+            }
+            var found = false
+            bytes.forEachOffset(of: UInt8(ascii: "P")) { index in
+                found = UnsafeBufferPointer(rebasing: bytes[index...]).starts(with: "Photo:".utf8)
+                return !found
+            }
+            return found
+        }
+    }
+
     /// `Lực lượng cứu hộ tại hiện trường - Nguyễn Tú`: a short line without a final period ending in a dash
     /// and two to four capitalised words.
     private static func trailingPhotographer(_ block: String) -> (text: String, credit: String?)? {
-        guard block.utf8.count <= 200, let last = block.last, !".!?:;”\"".contains(last) else { return nil }
+        guard block.utf8.count <= 200, let last = block.lastScalarValue, !Punctuation.endsSentence(last)
+        else { return nil }
         guard let dash = block.lastUTF8Range(of: " - ") ?? block.lastUTF8Range(of: " – ")
         else { return nil }
         let name = block[dash.upperBound...]

@@ -4,13 +4,17 @@
 /// A number pair must form a real day and month, and must not be part of a longer number (`1/2/3/4`,
 /// `50/50`, a fraction in `3,5/10`).
 enum DateExtractor {
-    private static let dayWord = Array("ngày ".utf8)
-    private static let monthWord = Array(" tháng ".utf8)
-    private static let yearWord = Array(" năm ".utf8)
+    private static let dayWord: [UInt8] = [0x6E, 0x67, 0xC3, 0xA0, 0x79, 0x20]  // "ngày "
+    private static let monthWord: [UInt8] = [0x20, 0x74, 0x68, 0xC3, 0xA1, 0x6E, 0x67, 0x20]  // " tháng "
+    private static let yearWord: [UInt8] = [0x20, 0x6E, 0xC4, 0x83, 0x6D, 0x20]  // " năm "
 
     /// The date mentions of `text`, in order.
     static func dates(in text: String) -> [DateMention] {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { dates(inUTF8: $0) }
+    }
+
+    private static func dates(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [DateMention] {
         var mentions: [DateMention] = []
         var index = 0
         while index < bytes.count {
@@ -28,7 +32,7 @@ enum DateExtractor {
         return mentions
     }
 
-    private static func mention(in bytes: [UInt8], at start: Int) -> (date: DateMention, end: Int)? {
+    private static func mention(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (date: DateMention, end: Int)? {
         var index = start
         guard let day = number(bytes, &index, maxDigits: 2), (1...31).contains(day) else { return nil }
         var month: Int?
@@ -69,11 +73,11 @@ enum DateExtractor {
         }
         guard let month else { return nil }
         let textStart = precededByDayWord(bytes, start) ? start - dayWord.count : start
-        let text = String(decoding: bytes[textStart..<index], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[textStart..<index]), as: UTF8.self)
         return (DateMention(text: text, day: day, month: month, year: year), index)
     }
 
-    private static func precededByDayWord(_ bytes: [UInt8], _ start: Int) -> Bool {
+    private static func precededByDayWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         guard start >= dayWord.count else { return false }
         let candidate = bytes[(start - dayWord.count)..<start]
         guard candidate.elementsEqual(dayWord) || candidate.elementsEqual(Array("Ngày ".utf8)) else { return false }
@@ -81,7 +85,7 @@ enum DateExtractor {
         return before < 0 || bytes[before] == 0x20 || bytes[before] < 0x41
     }
 
-    private static func number(_ bytes: [UInt8], _ index: inout Int, maxDigits: Int) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, maxDigits: Int) -> Int? {
         var value = 0
         var digits = 0
         while index < bytes.count, isDigit(bytes[index]) {

@@ -44,19 +44,15 @@ public struct ArticleStats: Sendable, Equatable {
     /// The lead and the body paragraphs.
     public var paragraphs: Int
 
-    /// Counts `text` of an article with `paragraphs` paragraphs, over UTF-8 bytes.
+    /// Counts `text` of an article with `paragraphs` paragraphs.
     init(text: String, paragraphs: Int) {
-        var characters = 0
-        var words = 0
-        var inWord = false
-        for byte in text.utf8 {
-            if byte & 0xC0 != 0x80 { characters += 1 }
-            let isSpace = byte == 0x20 || byte == 0x0A
-            if !isSpace, !inWord { words += 1 }
-            inWord = !isSpace
-        }
-        self.characters = characters
-        self.words = words
+        self.init(features: TextFeatures(text), paragraphs: paragraphs)
+    }
+
+    /// The counts from features already measured.
+    init(features: TextFeatures, paragraphs: Int) {
+        self.characters = features.characters
+        self.words = features.spaceSeparatedWords
         self.paragraphs = paragraphs
     }
 }

@@ -1,43 +1,50 @@
 /// Finds quoted passages: text between curly quotes `“…”`, or between pairs of straight quotes `"…"`
 /// within one paragraph.
 enum QuoteExtractor {
-    private static let open: [UInt8] = Array("“".utf8)
-    private static let close: [UInt8] = Array("”".utf8)
-
     /// The quoted passages of `paragraph`, in order, without their quote marks.
     static func quotes(in paragraph: String) -> [String] {
-        let bytes = Array(paragraph.utf8)
-        var quotes: [String] = []
-        var index = 0
-        var straightStart: Int?
-        var curlyStart: Int?
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\"") {
-                if let start = straightStart {
-                    append(bytes[start..<index], to: &quotes)
-                    straightStart = nil
-                } else if curlyStart == nil {
-                    straightStart = index + 1
+        var paragraph = paragraph
+        return paragraph.withUTF8 { bytes in
+            var quotes: [String] = []
+            var index = 0
+            var straightStart: Int?
+            var curlyStart: Int?
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    if let start = straightStart {
+                        append(bytes, start..<index, to: &quotes)
+                        straightStart = nil
+                    } else if curlyStart == nil {
+                        straightStart = index + 1
+                    }
+                    index += 1
+                } else if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80,
+                    bytes[index + 2] == 0x9C || bytes[index + 2] == 0x9D
+                {
+                    if bytes[index + 2] == 0x9C {  // “
+                        if curlyStart == nil, straightStart == nil { curlyStart = index + 3 }
+                    } else if let start = curlyStart {  // ”
+                        append(bytes, start..<index, to: &quotes)
+                        curlyStart = nil
+                    }
+                    index += 3
+                } else {
+                    index += 1
                 }
-                index += 1
-            } else if bytes[index...].starts(with: open) {
-                if curlyStart == nil, straightStart == nil { curlyStart = index + open.count }
-                index += open.count
-            } else if bytes[index...].starts(with: close) {
-                if let start = curlyStart {
-                    append(bytes[start..<index], to: &quotes)
-                    curlyStart = nil
-                }
-                index += close.count
-            } else {
-                index += 1
             }
+            return quotes
         }
-        return quotes
     }
 
-    private static func append(_ bytes: ArraySlice<UInt8>, to quotes: inout [String]) {
-        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(" ")
-        if !text.isEmpty { quotes.append(text) }
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to quotes: inout [String]) {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, bytes[lower] == 0x20 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 { upper -= 1 }
+        if lower < upper {
+            quotes.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self))
+        }
     }
 }

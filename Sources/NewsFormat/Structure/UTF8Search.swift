@@ -16,16 +16,17 @@ extension String {
         var needle = needle
         let offset: Int? = haystack.withUTF8 { bytes in
             needle.withUTF8 { pattern in
-                guard let first = pattern.first, pattern.count <= bytes.count else { return nil }
-                var start = 0
-                let last = bytes.count - pattern.count
-                while start <= last {
-                    if bytes[start] == first,
-                        memcmp(bytes.baseAddress! + start, pattern.baseAddress!, pattern.count) == 0
-                    {
-                        return start
-                    }
-                    start += 1
+                guard let haystackStart = bytes.baseAddress, let patternStart = pattern.baseAddress,
+                    let first = pattern.first, let last = pattern.last, pattern.count <= bytes.count
+                else { return nil }
+                // First and last byte before the whole comparison: Vietnamese patterns start with bytes
+                // (0xE1, 0xC3…) that most words hold.
+                let lastOffset = pattern.count - 1
+                for start in 0...(bytes.count - pattern.count)
+                where bytes[start] == first && bytes[start + lastOffset] == last
+                    && memcmp(haystackStart + start, patternStart, pattern.count) == 0
+                {
+                    return start
                 }
                 return nil
             }
@@ -63,5 +64,39 @@ extension String {
             index = haystack.index(after: index)
         }
         return index
+    }
+
+    /// The last Unicode scalar's value, read from the end of the UTF-8 bytes; `nil` for an empty string.
+    var lastScalarValue: UInt32? {
+        var text = self
+        return text.withUTF8 { bytes -> UInt32? in
+            guard var start = bytes.indices.last else { return nil }
+            while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            return UTF8Scalar.decodeValid(bytes, at: start).0
+        }
+    }
+
+    /// True when the UTF-8 bytes start with `prefix`.
+    func hasUTF8Prefix(_ prefix: [UInt8]) -> Bool {
+        var text = self
+        return text.withUTF8 { $0.starts(with: prefix) }
+    }
+
+    /// True when both strings hold the same UTF-8 bytes (no Unicode equivalence: the texts are NFC).
+    func hasSameUTF8(as other: String) -> Bool {
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Calls `body` with the offset of each occurrence of `byte`, found with `memchr`, until it returns false.
+    func forEachOffset(of byte: UInt8, _ body: (Int) -> Bool) {
+        guard let base = baseAddress else { return }
+        var start = 0
+        while start < count, let found = memchr(base + start, Int32(byte), count - start) {
+            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard body(offset) else { return }
+            start = offset + 1
+        }
     }
 }

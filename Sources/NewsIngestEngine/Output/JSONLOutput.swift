@@ -20,20 +20,25 @@ final class JSONLOutput {
     private let sync: SyncPolicy
     /// Bytes in the file: where the next batch starts.
     private(set) var size: Int64
-    /// The UTC day (days since 1970) the file was opened on, for daily rotation.
+    /// The UTC day (days since 1970) the file's lines belong to, for daily rotation: the day it was opened
+    /// on, or, for a file that already holds lines, the day it was last written (a daemon restarted after
+    /// midnight rotates yesterday's file at once, not a day late).
     let openedDay: Int64
 
     /// Opens (creating) the output for appending.
     init(path: String, sync: SyncPolicy) throws(SystemCallError) {
         self.path = path
         self.sync = path == "-" ? .never : sync
-        self.openedDay = WallClock.nowMilliseconds() / 86_400_000
+        let today = WallClock.nowMilliseconds() / 86_400_000
         if path == "-" {
             file = StandardStreams.output
             size = 0
+            openedDay = today
         } else {
             file = try FileDescriptor(openingForWriting: path, append: true, create: true, alsoReading: true)
-            size = Int64(try file.status().size)
+            let status = try file.status()
+            size = Int64(status.size)
+            openedDay = status.size > 0 ? min(today, status.modifiedMilliseconds / 86_400_000) : today
         }
     }
 
@@ -71,41 +76,66 @@ final class JSONLOutput {
 
     /// What start-up found past the committed end of the output.
     struct Recovery {
-        /// Complete lines written before a crash but never committed: their content id and source path.
-        var lines: [(path: String?, id: String)] = []
+        /// Complete record lines written before a crash but never committed, now adopted.
+        var adoptedLines = 0
         /// Bytes of a torn last line that were cut off.
         var cutBytes = 0
-        /// Bytes past the committed end that were not records and were cut off with the torn tail.
+        /// Complete lines past the committed end that were not records (left as they are).
         var unreadableLines = 0
     }
 
     /// Reads what lies beyond `committedOffset` (a crash between writing a batch and committing it leaves
-    /// lines there, possibly a torn one): complete record lines are returned to be adopted, a torn tail is cut.
-    func recover(committedOffset: Int64) throws -> Recovery {
+    /// lines there, possibly a torn one), a chunk at a time so that memory stays flat however much there is:
+    /// complete record lines are handed to `adopt` (their source path and content id), a torn tail is cut.
+    func recover(
+        committedOffset: Int64,
+        chunkBytes: Int = 1 << 20,
+        adopt: ([(path: String?, id: String)]) throws -> Void
+    ) throws -> Recovery {
         var recovery = Recovery()
         guard !isStandardOutput, size > committedOffset else { return recovery }
-        let tail = try file.read(count: Int(size - committedOffset), at: Int(committedOffset))
-        var lineStart = 0
-        var end = 0
-        for (index, byte) in tail.enumerated() where byte == 0x0A {
-            let line = tail[lineStart..<index]
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                let id = object["id"] as? String
-            {
-                let source = object["source"] as? [String: Any]
-                recovery.lines.append((source?["path"] as? String, id))
-            } else {
-                recovery.unreadableLines += 1
+        // Start of the bytes not yet split into lines, and what of them was read.
+        var lineStart = committedOffset
+        var carried: [UInt8] = []
+        while lineStart + Int64(carried.count) < size {
+            let readAt = lineStart + Int64(carried.count)
+            let chunk = try file.read(count: min(chunkBytes, Int(size - readAt)), at: Int(readAt))
+            guard !chunk.isEmpty else { break }
+            carried += chunk
+            guard let lastLineEnd = carried.lastIndex(of: 0x0A) else { continue }
+            var lines: [(path: String?, id: String)] = []
+            for line in carried[...lastLineEnd].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+                if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                    let id = object["id"] as? String
+                {
+                    lines.append(((object["source"] as? [String: Any])?["path"] as? String, id))
+                } else {
+                    recovery.unreadableLines += 1
+                }
             }
-            lineStart = index + 1
-            end = index + 1
+            try adopt(lines)
+            recovery.adoptedLines += lines.count
+            lineStart += Int64(lastLineEnd + 1)
+            carried.removeSubrange(...lastLineEnd)
         }
-        if end < tail.count {
-            recovery.cutBytes = tail.count - end
-            try file.truncate(to: Int(committedOffset) + end)
-            size = committedOffset + Int64(end)
+        if lineStart < size {
+            recovery.cutBytes = Int(size - lineStart)
+            try file.truncate(to: Int(lineStart))
+            size = lineStart
             try file.synchronizeData()
         }
         return recovery
+    }
+
+    /// Cuts the file back to `committedOffset` when it is longer: what lies beyond was written for a batch
+    /// that was never committed (the error log: those files are taken again and their errors logged again).
+    /// - Returns: the bytes cut.
+    func discardUncommitted(committedOffset: Int64) throws(SystemCallError) -> Int64 {
+        guard !isStandardOutput, size > committedOffset else { return 0 }
+        let cut = size - committedOffset
+        try file.truncate(to: Int(committedOffset))
+        size = committedOffset
+        try file.synchronizeData()
+        return cut
     }
 }

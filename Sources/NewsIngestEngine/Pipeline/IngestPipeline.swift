@@ -14,6 +14,8 @@ public final class IngestPipeline: Sendable {
     private let state: StateStore
     private let logger: Logger
     private let workers: [DispatchQueue]
+    /// One memo of word facts per worker, used only on that worker's queue.
+    private let memos: [WordMemo]
     private let nextWorker = Atomic<Int>(0)
     private let slots: DispatchSemaphore
     private let inFlight = Mutex<Set<FileIdentity>>([])
@@ -63,6 +65,7 @@ public final class IngestPipeline: Sendable {
         self.logger = logger
         self.slots = DispatchSemaphore(value: settings.maxInFlight)
         self.workers = (0..<max(1, settings.workers)).map { DispatchQueue(label: "newsingest.worker.\($0)") }
+        self.memos = workers.map { _ in WordMemo() }
         let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
         let errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
         if !output.isStandardOutput {
@@ -74,23 +77,36 @@ public final class IngestPipeline: Sendable {
                 )
             }
             let start = min(committed, output.size)
-            let recovery = try output.recover(committedOffset: start)
+            let recovery = try output.recover(committedOffset: start) { lines in try state.adoptRecoveredLines(lines) }
             if recovery.cutBytes > 0 {
                 logger.warning(
                     "cut a torn last line left by a crash",
                     metadata: ["path": "\(settings.outputPath)", "bytes": "\(recovery.cutBytes)"]
                 )
             }
-            if !recovery.lines.isEmpty || recovery.unreadableLines > 0 {
+            if recovery.adoptedLines > 0 || recovery.unreadableLines > 0 {
                 logger.notice(
                     "adopted lines written before a crash but not committed",
                     metadata: [
-                        "path": "\(settings.outputPath)", "lines": "\(recovery.lines.count)",
+                        "path": "\(settings.outputPath)", "lines": "\(recovery.adoptedLines)",
                         "unreadable": "\(recovery.unreadableLines)",
                     ]
                 )
             }
-            try state.adoptRecoveredLines(recovery.lines, output: settings.outputPath, offset: output.size)
+            try state.commit([], ends: [(settings.outputPath, output.size)])
+        }
+        if !errors.isStandardOutput {
+            // Error lines past the committed end belong to a batch a crash cut short: its files are taken
+            // again and fail again, so the lines are cut rather than kept twice (or torn).
+            let committed = try state.committedOffset(ofOutput: settings.errorsPath) ?? errors.size
+            let cut = try errors.discardUncommitted(committedOffset: committed)
+            if cut > 0 {
+                logger.notice(
+                    "cut error lines of a batch that was not committed; its files are taken again",
+                    metadata: ["path": "\(settings.errorsPath)", "bytes": "\(cut)"]
+                )
+            }
+            try state.commit([], ends: [(settings.errorsPath, errors.size)])
         }
         writer = Mutex(Writer(output: output, errors: errors))
     }
@@ -121,9 +137,9 @@ public final class IngestPipeline: Sendable {
             return false
         }
         pendingWork.enter()
-        let worker = workers[nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count]
-        worker.async { @Sendable [self] in
-            var result = process(path: path, expected: identity)
+        let workerIndex = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
+        workers[workerIndex].async { @Sendable [self] in
+            var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
             writerQueue.async { @Sendable [self, result] in gather(result) }
         }
@@ -159,8 +175,13 @@ public final class IngestPipeline: Sendable {
         guard !writer.output.isStandardOutput else { return }
         let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
         writer.errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
-        try state.commit([], output: (settings.outputPath, output.size))
+        try state.commit([], ends: Self.ends(of: output, writer.errors))
         writer.output = output
+    }
+
+    /// The committed ends to record for these files (none for standard output).
+    private static func ends(of files: JSONLOutput...) -> [(path: String, offset: Int64)] {
+        files.filter { !$0.isStandardOutput }.map { ($0.path, $0.size) }
     }
 
     /// Rotates the output when the batch would take it past `rotateBytes`, or on a new UTC day.
@@ -185,7 +206,7 @@ public final class IngestPipeline: Sendable {
 
     // MARK: - Workers
 
-    private func process(path: String, expected: FileIdentity) -> FileResult {
+    private func process(path: String, expected: FileIdentity, memo: WordMemo) -> FileResult {
         let now = Timestamp(millisecondsSince1970: WallClock.nowMilliseconds())
         do {
             let file = try ArticleFileReader.readFile(path, limit: settings.maxFileBytes)
@@ -195,7 +216,7 @@ public final class IngestPipeline: Sendable {
                 return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
             }
             do {
-                let article = try ArticleParser(toneStyle: settings.toneStyle).parse(file.bytes)
+                let article = try ArticleParser(toneStyle: settings.toneStyle).parse(file.bytes, memo: memo)
                 let record = ArticleRecord(article: article, source: .file(file.source), ingestedAt: now)
                 return FileResult(
                     path: path, claimed: expected, identity: identity,
@@ -295,8 +316,7 @@ public final class IngestPipeline: Sendable {
                 throw error
             }
             try writer.errors.append(errorLines)
-            let output = writer.output.isStandardOutput ? nil : (writer.output.path, writer.output.size)
-            try state.commit(outcomes, output: output)
+            try state.commit(outcomes, ends: Self.ends(of: writer.output, writer.errors))
             // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no
             // identity: nothing of them was committed).
             for result in batch where result.identity != nil {

@@ -117,8 +117,9 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Commits a batch: the outcomes of its files, the content ids it emitted, and the output's new end.
-    public func commit(_ outcomes: [FileOutcome], output: (path: String, offset: Int64)?) throws {
+    /// Commits a batch: the outcomes of its files, the content ids it emitted, and the new ends of the files
+    /// it appended to (the output and the error log).
+    public func commit(_ outcomes: [FileOutcome], ends: [(path: String, offset: Int64)]) throws {
         try database.withLock { connection in
             try connection.database.transaction {
                 for outcome in outcomes {
@@ -132,8 +133,8 @@ public final class StateStore: Sendable {
                         try connection.insertContent.run([.text(id)])
                     }
                 }
-                if let output {
-                    try connection.setOutputOffset.run([.text(output.path), .integer(output.offset)])
+                for end in ends {
+                    try connection.setOutputOffset.run([.text(end.path), .integer(end.offset)])
                 }
             }
         }
@@ -141,14 +142,15 @@ public final class StateStore: Sendable {
 
     /// Records lines found in the output beyond its committed end (written before a crash, never committed):
     /// their contents count as emitted, and the file at `path` yielding `id` again is not emitted again.
-    public func adoptRecoveredLines(_ lines: [(path: String?, id: String)], output: String, offset: Int64) throws {
+    /// Adopting the same line twice (a crash during recovery) changes nothing; the caller commits the
+    /// output's new end once every line is adopted.
+    public func adoptRecoveredLines(_ lines: [(path: String?, id: String)]) throws {
         try database.withLock { connection in
             try connection.database.transaction {
                 for line in lines {
                     try connection.insertContent.run([.text(line.id)])
                     if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
                 }
-                try connection.setOutputOffset.run([.text(output), .integer(offset)])
             }
         }
     }

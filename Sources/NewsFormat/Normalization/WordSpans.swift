@@ -1,0 +1,86 @@
+/// Finds the words of valid UTF-8 text byte by byte: runs of scalars that are not word separators
+/// (``WordBoundaries/isSeparator(_:)``), and the separators between them.
+///
+/// Only the lead bytes that can start a separator outside ASCII (`C2`, `E2`, `E3`, `EF`) cost a decode.
+/// `×` and `÷` (`C3 97`, `C3 B7`) are separators too, but `C3` leads most accented vowels, so it is read as a
+/// letter here and a span that holds either is flagged by ``WordFacts/containsSeparator`` instead: the caller
+/// then takes the exact, scalar-by-scalar path.
+struct WordSpans {
+    /// What a byte is to the scan.
+    enum ByteKind: UInt8 {
+        /// Part of a word: ASCII letters and digits, continuation bytes, most lead bytes.
+        case wordByte = 0
+        /// ASCII other than letters and digits.
+        case asciiSeparator = 1
+        /// `C2`: every scalar it leads (U+0080…U+00BF) is a separator.
+        case latin1Separator = 2
+        /// `E2`, `E3`, `EF`: decode to tell.
+        case maybeSeparator = 3
+    }
+
+    /// ``ByteKind`` raw values by byte.
+    static let kinds: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return ByteKind.wordByte.rawValue
+        case 0x00...0x7F: return ByteKind.asciiSeparator.rawValue
+        case 0xC2: return ByteKind.latin1Separator.rawValue
+        case 0xE2, 0xE3, 0xEF: return ByteKind.maybeSeparator.rawValue
+        default: return ByteKind.wordByte.rawValue
+        }
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let kinds: [UInt8]
+    /// Where the scan is.
+    private(set) var position = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        self.kinds = Self.kinds
+    }
+
+    /// One step of the scan: a separator scalar, or a word.
+    enum Piece {
+        /// A separator scalar at `offset`, `length` bytes long, with its value (ASCII or decoded).
+        case separator(offset: Int, length: Int, scalar: UInt32)
+        /// A word's byte range.
+        case word(Range<Int>)
+    }
+
+    /// The next separator or word, or `nil` at the end.
+    @inline(__always)
+    mutating func next() -> Piece? {
+        let count = bytes.count
+        guard position < count else { return nil }
+        let start = position
+        if let separator = separator(at: start) {
+            position += separator.length
+            return .separator(offset: start, length: separator.length, scalar: separator.scalar)
+        }
+        position += 1
+        while position < count {
+            if kinds[Int(bytes[position])] == ByteKind.wordByte.rawValue {
+                position += 1
+                continue
+            }
+            if separator(at: position) != nil { break }
+            position += 1
+        }
+        return .word(start..<position)
+    }
+
+    /// The separator scalar starting at `index`, or `nil` when a word byte is there.
+    @inline(__always)
+    private func separator(at index: Int) -> (length: Int, scalar: UInt32)? {
+        let byte = bytes[index]
+        switch kinds[Int(byte)] {
+        case ByteKind.wordByte.rawValue:
+            return nil
+        case ByteKind.asciiSeparator.rawValue:
+            return (1, UInt32(byte))
+        default:
+            let (scalar, length) = UTF8Scalar.decodeValid(bytes, at: index)
+            return WordBoundaries.isSeparator(scalar) ? (length, scalar) : nil
+        }
+    }
+}

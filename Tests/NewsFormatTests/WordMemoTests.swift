@@ -1,0 +1,72 @@
+import ArticleFixtures
+import Testing
+
+@testable import NewsFormat
+
+/// The fast paths (word spans on bytes, facts from a ``WordMemo``, the fused clean check) must give exactly
+/// what the scalar-by-scalar reference gives.
+@Suite struct WordMemoTests {
+    /// Texts that exercise every path: generated articles with every kind of noise, and words around the
+    /// separators the byte scan treats specially.
+    static func texts() -> [String] {
+        var texts = [
+            "3×4 hòa÷khỏe và thuỷ×2", "TPO\u{A0}- Hà Nội", "a\u{A0}\u{A0}b", "\u{A0}đầu", "cuối\u{A0}",
+            "“Hoà” — “thuỷ”… «khoẻ»", "giá 100€ hòan tất", "x\u{2009}y", "www.hòa.vn qúy@mail.vn đuợc",
+            "Ðà Nẵng", "COVID-19 IAEA Zelensky", "", "\n\n", "😀 hòa 😀", "hoà\u{200D}😀", "gía\u{FEFF}tìên",
+        ]
+        var generator = ArticleGenerator(seed: 41)
+        for index in 0..<150 {
+            var article = generator.next()
+            article.noise = index % 3 == 0 ? [] : Set(GeneratedArticle.Noise.allCases.filter { _ in index % 2 == 0 })
+            article.encoding = .utf8
+            texts.append(String(decoding: article.bytes(seed: UInt64(index)), as: UTF8.self))
+        }
+        return texts
+    }
+
+    @Test(arguments: ToneStyle.allCases)
+    func normalizingWithTheMemoMatchesTheExactPass(style: ToneStyle) {
+        let normalizer = TextNormalizer(toneStyle: style)
+        // A tiny memo, so that words also evict each other.
+        for memo in [WordMemo(), WordMemo(slotBits: 4)] {
+            for text in Self.texts() {
+                var fastReport = NormalizationReport()
+                var exactReport = NormalizationReport()
+                let fast = normalizer.normalize(text, report: &fastReport, memo: memo)
+                let exact = String(
+                    decoding: normalizer.normalizedUTF8Exactly(text, report: &exactReport), as: UTF8.self)
+                #expect(fast == exact, "\(Array(text.unicodeScalars.map(\.value)))")
+                #expect(fastReport == exactReport, "\(text)")
+            }
+        }
+    }
+
+    @Test func featuresWithTheMemoMatchTheScalarPass() {
+        let memo = WordMemo(slotBits: 6)
+        for text in Self.texts() {
+            let normalized = TextNormalizer().normalize(text).text
+            #expect(TextFeatures(normalized, memo: memo) == TextFeatures(normalized), "\(normalized)")
+        }
+    }
+
+    @Test func aLoneNonBreakingSpaceBecomesASpace() {
+        #expect(TextNormalizer().normalize("TPO\u{A0}- Hà Nội\u{A0}mới").text == "TPO - Hà Nội mới")
+        #expect(TextNormalizer().normalize("a\u{A0}\u{A0}b \u{A0}c").text == "a b c")
+    }
+
+    @Test func theMultiplicationSignSeparatesWords() {
+        // `×` is a separator, so `hoà` after it is a word of its own and is restyled.
+        #expect(TextNormalizer().normalize("3×hoà").text == "3×hòa")
+    }
+
+    @Test func parsingWithASharedMemoGivesTheSameRecords() {
+        let memo = WordMemo(slotBits: 5)
+        var generator = ArticleGenerator(seed: 9)
+        for index in 0..<100 {
+            let bytes = generator.next().bytes(seed: UInt64(index))
+            let shared = try? ArticleParser().parse(bytes, memo: memo)
+            let fresh = try? ArticleParser().parse(bytes)
+            #expect(shared == fresh, "article \(index)")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import NewsIngestEngine
+
+/// What start-up does with the bytes past the committed end of the output and the error log.
+@Suite struct JSONLOutputTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsonl-output-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func file(_ contents: String) throws -> String {
+        let path = directory.appendingPathComponent("\(UUID()).jsonl").path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func recoveryAdoptsCompleteLinesChunkByChunkAndCutsATornTail() throws {
+        let committed = "{\"id\":\"old\"}\n"
+        let uncommitted = (0..<40).map { "{\"id\":\"id\($0)\",\"source\":{\"path\":\"/in/\($0).txt\"}}\n" }.joined()
+        let path = try file(committed + uncommitted + "not a record\n" + "{\"id\":\"tor")
+        let output = try JSONLOutput(path: path, sync: .batch)
+        var adopted: [(path: String?, id: String)] = []
+        var calls = 0
+        // Chunks far smaller than the tail: lines straddle them, and memory holds one chunk's lines at a time.
+        let recovery = try output.recover(committedOffset: Int64(committed.utf8.count), chunkBytes: 64) { lines in
+            calls += 1
+            adopted += lines
+        }
+        #expect(adopted.map(\.id) == (0..<40).map { "id\($0)" })
+        #expect(adopted.first?.path == "/in/0.txt")
+        #expect(calls > 10)
+        #expect(recovery.adoptedLines == 40)
+        #expect(recovery.unreadableLines == 1)
+        #expect(recovery.cutBytes == "{\"id\":\"tor".utf8.count)
+        let kept = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(kept == committed + uncommitted + "not a record\n")
+        #expect(output.size == Int64(kept.utf8.count))
+    }
+
+    @Test func nothingPastTheCommittedEndIsNothingToRecover() throws {
+        let path = try file("{\"id\":\"a\"}\n")
+        let output = try JSONLOutput(path: path, sync: .never)
+        let recovery = try output.recover(committedOffset: output.size) { _ in Issue.record("nothing to adopt") }
+        #expect(recovery.adoptedLines == 0 && recovery.cutBytes == 0)
+    }
+
+    @Test func uncommittedErrorLinesAreCutBack() throws {
+        let committed = "{\"path\":\"/in/a.txt\"}\n"
+        let path = try file(committed + "{\"path\":\"/in/b.txt\"}\n{\"pa")
+        let errors = try JSONLOutput(path: path, sync: .batch)
+        #expect(try errors.discardUncommitted(committedOffset: Int64(committed.utf8.count)) > 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == committed)
+        // A file shorter than its committed end (replaced by hand) is left alone.
+        #expect(try errors.discardUncommitted(committedOffset: 10_000) == 0)
+    }
+}
