@@ -8,8 +8,24 @@ import Testing
 /// exactly once, whole.
 @Suite struct CrashRecoveryTests {
     @Test func killedTwentyTimesWhileIngestingEveryArticleAppearsExactlyOnce() throws {
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(3_000, seed: 42)
+        try killRepeatedly(articleCount: 3_000, kills: 25)
+    }
+
+    /// `fsync = "interval"` commits batches only with the sync that makes them durable: lines sit in the
+    /// output uncommitted for up to a second, and a kill then must not lose or repeat any of them either.
+    @Test func withSyncsEveryIntervalAKilledDaemonStillEmitsEveryArticleOnce() throws {
+        try killRepeatedly(
+            articleCount: 1_500, kills: 20, configuration: "[output]\nfsync = \"interval\"\nfsync_interval = 0.5\n")
+    }
+
+    private func killRepeatedly(articleCount: Int, kills expectedKills: Int, configuration: String? = nil) throws {
+        var workspace = try DaemonTests.Workspace()
+        if let configuration {
+            let path = workspace.temporary.path("sync.toml")
+            try Data(configuration.utf8).write(to: URL(fileURLWithPath: path))
+            workspace.extraArguments = ["--config", path]
+        }
+        let articles = DaemonTests.articles(articleCount, seed: 42)
         for (index, bytes) in articles.enumerated() {
             try workspace.write(String(format: "%05d_%016x.txt", index, index), bytes)
         }
@@ -20,14 +36,14 @@ import Testing
         let binary = BinaryRunner().binary
         var random = SplitMix64(seed: 2026)
         var kills = 0
-        for _ in 0..<25 {
+        for _ in 0..<expectedKills {
             let daemon = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
             // Kill at a random moment: during start-up, recovery, scanning, writing or committing.
             usleep(UInt32(20_000 + random.next() % 400_000))
             if daemon.stop(signal: SIGKILL) == 128 + SIGKILL { kills += 1 }
             // Some lines may be torn now; they must never be counted twice or left behind.
         }
-        #expect(kills >= 20)
+        #expect(kills >= expectedKills * 4 / 5)
 
         let final = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(

@@ -23,6 +23,9 @@ import Testing
         #expect(documented.pipeline.maxInFlight == builtIn.pipeline.maxInFlight)
         #expect(documented.pipeline.maxFileBytes == builtIn.pipeline.maxFileBytes)
         #expect(documented.pipeline.sync == .batch && documented.pipeline.dedupe == .content)
+        #expect(documented.pipeline.syncIntervalSeconds == builtIn.pipeline.syncIntervalSeconds)
+        #expect(documented.pipeline.rotateBytes == builtIn.pipeline.rotateBytes)
+        #expect(documented.pipeline.rotateDaily == builtIn.pipeline.rotateDaily)
         #expect(documented.stateDirectory == builtIn.stateDirectory)
         #expect(documented.settleSeconds == 2 && documented.rescanSeconds == 60)
         #expect(documented.shutdownTimeoutSeconds == builtIn.shutdownTimeoutSeconds)
@@ -47,7 +50,10 @@ import Testing
             path = "-"
             errors = "/var/log/e.jsonl"
             fsync = "never"
+            fsync_interval = 2.5
             dedupe = "none"
+            rotate_bytes = 1000000
+            rotate_daily = true
             [state]
             directory = "/var/lib/newsingest"
             [pipeline]
@@ -71,6 +77,8 @@ import Testing
         )
         #expect(settings.pipeline.outputPath == "-" && settings.pipeline.errorsPath == "/var/log/e.jsonl")
         #expect(settings.pipeline.sync == .never && settings.pipeline.dedupe == DedupePolicy.none)
+        #expect(settings.pipeline.syncIntervalSeconds == 2.5)
+        #expect(settings.pipeline.rotateBytes == 1_000_000 && settings.pipeline.rotateDaily)
         #expect(
             settings.pipeline.workers == 3 && settings.pipeline.maxInFlight == 10
                 && settings.pipeline.maxFileBytes == 1000)
@@ -81,7 +89,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[output]\nfsync = \"sometimes\"", "test.toml:2: output.fsync = \"sometimes\": must be one of batch, never"),
+        (
+            "[output]\nfsync = \"sometimes\"",
+            "test.toml:2: output.fsync = \"sometimes\": must be one of batch, interval, never"
+        ),
         (
             "[[source.directory]]\npath = \"x\"\nrecursiv = true",
             "test.toml:3: source.directory[0].recursiv: unknown key "
@@ -91,6 +102,10 @@ import Testing
         (
             "[[source.directory]]\npath = \"in\"\nafter = \"move\"",
             "test.toml: source.directory[0].done_directory: is required when after = \"move\""
+        ),
+        (
+            "[output]\nfsync_interval = 0",
+            "test.toml:2: output.fsync_interval = 0: must be between 0.01 and 3600 seconds"
         ),
         ("[pipeline]\nworkers = -1", "test.toml:2: pipeline.workers = -1: must be between 0 and 1024"),
         ("[pipeline]\nworkers = \"two\"", "test.toml:2: pipeline.workers = \"two\": must be an integer"),

@@ -22,7 +22,7 @@ import Testing
         let committed = "{\"id\":\"old\"}\n"
         let uncommitted = (0..<40).map { "{\"id\":\"id\($0)\",\"source\":{\"path\":\"/in/\($0).txt\"}}\n" }.joined()
         let path = try file(committed + uncommitted + "not a record\n" + "{\"id\":\"tor")
-        let output = try JSONLOutput(path: path, sync: .batch)
+        let output = try JSONLOutput(path: path)
         var adopted: [(path: String?, id: String)] = []
         var calls = 0
         // Chunks far smaller than the tail: lines straddle them, and memory holds one chunk's lines at a time.
@@ -43,7 +43,7 @@ import Testing
 
     @Test func nothingPastTheCommittedEndIsNothingToRecover() throws {
         let path = try file("{\"id\":\"a\"}\n")
-        let output = try JSONLOutput(path: path, sync: .never)
+        let output = try JSONLOutput(path: path)
         let recovery = try output.recover(committedOffset: output.size) { _ in Issue.record("nothing to adopt") }
         #expect(recovery.adoptedLines == 0 && recovery.cutBytes == 0)
     }
@@ -51,7 +51,7 @@ import Testing
     @Test func uncommittedErrorLinesAreCutBack() throws {
         let committed = "{\"path\":\"/in/a.txt\"}\n"
         let path = try file(committed + "{\"path\":\"/in/b.txt\"}\n{\"pa")
-        let errors = try JSONLOutput(path: path, sync: .batch)
+        let errors = try JSONLOutput(path: path)
         #expect(try errors.discardUncommitted(committedOffset: Int64(committed.utf8.count)) > 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == committed)
         // A file shorter than its committed end (replaced by hand) is left alone.

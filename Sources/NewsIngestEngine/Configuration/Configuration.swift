@@ -29,7 +29,7 @@ public enum Configuration {
         try reader.allow(["source", "output", "state", "pipeline", "daemon"])
 
         let output = try reader.table("output")
-        try output.allow(["path", "errors", "fsync", "dedupe", "rotate_bytes", "rotate_daily"])
+        try output.allow(["path", "errors", "fsync", "fsync_interval", "dedupe", "rotate_bytes", "rotate_daily"])
         let state = try reader.table("state")
         try state.allow(["directory"])
         let pipeline = try reader.table("pipeline")
@@ -83,6 +83,7 @@ public enum Configuration {
         )
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
+        settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1
         return settings
     }
 
@@ -187,7 +188,13 @@ struct TableReader {
         case let value?: throw fail(key, value, "must be a number of seconds")
         }
         guard range.contains(seconds) else {
-            throw fail(key, table[key], "must be between \(range.lowerBound) and \(range.upperBound) seconds")
+            // `3600`, not `3600.0`: bounds as a person writes them.
+            func written(_ bound: Double) -> String {
+                bound == bound.rounded() ? String(Int(bound)) : String(bound)
+            }
+            throw fail(
+                key, table[key], "must be between \(written(range.lowerBound)) and \(written(range.upperBound)) seconds"
+            )
         }
         return seconds
     }

@@ -99,6 +99,7 @@ public final class Daemon: Sendable {
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])
         notifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
         directories.withLock { $0 }.stop()
+        pipeline.drain()
         pipeline.whenIdle(queue: control) { @Sendable [self] in
             let counts = pipeline.counts
             logger.info(

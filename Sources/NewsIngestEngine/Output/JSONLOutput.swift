@@ -2,33 +2,38 @@ import Foundation
 import NewsFormat
 import NewsIngestSystem
 
-/// How the writer makes a batch durable before it counts as committed.
+/// How the writer makes batches durable before they count as committed in the state store.
 public enum SyncPolicy: String, Sendable, CaseIterable {
-    /// `fdatasync` after every batch, before the state commit (the default: exactly once across power loss).
+    /// `fdatasync` after every batch, then the state commit (the default: exactly once across power loss).
     case batch
+    /// `fdatasync` at most every `fsync_interval` seconds; batches written in between are committed to the
+    /// state only with the sync that makes them durable. Lines appear in the output at once; exactly once
+    /// holds across power loss too, and a busy daemon syncs far less often.
+    case interval
     /// Never: the kernel writes back when it likes (exactly once across process crashes only).
     case never
 }
 
-/// The JSONL output: complete lines appended in one `write` per batch, synced per ``SyncPolicy``.
+/// The JSONL output: complete lines appended in one `write` per batch; the writer syncs it per its
+/// ``SyncPolicy`` before committing.
 ///
 /// Not thread-safe: the pipeline's writer owns it.
 final class JSONLOutput {
     /// The path, or `-` for standard output.
     let path: String
     private let file: FileDescriptor
-    private let sync: SyncPolicy
     /// Bytes in the file: where the next batch starts.
     private(set) var size: Int64
+    /// True when bytes were appended since the last sync.
+    private var hasUnsyncedBytes = false
     /// The UTC day (days since 1970) the file's lines belong to, for daily rotation: the day it was opened
     /// on, or, for a file that already holds lines, the day it was last written (a daemon restarted after
     /// midnight rotates yesterday's file at once, not a day late).
     let openedDay: Int64
 
     /// Opens (creating) the output for appending.
-    init(path: String, sync: SyncPolicy) throws(SystemCallError) {
+    init(path: String) throws(SystemCallError) {
         self.path = path
-        self.sync = path == "-" ? .never : sync
         let today = WallClock.nowMilliseconds() / 86_400_000
         if path == "-" {
             file = StandardStreams.output
@@ -45,18 +50,27 @@ final class JSONLOutput {
     /// True for standard output, where nothing can be recovered or cut back.
     var isStandardOutput: Bool { path == "-" }
 
-    /// Appends complete lines and syncs them per the policy.
+    /// Appends complete lines in one write.
     func append(_ bytes: [UInt8]) throws(SystemCallError) {
         guard !bytes.isEmpty else { return }
         try file.writeAll(bytes)
         size += Int64(bytes.count)
-        if sync == .batch { try file.synchronizeData() }
+        hasUnsyncedBytes = true
+    }
+
+    /// Makes what was appended durable (`fdatasync`); nothing to do when nothing was appended since, or for
+    /// standard output.
+    func synchronize() throws(SystemCallError) {
+        guard hasUnsyncedBytes, !isStandardOutput else { return }
+        try file.synchronizeData()
+        hasUnsyncedBytes = false
     }
 
     /// Renames the file to a dated name beside it (`articles-20261125T090012Z.jsonl`), after syncing it.
     /// - Returns: the new name.
     func rename() throws(SystemCallError) -> String {
         try file.synchronizeData()
+        hasUnsyncedBytes = false
         let milliseconds = WallClock.nowMilliseconds()
         let stamp =
             Timestamp(millisecondsSince1970: milliseconds).rfc3339

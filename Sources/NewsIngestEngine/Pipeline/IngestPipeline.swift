@@ -23,6 +23,11 @@ public final class IngestPipeline: Sendable {
     private let writerQueue = DispatchQueue(label: "newsingest.writer")
     private let writer: Mutex<Writer>
     private let counters = Mutex(Counters())
+    /// Set when the daemon stops: from then on every batch is synced and committed at once.
+    private let isDraining = Atomic<Bool>(false)
+    /// Commits what an idle pipeline wrote, under `fsync = "interval"`. Set once in `init` and only kept
+    /// alive after; its handler runs on the writer's queue.
+    nonisolated(unsafe) private let syncTimer: (any DispatchSourceTimer)?
 
     /// Counts since start, for logs and status.
     public struct Counters: Sendable {
@@ -31,12 +36,28 @@ public final class IngestPipeline: Sendable {
         public var failed = 0
     }
 
-    /// What the writer owns: the files and the batch being gathered.
+    /// What the writer owns: the files, the batch being gathered, and what was written but is not yet
+    /// synced and committed.
     private struct Writer: ~Copyable {
         var output: JSONLOutput
         var errors: JSONLOutput
         var pending: [FileResult] = []
         var flushScheduled = false
+        var uncommitted = Uncommitted()
+        var lastCommit = DispatchTime.now()
+    }
+
+    /// Batches written to the files and waiting for the sync that lets them be committed (with
+    /// `fsync = "interval"`; with the other policies a batch is committed as soon as it is written).
+    private struct Uncommitted {
+        var outcomes: [FileOutcome] = []
+        /// Every file of the batches: its claim is released, and a kept, moved or deleted file disposed of,
+        /// once committed.
+        var files:
+            [(path: String, claimed: FileIdentity, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)] = []
+        /// Content ids emitted, for `dedupe = "content"` across batches not yet in the state.
+        var emittedIDs = Set<String>()
+        var counts = Counters()
     }
 
     /// One file read and parsed by a worker.
@@ -66,8 +87,8 @@ public final class IngestPipeline: Sendable {
         self.slots = DispatchSemaphore(value: settings.maxInFlight)
         self.workers = (0..<max(1, settings.workers)).map { DispatchQueue(label: "newsingest.worker.\($0)") }
         self.memos = workers.map { _ in WordMemo() }
-        let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
-        let errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
+        let output = try JSONLOutput(path: settings.outputPath)
+        let errors = try JSONLOutput(path: settings.errorsPath)
         if !output.isStandardOutput {
             let committed = try state.committedOffset(ofOutput: settings.outputPath) ?? 0
             if output.size < committed {
@@ -109,6 +130,24 @@ public final class IngestPipeline: Sendable {
             try state.commit([], ends: [(settings.errorsPath, errors.size)])
         }
         writer = Mutex(Writer(output: output, errors: errors))
+        syncTimer = settings.sync == .interval ? DispatchSource.makeTimerSource(queue: writerQueue) : nil
+        if let syncTimer {
+            let interval = DispatchTimeInterval.milliseconds(Int(settings.syncIntervalSeconds * 1000))
+            syncTimer.schedule(deadline: .now() + interval, repeating: interval)
+            syncTimer.setEventHandler { @Sendable [self] in
+                writer.withLock { writer in commitIfDue(&writer) }
+            }
+            syncTimer.resume()
+        }
+    }
+
+    /// From now on, sync and commit every batch at once, and commit what waits for the next interval now:
+    /// the daemon is stopping and ``whenIdle(queue:_:)`` should not wait for the timer.
+    public func drain() {
+        isDraining.store(true, ordering: .relaxed)
+        writerQueue.async { @Sendable [self] in
+            writer.withLock { writer in commitIfDue(&writer) }
+        }
     }
 
     /// Counts so far.
@@ -146,7 +185,8 @@ public final class IngestPipeline: Sendable {
         return true
     }
 
-    /// Runs `body` on `queue` once everything submitted so far is written and committed.
+    /// Runs `body` on `queue` once everything submitted so far is written and committed (call ``drain()``
+    /// first when stopping, so a batch does not wait for the next sync interval).
     public func whenIdle(queue: DispatchQueue, _ body: @escaping @Sendable () -> Void) {
         pendingWork.notify(queue: queue, execute: body)
     }
@@ -173,8 +213,10 @@ public final class IngestPipeline: Sendable {
     /// a freshly opened file was put there by someone else (logrotate's `create`), not by an unfinished batch.
     private func reopen(_ writer: inout Writer) throws {
         guard !writer.output.isStandardOutput else { return }
-        let output = try JSONLOutput(path: settings.outputPath, sync: settings.sync)
-        writer.errors = try JSONLOutput(path: settings.errorsPath, sync: settings.sync)
+        // What is written but not committed belongs to the files being closed: commit it first.
+        commitIfDue(&writer, force: true)
+        let output = try JSONLOutput(path: settings.outputPath)
+        writer.errors = try JSONLOutput(path: settings.errorsPath)
         try state.commit([], ends: Self.ends(of: output, writer.errors))
         writer.output = output
     }
@@ -191,6 +233,8 @@ public final class IngestPipeline: Sendable {
         let bySize = settings.rotateBytes > 0 && writer.output.size + Int64(bytes) > Int64(settings.rotateBytes)
         let byDay = settings.rotateDaily && today != writer.output.openedDay
         guard bySize || byDay else { return }
+        // Commit what the file holds before it is renamed: the committed end belongs to the path.
+        commitIfDue(&writer, force: true)
         let rotated = try writer.output.rename()
         try reopen(&writer)
         logger.info(
@@ -292,7 +336,8 @@ public final class IngestPipeline: Sendable {
                     let isDuplicate =
                         try state.takeRecovered(path: result.path, id: id)
                         || (settings.dedupe == .content
-                            && (emittedInBatch.contains(id) || (try state.hasEmitted(id))))
+                            && (emittedInBatch.contains(id) || writer.uncommitted.emittedIDs.contains(id)
+                                || (try state.hasEmitted(id))))
                     if isDuplicate {
                         counts.duplicates += 1
                         outcomes.append(
@@ -311,37 +356,87 @@ public final class IngestPipeline: Sendable {
             do {
                 try writer.output.append(lines)
             } catch {
-                // A failed or short write may leave a partial line: cut back to the committed end.
+                // A failed or short write may leave a partial line: cut back to the end before it.
                 writer.output.cutBack(to: committedEnd)
                 throw error
             }
             try writer.errors.append(errorLines)
-            try state.commit(outcomes, ends: Self.ends(of: writer.output, writer.errors))
-            // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no
-            // identity: nothing of them was committed).
-            for result in batch where result.identity != nil {
-                var failed = false
-                if case .failure = result.outcome { failed = true }
-                result.disposal.apply(to: result.path, failed: failed, logger: logger)
-            }
-            counters.withLock { total in
-                total.emitted += counts.emitted
-                total.duplicates += counts.duplicates
-                total.failed += counts.failed
-            }
         } catch {
-            // Nothing of this batch is committed: its files are taken again by the next scan.
+            // Nothing of this batch is written: its files are taken again by the next scan.
             logger.error(
-                "could not write or commit a batch; its files will be retried",
+                "could not write a batch; its files will be retried",
                 metadata: ["files": "\(batch.count)", "error": "\(error)"]
             )
+            release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
+            for _ in batch { slots.signal() }
+            return
+        }
+        writer.uncommitted.outcomes += outcomes
+        writer.uncommitted.emittedIDs.formUnion(emittedInBatch)
+        writer.uncommitted.counts.add(counts)
+        for result in batch {
+            var failed = false
+            if case .failure = result.outcome { failed = true }
+            writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
+        }
+        // Written: the workers may go on (the files stay claimed until committed).
+        for _ in batch { slots.signal() }
+        commitIfDue(&writer)
+    }
+
+    /// Syncs the files and commits what was written since the last commit, when the sync policy says it is
+    /// time (always for `batch` and `never`; under `interval`, once the interval has passed, when draining,
+    /// or when `force`d before the files are closed).
+    private func commitIfDue(_ writer: inout Writer, force: Bool = false) {
+        guard !writer.uncommitted.files.isEmpty else { return }
+        if settings.sync == .interval, !force, !isDraining.load(ordering: .relaxed) {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - writer.lastCommit.uptimeNanoseconds) / 1e9
+            guard elapsed >= settings.syncIntervalSeconds else { return }
+        }
+        let uncommitted = writer.uncommitted
+        writer.uncommitted = Uncommitted()
+        do {
+            if settings.sync != .never {
+                try writer.output.synchronize()
+                try writer.errors.synchronize()
+            }
+            try state.commit(uncommitted.outcomes, ends: Self.ends(of: writer.output, writer.errors))
+            writer.lastCommit = DispatchTime.now()
+        } catch {
+            // The lines are in the files but not committed: a restart adopts them (output) or cuts them back
+            // (error log); until then the files are taken again by the next scan.
+            logger.error(
+                "could not sync or commit written batches; their files will be retried",
+                metadata: ["files": "\(uncommitted.files.count)", "error": "\(error)"]
+            )
+            release(uncommitted.files.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
+            return
+        }
+        counters.withLock { $0.add(uncommitted.counts) }
+        release(uncommitted.files)
+    }
+
+    /// Ends the files' turn in the pipeline: a committed file (one with an identity) is kept, moved or
+    /// deleted as configured, and its claim is released.
+    private func release(
+        _ files: [(path: String, claimed: FileIdentity, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)]
+    ) {
+        // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no identity:
+        // nothing of them was committed).
+        for file in files where file.identity != nil {
+            file.disposal.apply(to: file.path, failed: file.failed, logger: logger)
         }
         inFlight.withLock { set in
-            for result in batch { set.remove(result.claimed) }
+            for file in files { set.remove(file.claimed) }
         }
-        for _ in batch {
-            slots.signal()
-            pendingWork.leave()
-        }
+        for _ in files { pendingWork.leave() }
+    }
+}
+
+extension IngestPipeline.Counters {
+    mutating func add(_ other: Self) {
+        emitted += other.emitted
+        duplicates += other.duplicates
+        failed += other.failed
     }
 }

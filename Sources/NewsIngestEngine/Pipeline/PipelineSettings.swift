@@ -22,6 +22,8 @@ public struct PipelineSettings: Sendable {
     public var maxFileBytes: Int
     /// Durability of each batch.
     public var sync: SyncPolicy
+    /// Seconds between syncs under ``SyncPolicy/interval``.
+    public var syncIntervalSeconds: Double = 1
     /// The JSONL output, or `-` for standard output.
     public var outputPath: String
     /// The error log (JSONL).
