@@ -39,6 +39,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libcurl from the system (libcurl4-openssl-dev), for URL sources.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
         .target(
             name: "NewsIngestEngine",
@@ -46,6 +52,7 @@ let package = Package(
                 "NewsFormat",
                 "NewsIngestSystem",
                 "CSQLite",
+                "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -91,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIngestEngineTests",
-            dependencies: ["NewsIngestEngine", "ArticleFixtures"],
+            dependencies: ["NewsIngestEngine", "ArticleFixtures", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

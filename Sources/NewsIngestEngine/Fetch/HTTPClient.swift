@@ -1,0 +1,155 @@
+import CCurl
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Fetches URLs over libcurl's multi interface, driven by one thread of its own with `curl_multi_poll`: no
+/// thread per request, connections reused, HTTP/2 where the server offers it, at most `maxTransfers` at once
+/// and `maxPerHost` to one host (libcurl queues the rest).
+///
+/// Every transfer is held to `http`/`https` (redirects too, at most 5), verifies TLS, asks for gzip, deflate,
+/// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
+/// connect, a slow whole or a trickle. Proxies come from the usual environment variables.
+public final class HTTPClient: Sendable {
+    /// Limits on transfers at once.
+    public struct Limits: Sendable {
+        public var maxTransfers = 32
+        public var maxPerHost = 4
+        public init(maxTransfers: Int = 32, maxPerHost: Int = 4) {
+            self.maxTransfers = maxTransfers
+            self.maxPerHost = maxPerHost
+        }
+    }
+
+    public typealias Completion = @Sendable (Result<HTTPResponse, HTTPFetchError>) -> Void
+
+    fileprivate struct Submissions {
+        var waiting: [(HTTPRequest, Completion)] = []
+        var isClosed = false
+    }
+
+    /// The loop, shared with the client's thread; the thread holds it, not the client, so a client that is
+    /// released closes and its thread ends.
+    private let loop: Loop
+
+    /// libcurl's global set-up, once per process, before any handle.
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    /// Creates a client and starts its thread.
+    public init(limits: Limits = Limits()) {
+        _ = Self.globalInit
+        loop = Loop(limits: limits)
+        let thread = Thread { [loop] in
+            loop.run()
+            loop.finished.signal()
+        }
+        thread.name = "newsingest.http"
+        thread.start()
+    }
+
+    deinit { close() }
+
+    /// Starts fetching `request`; `completion` runs on the client's thread when it ends: hand the work on.
+    public func fetch(_ request: HTTPRequest, completion: @escaping Completion) {
+        let accepted = loop.submissions.withLock { submissions in
+            guard !submissions.isClosed else { return false }
+            submissions.waiting.append((request, completion))
+            return true
+        }
+        guard accepted else {
+            return completion(.failure(HTTPFetchError(kind: .other, url: request.url, message: "client closed")))
+        }
+        curl_multi_wakeup(loop.multi.pointer)
+    }
+
+    /// Fetches and waits: for tests and tools, never on the client's own thread.
+    public func fetchAndWait(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPFetchError> {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<HTTPResponse, HTTPFetchError>?>(nil)
+        fetch(request) { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
+    }
+
+    /// Ends every transfer (their completions report the client closed) and stops the thread.
+    public func close() {
+        let wasOpen = loop.submissions.withLock { submissions in
+            defer { submissions.isClosed = true }
+            return !submissions.isClosed
+        }
+        guard wasOpen else { return }
+        curl_multi_wakeup(loop.multi.pointer)
+        loop.finished.wait()
+    }
+
+}
+
+/// What the client's thread runs: the multi handle and the requests handed to it.
+private final class Loop: Sendable {
+    let multi: MultiHandle
+    let submissions = Mutex(HTTPClient.Submissions())
+    let finished = DispatchSemaphore(value: 0)
+
+    init(limits: HTTPClient.Limits) {
+        multi = MultiHandle(limits: limits)
+    }
+
+    func run() {
+        var transfers: [Int: Transfer] = [:]
+        while true {
+            let (waiting, isClosed) = submissions.withLock { submissions in
+                defer { submissions.waiting.removeAll() }
+                return (submissions.waiting, submissions.isClosed)
+            }
+            if isClosed {
+                for transfer in transfers.values + waiting.map({ Transfer(request: $0.0, completion: $0.1) }) {
+                    if let handle = transfer.handle { curl_multi_remove_handle(multi.pointer, handle) }
+                    transfer.complete(
+                        .failure(HTTPFetchError(kind: .other, url: transfer.request.url, message: "client closed")))
+                }
+                return
+            }
+            for (request, completion) in waiting {
+                let transfer = Transfer(request: request, completion: completion)
+                switch transfer.start() {
+                case .success(let handle):
+                    curl_multi_add_handle(multi.pointer, handle)
+                    transfers[Int(bitPattern: handle)] = transfer
+                case .failure(let error):
+                    transfer.complete(.failure(error))
+                }
+            }
+            var running: Int32 = 0
+            curl_multi_perform(multi.pointer, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi.pointer, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                let code = ccurl_message_result(message)
+                curl_multi_remove_handle(multi.pointer, handle)
+                if let transfer = transfers.removeValue(forKey: Int(bitPattern: handle)) {
+                    transfer.complete(transfer.outcome(code))
+                }
+            }
+            var ready: Int32 = 0
+            curl_multi_poll(multi.pointer, nil, 0, 1000, &ready)
+        }
+    }
+}
+
+/// The multi handle; used by the client's thread only, except `curl_multi_wakeup`, which is thread-safe.
+private final class MultiHandle: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+
+    init(limits: HTTPClient.Limits) {
+        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        pointer = multi
+        ccurl_multi_setopt_long(pointer, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(1, limits.maxTransfers))
+        ccurl_multi_setopt_long(pointer, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, limits.maxPerHost))
+        ccurl_multi_setopt_long(pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    }
+
+    deinit { curl_multi_cleanup(pointer) }
+}

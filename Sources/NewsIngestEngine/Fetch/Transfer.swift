@@ -1,0 +1,147 @@
+import CCurl
+
+/// One transfer on the ``HTTPClient``'s thread: its easy handle, what has arrived, and whom to tell.
+final class Transfer {
+    let request: HTTPRequest
+    private let completion: HTTPClient.Completion
+    private(set) var handle: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    private var body: [UInt8] = []
+    private var headers: [(name: String, value: String)] = []
+    /// Set when the body would pass `maxBytes`: the write callback then aborts the transfer.
+    private var exceededLimit = false
+    private var completed = false
+
+    init(request: HTTPRequest, completion: @escaping HTTPClient.Completion) {
+        self.request = request
+        self.completion = completion
+    }
+
+    deinit {
+        if let handle { curl_easy_cleanup(handle) }
+        curl_slist_free_all(headerList)
+    }
+
+    /// Creates and configures the easy handle.
+    func start() -> Result<UnsafeMutableRawPointer, HTTPFetchError> {
+        let lowercased = request.url.lowercased()
+        guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+            return .failure(
+                HTTPFetchError(kind: .badURL, url: request.url, message: "only http and https URLs are fetched"))
+        }
+        guard let handle = curl_easy_init() else {
+            return .failure(HTTPFetchError(kind: .other, url: request.url, message: "curl_easy_init failed"))
+        }
+        self.handle = handle
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_setopt_string(handle, CURLOPT_URL, request.url)
+        ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
+        ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeoutSeconds * 1000))
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeoutSeconds * 1000))
+        ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, request.lowSpeedBytesPerSecond)
+        ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, request.lowSpeedSeconds)
+        ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+        ccurl_setopt_string(handle, CURLOPT_USERAGENT, request.userAgent)
+        if let caFile = request.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        var headerLines = request.headers
+        if let etag = request.etag { headerLines.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headerLines.append("If-Modified-Since: \(lastModified)") }
+        for line in headerLines { headerList = curl_slist_append(headerList, line) }
+        if let headerList { ccurl_setopt_list(handle, CURLOPT_HTTPHEADER, headerList) }
+        errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+        }
+        ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, transferWriteCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        return .success(handle)
+    }
+
+    fileprivate func received(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard body.count + bytes.count <= request.maxBytes else {
+            exceededLimit = true
+            return 0  // aborts the transfer with CURLE_WRITE_ERROR
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    fileprivate func receivedHeader(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()  // a new response (after a redirect or a 100 Continue)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        headers.append(
+            (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+    }
+
+    /// The response, or why there is none, once libcurl reports `code`.
+    func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFetchError> {
+        guard let handle else { return .failure(HTTPFetchError(kind: .other, url: request.url, message: "no handle")) }
+        guard code == CURLE_OK else {
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let kind: HTTPFetchError.Kind
+            switch code {
+            case CURLE_WRITE_ERROR where exceededLimit:
+                return .failure(
+                    HTTPFetchError(
+                        kind: .tooLarge, url: request.url, message: "body larger than \(request.maxBytes) bytes"))
+            case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+            case CURLE_TOO_MANY_REDIRECTS: kind = .redirect
+            case CURLE_UNSUPPORTED_PROTOCOL: kind = redirectCount > 0 ? .redirect : .badURL
+            case CURLE_URL_MALFORMAT: kind = .badURL
+            case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR,
+                CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR,
+                CURLE_PEER_FAILED_VERIFICATION, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+                kind = .connection
+            default: kind = .other
+            }
+            return .failure(HTTPFetchError(kind: kind, url: request.url, message: message))
+        }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var effective: UnsafeMutablePointer<CChar>?
+        ccurl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
+        let finalURL = effective.map { String(cString: $0) } ?? request.url
+        return .success(HTTPResponse(status: status, finalURL: finalURL, headers: headers, body: body))
+    }
+
+    private var redirectCount: Int {
+        guard let handle else { return 0 }
+        var count = 0
+        ccurl_getinfo_long(handle, CURLINFO_REDIRECT_COUNT, &count)
+        return count
+    }
+
+    /// Tells the requester, once.
+    func complete(_ result: Result<HTTPResponse, HTTPFetchError>) {
+        guard !completed else { return }
+        completed = true
+        completion(result)
+    }
+}
+
+/// libcurl's write callback: the body as it arrives (decoded), `context` is the ``Transfer``.
+private let transferWriteCallback: ccurl_data_callback = { data, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.received(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+/// libcurl's header callback: one header line at a time.
+private let transferHeaderCallback: ccurl_data_callback = { data, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}

@@ -1,0 +1,97 @@
+import ArticleFixtures
+import Foundation
+import NewsIngestEngine
+import TestSupport
+import Testing
+
+/// The libcurl client against a real local server: what it fetches, and every way a server can misbehave.
+@Suite(.serialized) struct HTTPClientTests {
+    let server: TestHTTPServer
+    let client = HTTPClient(limits: .init(maxTransfers: 8, maxPerHost: 4))
+    let article = try! RepositoryFiles.seed(RepositoryFiles.seedNames[1])
+
+    init() throws {
+        server = try TestHTTPServer()
+        try server.serve("a.txt", article)
+    }
+
+    func request(_ path: String, _ adjust: (inout HTTPRequest) -> Void = { _ in }) -> HTTPRequest {
+        var request = HTTPRequest(url: server.url(path))
+        request.timeoutSeconds = 10
+        request.connectTimeoutSeconds = 5
+        request.lowSpeedSeconds = 3
+        adjust(&request)
+        return request
+    }
+
+    func failure(_ result: Result<HTTPResponse, HTTPFetchError>) -> HTTPFetchError? {
+        if case .failure(let error) = result { return error }
+        return nil
+    }
+
+    @Test func aFileIsFetchedWithItsValidatorsAndAConditionalRequestGets304() throws {
+        let first = try client.fetchAndWait(request("a.txt")).get()
+        #expect(first.status == 200 && first.body == article)
+        let etag = try #require(first.header("etag"))
+        let second = try client.fetchAndWait(request("a.txt") { $0.etag = etag }).get()
+        #expect(second.status == 304 && second.body.isEmpty)
+        #expect(server.requests.last?.contains(etag) == true)
+    }
+
+    @Test func redirectsAreFollowedAndTheFinalURLKept() throws {
+        let response = try client.fetchAndWait(request("redirect/a.txt")).get()
+        #expect(response.status == 200 && response.finalURL == server.url("a.txt"))
+    }
+
+    @Test func errorStatusesAreResponsesNotFailures() throws {
+        #expect(try client.fetchAndWait(request("status/404")).get().status == 404)
+        #expect(try client.fetchAndWait(request("status/503")).get().status == 503)
+    }
+
+    @Test func aBodyOverTheLimitIsCutOffWhileItArrives() {
+        let error = failure(client.fetchAndWait(request("big/200000") { $0.maxBytes = 50_000 }))
+        #expect(error?.kind == .tooLarge)
+    }
+
+    @Test func aCompressionBombStopsAtTheLimitOfTheDecodedBody() {
+        // 64 MiB of zeros in about 64 KB of gzip: the limit applies to what is decoded.
+        let error = failure(client.fetchAndWait(request("bomb") { $0.maxBytes = 1 << 20 }))
+        #expect(error?.kind == .tooLarge)
+    }
+
+    @Test func redirectLoopsAndRedirectsToOtherSchemesAreRefused() {
+        #expect(failure(client.fetchAndWait(request("loop")))?.kind == .redirect)
+        #expect(failure(client.fetchAndWait(request("to-file")))?.kind == .redirect)
+        #expect(failure(client.fetchAndWait(HTTPRequest(url: "file:///etc/passwd")))?.kind == .badURL)
+    }
+
+    @Test func aStalledServerTimesOutAndATricklingOneIsCutOff() {
+        let stall = failure(client.fetchAndWait(request("stall") { $0.timeoutSeconds = 2 }))
+        #expect(stall?.kind == .timeout && stall?.isTransient == true)
+        let trickle = failure(client.fetchAndWait(request("trickle") { $0.lowSpeedBytesPerSecond = 10 }))
+        #expect(trickle?.kind == .timeout)
+    }
+
+    @Test func aDroppedConnectionIsATransientFailure() {
+        let error = failure(client.fetchAndWait(request("reset/1/a.txt")))
+        #expect(error?.kind == .connection && error?.isTransient == true)
+    }
+
+    @Test func manyTransfersRunAtOnceOnOneThread() throws {
+        let paths = (0..<40).map { "redirect/a.txt?\($0)" }
+        let group = DispatchGroup()
+        let statuses = NSLock()
+        nonisolated(unsafe) var seen: [Int] = []
+        for path in paths {
+            group.enter()
+            client.fetch(request(path)) { result in
+                statuses.lock()
+                seen.append((try? result.get().status) ?? -1)
+                statuses.unlock()
+                group.leave()
+            }
+        }
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        #expect(seen.count == 40 && seen.allSatisfy { $0 == 200 })
+    }
+}

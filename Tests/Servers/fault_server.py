@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""A local HTTP server for NewsIngest's URL tests: serves a directory, plus routes that misbehave.
+
+Usage: fault_server.py DOCROOT. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
+Files are served with an ETag (hash of the content) and Last-Modified, and 304 for a matching
+If-None-Match or If-Modified-Since. Every request is logged to DOCROOT/../requests.log as one line:
+"METHOD PATH If-None-Match If-Modified-Since".
+"""
+import email.utils
+import gzip
+import hashlib
+import os
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DOCROOT = os.path.abspath(sys.argv[1])
+LOG = os.path.join(os.path.dirname(DOCROOT), "requests.log")
+COUNTS = {}
+LOCK = threading.Lock()
+BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def count(self):
+        with LOCK:
+            COUNTS[self.path] = COUNTS.get(self.path, 0) + 1
+            return COUNTS[self.path]
+
+    def reply(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def serve_file(self, relative, content_type="text/plain; charset=utf-8"):
+        path = os.path.join(DOCROOT, relative.lstrip("/"))
+        if not os.path.isfile(path):
+            return self.reply(404, b"not found")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()
+        modified = email.utils.formatdate(int(os.path.getmtime(path)), usegmt=True)
+        if self.headers.get("If-None-Match") == etag:
+            return self.reply(304, b"", [("ETag", etag), ("Last-Modified", modified)])
+        if path.endswith(".rss"):
+            content_type = "application/rss+xml"
+        elif path.endswith(".atom"):
+            content_type = "application/atom+xml"
+        elif path.endswith(".xml"):
+            content_type = "application/xml"
+        elif path.endswith(".html"):
+            content_type = "text/html; charset=utf-8"
+        self.reply(200, body, [("ETag", etag), ("Last-Modified", modified), ("Content-Type", content_type)])
+
+    def do_GET(self):
+        with open(LOG, "a") as log:
+            log.write("GET %s %s %s\n" % (self.path, self.headers.get("If-None-Match", "-"),
+                                          self.headers.get("If-Modified-Since", "-")))
+        path = self.path.split("?")[0]
+        parts = path.strip("/").split("/")
+        head = parts[0]
+        if head == "status":
+            return self.reply(int(parts[1]), b"status %s" % parts[1].encode())
+        if head == "flaky":  # /flaky/N/file: N failures (500) first, then the file
+            if self.count() <= int(parts[1]):
+                return self.reply(500, b"try again")
+            return self.serve_file("/".join(parts[2:]))
+        if head == "busy":  # /busy/SECONDS/file: 429 with Retry-After once, then the file
+            if self.count() == 1:
+                return self.reply(429, b"slow down", [("Retry-After", parts[1])])
+            return self.serve_file("/".join(parts[2:]))
+        if head == "reset":  # /reset/N/file: N connections dropped without a response, then the file
+            if self.count() <= int(parts[1]):
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            return self.serve_file("/".join(parts[2:]))
+        if head == "stall":
+            time.sleep(30)
+            return self.reply(200, b"too late")
+        if head == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(60):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+            return
+        if head == "big":
+            return self.reply(200, b"a" * int(parts[1]))
+        if head == "bomb":
+            return self.reply(200, BOMB, [("Content-Encoding", "gzip"), ("Content-Type", "text/plain")])
+        if head == "loop":
+            return self.reply(302, b"", [("Location", self.path)])
+        if head == "to-file":
+            return self.reply(302, b"", [("Location", "file:///etc/passwd")])
+        if head == "redirect":  # /redirect/file: to the file
+            return self.reply(301, b"", [("Location", "/" + "/".join(parts[1:]))])
+        if head == "charset":  # /charset/NAME/file: the file's bytes, labelled with that charset
+            path = os.path.join(DOCROOT, "/".join(parts[2:]))
+            with open(path, "rb") as handle:
+                body = handle.read()
+            return self.reply(200, body, [("Content-Type", "text/plain; charset=%s" % parts[1])])
+        return self.serve_file(path)
+
+
+# A test runner may start us with SIGTERM ignored: stop on it all the same.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print("PORT %d" % server.server_address[1], flush=True)
+server.serve_forever()
