@@ -31,6 +31,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Watch the --watch directories' subdirectories too.")
     var recursive = false
 
+    @Option(name: .long, help: "A URL listing articles (HTML, RSS, Atom, sitemap or plain list) to poll (repeatable).")
+    var indexURL: [String] = []
+
+    @Option(name: .long, help: "A URL serving one article to poll (repeatable).")
+    var articleURL: [String] = []
+
     @Option(name: .long, help: "The JSONL output, or - for standard output.")
     var output: String?
 
@@ -103,8 +109,19 @@ struct RunCommand: ParsableCommand {
             }
             settings.logLevel = logLevel
         }
-        guard !settings.directories.isEmpty else {
-            throw ConfigurationLoader.fail("source.directory", nil, "no directory to watch: add one, or pass --watch")
+        for (urls, kind) in [(indexURL, URLSettings.Kind.index), (articleURL, .article)] {
+            for url in urls {
+                let lowercased = url.lowercased()
+                guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+                    throw ConfigurationLoader.fail(
+                        kind == .index ? "--index-url" : "--article-url", url, "must be an http:// or https:// URL")
+                }
+                settings.urls.append(URLSettings(url: url, kind: kind))
+            }
+        }
+        guard !settings.directories.isEmpty || !settings.urls.isEmpty else {
+            throw ConfigurationLoader.fail(
+                "source.directory", nil, "nothing to watch: add a directory or a URL, or pass --watch or --index-url")
         }
         return settings
     }

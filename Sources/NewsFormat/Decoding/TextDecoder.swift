@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text decoded from an article's bytes, with the encoding it was found in.
 public struct DecodedText: Sendable, Equatable {
     /// The text; not yet normalized (it may hold combining marks, CRLF, NBSP…).
@@ -34,6 +36,39 @@ public enum TextDecoder {
         }
         let legacy = try decodeLegacy(body, bomOffset: hasBOM ? 3 : 0)
         return try checked((legacy.text, legacy.warnings), encoding: legacy.encoding)
+    }
+
+    /// Decodes bytes whose charset a server declared (`Content-Type: …; charset=…`). A declared Windows-1258
+    /// is honoured unless the bytes are valid UTF-8 with letters beyond ASCII (a wrong label: they are read as
+    /// UTF-8, with a warning); UTF-8, ASCII or no declaration leave the choice to detection; another charset
+    /// is detected too, with a warning.
+    /// - Throws: ``ArticleParseError`` as ``decode(_:)``.
+    public static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        declaredCharset: String?
+    ) throws(ArticleParseError) -> DecodedText {
+        let declared = declaredCharset?.lowercased().trimmingCharacters(in: .whitespaces).trimmingCharacters(
+            in: CharacterSet(charactersIn: "\"'"))
+        switch declared {
+        case nil, "utf-8", "utf8", "us-ascii", "ascii":
+            return try decode(bytes)
+        case "windows-1258", "cp1258", "x-cp1258":
+            let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
+            if isUTF8 && bytes.contains(where: { $0 >= 0x80 }) {
+                var decoded = try decode(bytes)
+                decoded.warnings.append("declared_charset_ignored:windows-1258")
+                return decoded
+            }
+            if isUTF8 { return try decode(bytes) }
+            if bytes.firstIndex(of: 0) != nil { return try decode(bytes) }  // reported as binary there
+            let scalars = decodeTable(bytes, high: LegacyCodeTables.windows1258High, low: [:])
+            let text = UnicodeNormalization.nfc(String(scalars: scalars))
+            return try checked((text, ["decoded_from:windows-1258"]), encoding: .windows1258)
+        default:
+            var decoded = try decode(bytes)
+            decoded.warnings.append("declared_charset_unsupported:\(declared ?? "")")
+            return decoded
+        }
     }
 
     /// Rejects empty text and text that is mostly control characters.

@@ -4,6 +4,34 @@ public enum RecordSource: Sendable, Equatable {
     case file(FileSource)
     /// Standard input (`newsingest parse -`).
     case standardInput(size: Int)
+    /// A URL, fetched.
+    case url(URLSourceInfo)
+}
+
+/// A URL an article was fetched from.
+public struct URLSourceInfo: Sendable, Equatable {
+    /// The URL asked for.
+    public var url: String
+    /// Where the body came from, after redirects.
+    public var finalURL: String
+    /// The HTTP status.
+    public var status: Int
+    /// The response's `ETag` and `Last-Modified`.
+    public var etag: String?
+    public var lastModified: String?
+    /// When the response arrived.
+    public var fetchedAt: Timestamp
+
+    /// Describes a fetched URL.
+    public init(url: String, finalURL: String, status: Int, etag: String?, lastModified: String?, fetchedAt: Timestamp)
+    {
+        self.url = url
+        self.finalURL = finalURL
+        self.status = status
+        self.etag = etag
+        self.lastModified = lastModified
+        self.fetchedAt = fetchedAt
+    }
 }
 
 /// A file an article was read from.

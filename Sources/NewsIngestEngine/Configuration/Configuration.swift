@@ -37,7 +37,9 @@ public enum Configuration {
         let daemon = try reader.table("daemon")
         try daemon.allow(["shutdown_timeout", "log_level"])
         let sources = try reader.table("source")
-        try sources.allow(["directory", "settle", "rescan_interval"])
+        try sources.allow([
+            "directory", "url", "settle", "rescan_interval", "user_agent", "ca_file", "max_transfers", "max_per_host",
+        ])
 
         var directories: [DirectorySettings] = []
         for entry in try sources.tables("directory") {
@@ -60,6 +62,35 @@ public enum Configuration {
             )
             directories.append(directory)
         }
+        var urls: [URLSettings] = []
+        for entry in try sources.tables("url") {
+            try entry.allow([
+                "url", "kind", "interval", "headers", "timeout", "max_bytes", "include", "exclude", "start_at",
+            ])
+            let address = try entry.string("url", required: true)!
+            let lowercased = address.lowercased()
+            guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+                throw entry.fail("url", .string(address), "must be an http:// or https:// URL")
+            }
+            var url = URLSettings(url: address, kind: try entry.choice("kind", URLSettings.Kind.self) ?? .article)
+            url.intervalSeconds = try entry.seconds("interval", in: 0.1...86_400) ?? 60
+            url.headers = try entry.strings("headers") ?? []
+            if let bad = url.headers.first(where: { !$0.contains(":") || $0.contains("\n") || $0.contains("\r") }) {
+                throw entry.fail("headers", .string(bad), "each header must be one line, \"Name: value\"")
+            }
+            url.timeoutSeconds = try entry.seconds("timeout", in: 0.1...3600) ?? 30
+            url.maxBytes = try entry.integer("max_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024
+            url.include = try entry.strings("include") ?? ["*"]
+            url.exclude = try entry.strings("exclude") ?? []
+            url.startAt = try entry.choice("start_at", URLSettings.StartAt.self) ?? .beginning
+            urls.append(url)
+        }
+        var fetch = FetchSettings()
+        fetch.userAgent = try sources.string("user_agent") ?? fetch.userAgent
+        fetch.caFile = try sources.string("ca_file")
+        fetch.maxTransfers = try sources.integer("max_transfers", in: 1...1024) ?? fetch.maxTransfers
+        fetch.maxPerHost = try sources.integer("max_per_host", in: 1...1024) ?? fetch.maxPerHost
+
         let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
         let workerCount = workers == 0 ? max(1, cores) : workers
         let maxInFlight = try pipeline.integer("max_in_flight", in: 0...1_000_000) ?? 0
@@ -84,6 +115,8 @@ public enum Configuration {
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1
+        settings.urls = urls
+        settings.fetch = fetch
         return settings
     }
 

@@ -21,6 +21,8 @@ public final class Daemon: Sendable {
     private let pipeline: IngestPipeline
     /// The directory sources; replaced when a reload changes what is watched.
     private let directories: Mutex<DirectorySource>
+    /// The URL sources, when any is configured (not changed by a reload).
+    private let urls: URLSource?
     /// The settings in force (the directory part changes on reload).
     private let current: Mutex<DaemonSettings>
     /// Reads the configuration again for `SIGHUP`; `nil` when there is no file to reload.
@@ -51,6 +53,12 @@ public final class Daemon: Sendable {
         state = try StateStore(directory: settings.stateDirectory)
         pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)
         directories = Mutex(try Self.makeDirectorySource(settings, pipeline: pipeline, state: state, logger: logger))
+        urls =
+            settings.urls.isEmpty
+            ? nil
+            : URLSource(
+                sources: settings.urls, fetch: settings.fetch, toneStyle: settings.pipeline.toneStyle,
+                pipeline: pipeline, state: state, logger: logger)
     }
 
     /// Starts everything and never returns: the process ends from a signal handler.
@@ -76,11 +84,13 @@ public final class Daemon: Sendable {
             "starting",
             metadata: [
                 "watch": "\(settings.directories.map(\.path).joined(separator: ","))",
+                "urls": "\(settings.urls.count)",
                 "output": "\(settings.pipeline.outputPath)", "state": "\(settings.stateDirectory)",
                 "workers": "\(settings.pipeline.workers)",
             ]
         )
         directories.withLock { $0 }.start { @Sendable [self] in
+            urls?.start()
             logger.info("watching; ingesting the backlog")
             notifier.notify("READY=1\nSTATUS=\(statusLine)")
         }
@@ -99,6 +109,7 @@ public final class Daemon: Sendable {
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])
         notifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
         directories.withLock { $0 }.stop()
+        urls?.stop()
         pipeline.drain()
         pipeline.whenIdle(queue: control) { @Sendable [self] in
             let counts = pipeline.counts

@@ -2,6 +2,10 @@
 public struct DaemonSettings: Sendable {
     /// Watched directories.
     public var directories: [DirectorySettings]
+    /// Polled URLs.
+    public var urls: [URLSettings] = []
+    /// How URLs are fetched.
+    public var fetch = FetchSettings()
     /// Parsing and output.
     public var pipeline: PipelineSettings
     /// Where the state database lives.

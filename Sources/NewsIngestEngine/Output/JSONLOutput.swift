@@ -122,7 +122,8 @@ final class JSONLOutput {
                 if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                     let id = object["id"] as? String
                 {
-                    lines.append(((object["source"] as? [String: Any])?["path"] as? String, id))
+                    let source = object["source"] as? [String: Any]
+                    lines.append(((source?["path"] as? String) ?? (source?["url"] as? String), id))
                 } else {
                     recovery.unreadableLines += 1
                 }

@@ -54,7 +54,9 @@ public final class IngestPipeline: Sendable {
         /// Every file of the batches: its claim is released, and a kept, moved or deleted file disposed of,
         /// once committed.
         var files:
-            [(path: String, claimed: FileIdentity, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)] = []
+            [(path: String, claimed: FileIdentity?, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)] = []
+        /// What became of fetched URLs.
+        var urls: [URLOutcome] = []
         /// Content ids emitted, for `dedupe = "content"` across batches not yet in the state.
         var emittedIDs = Set<String>()
         var counts = Counters()
@@ -69,13 +71,15 @@ public final class IngestPipeline: Sendable {
             case skipped
         }
         var path: String
-        /// The identity the source submitted (and claimed in the in-flight set).
-        var claimed: FileIdentity
+        /// The identity the source submitted (and claimed in the in-flight set); `nil` for a fetched URL.
+        var claimed: FileIdentity?
         /// The identity of the bytes read; `nil` when nothing was read.
         var identity: FileIdentity?
         var outcome: Outcome
         /// What to do with the file once committed.
         var disposal: FileDisposal = .keep
+        /// For a fetched URL: what to commit for it (its kind is decided by the writer).
+        var url: URLOutcome?
     }
 
     /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
@@ -183,6 +187,35 @@ public final class IngestPipeline: Sendable {
             writerQueue.async { @Sendable [self, result] in gather(result) }
         }
         return true
+    }
+
+    /// A fetched article, or a failed fetch, from a URL source: written and committed like a file's result,
+    /// its validators and (for an index's link) the link committed with it.
+    public enum FetchedOutcome: Sendable {
+        case article(ParsedArticle, URLSourceInfo)
+        case failure(ErrorRecord)
+    }
+
+    /// Hands a URL source's result to the writer (no worker: the URL source parsed it already).
+    public func submitFetched(_ fetched: FetchedOutcome, commit url: URLOutcome) {
+        let outcome: FileResult.Outcome
+        switch fetched {
+        case .article(let article, let source):
+            let record = ArticleRecord(article: article, source: .url(source), ingestedAt: source.fetchedAt)
+            outcome = .record(line: record.jsonLine(), id: article.id)
+        case .failure(let failure):
+            outcome = .failure(failure)
+        }
+        pendingWork.enter()
+        let result = FileResult(path: url.url, claimed: nil, identity: nil, outcome: outcome, url: url)
+        writerQueue.async { @Sendable [self, result] in gather(result) }
+    }
+
+    /// Commits a URL's state (an index's validators) after everything submitted before it, writing nothing.
+    public func commitFetchState(_ url: URLOutcome) {
+        pendingWork.enter()
+        let result = FileResult(path: url.url, claimed: nil, identity: nil, outcome: .skipped, url: url)
+        writerQueue.async { @Sendable [self, result] in gather(result) }
     }
 
     /// Runs `body` on `queue` once everything submitted so far is written and committed (call ``drain()``
@@ -319,8 +352,36 @@ public final class IngestPipeline: Sendable {
         var outcomes: [FileOutcome] = []
         var emittedInBatch = Set<String>()
         var counts = Counters()
+        var urls: [URLOutcome] = []
         do {
             for result in batch {
+                if var url = result.url {
+                    switch result.outcome {
+                    case .skipped:
+                        break  // state only (an index's validators)
+                    case .failure(let failure):
+                        errorLines += failure.jsonLine()
+                        counts.failed += 1
+                        url.kind = .failed
+                    case .record(let line, let id):
+                        let isDuplicate =
+                            try state.takeRecovered(path: url.url, id: id)
+                            || (settings.dedupe == .content
+                                && (emittedInBatch.contains(id) || writer.uncommitted.emittedIDs.contains(id)
+                                    || (try state.hasEmitted(id))))
+                        url.contentID = id
+                        url.kind = isDuplicate ? .duplicate : .emitted
+                        if isDuplicate {
+                            counts.duplicates += 1
+                        } else {
+                            lines += line
+                            emittedInBatch.insert(id)
+                            counts.emitted += 1
+                        }
+                    }
+                    urls.append(url)
+                    continue
+                }
                 switch result.outcome {
                 case .skipped:
                     continue
@@ -368,10 +429,11 @@ public final class IngestPipeline: Sendable {
                 metadata: ["files": "\(batch.count)", "error": "\(error)"]
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            for _ in batch { slots.signal() }
+            for result in batch where result.url == nil { slots.signal() }
             return
         }
         writer.uncommitted.outcomes += outcomes
+        writer.uncommitted.urls += urls
         writer.uncommitted.emittedIDs.formUnion(emittedInBatch)
         writer.uncommitted.counts.add(counts)
         for result in batch {
@@ -379,8 +441,8 @@ public final class IngestPipeline: Sendable {
             if case .failure = result.outcome { failed = true }
             writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
         }
-        // Written: the workers may go on (the files stay claimed until committed).
-        for _ in batch { slots.signal() }
+        // Written: the workers may go on (the files stay claimed until committed). Fetched URLs took no slot.
+        for result in batch where result.url == nil { slots.signal() }
         commitIfDue(&writer)
     }
 
@@ -400,7 +462,8 @@ public final class IngestPipeline: Sendable {
                 try writer.output.synchronize()
                 try writer.errors.synchronize()
             }
-            try state.commit(uncommitted.outcomes, ends: Self.ends(of: writer.output, writer.errors))
+            try state.commit(
+                uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors))
             writer.lastCommit = DispatchTime.now()
         } catch {
             // The lines are in the files but not committed: a restart adopts them (output) or cuts them back
@@ -419,7 +482,7 @@ public final class IngestPipeline: Sendable {
     /// Ends the files' turn in the pipeline: a committed file (one with an identity) is kept, moved or
     /// deleted as configured, and its claim is released.
     private func release(
-        _ files: [(path: String, claimed: FileIdentity, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)]
+        _ files: [(path: String, claimed: FileIdentity?, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)]
     ) {
         // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no identity:
         // nothing of them was committed).
@@ -427,7 +490,7 @@ public final class IngestPipeline: Sendable {
             file.disposal.apply(to: file.path, failed: file.failed, logger: logger)
         }
         inFlight.withLock { set in
-            for file in files { set.remove(file.claimed) }
+            for file in files { if let claimed = file.claimed { set.remove(claimed) } }
         }
         for _ in files { pendingWork.leave() }
     }

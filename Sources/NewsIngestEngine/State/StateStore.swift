@@ -24,6 +24,31 @@ public struct FileOutcome: Sendable {
     }
 }
 
+/// What became of one fetch of a URL, committed together with its output.
+public struct URLOutcome: Sendable {
+    /// The URL, as configured or found in an index.
+    public var url: String
+    /// Validators for the next conditional request (kept from before when the response had none).
+    public var etag: String?
+    public var lastModified: String?
+    public var contentID: String?
+    public var kind: FileOutcome.Kind
+    /// The index the URL was found in: the link counts as taken once this is committed.
+    public var index: String?
+
+    public init(
+        url: String, etag: String?, lastModified: String?, contentID: String?, kind: FileOutcome.Kind,
+        index: String?
+    ) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.contentID = contentID
+        self.kind = kind
+        self.index = index
+    }
+}
+
 /// The crash-safe memory of the daemon: which file versions are done, which contents were emitted, and how
 /// far the output is committed. SQLite in WAL mode with `synchronous = FULL`: a commit is durable when it
 /// returns, and a kill at any moment leaves either the whole batch or none of it.
@@ -43,6 +68,10 @@ public final class StateStore: Sendable {
         let setOutputOffset: SQLiteStatement
         let insertRecovered: SQLiteStatement
         let takeRecovered: SQLiteStatement
+        let validators: SQLiteStatement
+        let setURL: SQLiteStatement
+        let hasLink: SQLiteStatement
+        let insertLink: SQLiteStatement
     }
 
     /// Opens or creates `state.sqlite3` in `directory` (which must exist).
@@ -61,6 +90,12 @@ public final class StateStore: Sendable {
             CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS recovered (path TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (path, id))
                 WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS urls (
+                url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, content_id TEXT, outcome TEXT NOT NULL)
+                WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS links (index_url TEXT NOT NULL, link TEXT NOT NULL,
+                PRIMARY KEY (index_url, link)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS links_by_link ON links (link);
             """
         )
         self.database = Mutex(
@@ -80,7 +115,13 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
                 ),
                 insertRecovered: try database.prepare("INSERT OR IGNORE INTO recovered (path, id) VALUES (?, ?)"),
-                takeRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ? RETURNING 1")
+                takeRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ? RETURNING 1"),
+                validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
+                setURL: try database.prepare(
+                    "INSERT OR REPLACE INTO urls (url, etag, last_modified, content_id, outcome) VALUES (?, ?, ?, ?, ?)"
+                ),
+                hasLink: try database.prepare("SELECT 1 FROM links WHERE link = ? LIMIT 1"),
+                insertLink: try database.prepare("INSERT OR IGNORE INTO links (index_url, link) VALUES (?, ?)")
             )
         )
     }
@@ -119,9 +160,22 @@ public final class StateStore: Sendable {
 
     /// Commits a batch: the outcomes of its files, the content ids it emitted, and the new ends of the files
     /// it appended to (the output and the error log).
-    public func commit(_ outcomes: [FileOutcome], ends: [(path: String, offset: Int64)]) throws {
+    public func commit(
+        _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)]
+    ) throws {
         try database.withLock { connection in
             try connection.database.transaction {
+                for outcome in urls {
+                    try connection.setURL.run([
+                        .text(outcome.url), outcome.etag.map(SQLiteValue.text) ?? .null,
+                        outcome.lastModified.map(SQLiteValue.text) ?? .null,
+                        outcome.contentID.map(SQLiteValue.text) ?? .null, .text(outcome.kind.rawValue),
+                    ])
+                    if outcome.kind == .emitted, let id = outcome.contentID {
+                        try connection.insertContent.run([.text(id)])
+                    }
+                    if let index = outcome.index { try connection.insertLink.run([.text(index), .text(outcome.url)]) }
+                }
                 for outcome in outcomes {
                     try connection.insertFile.run(
                         Self.key(outcome.identity) + [
@@ -151,6 +205,35 @@ public final class StateStore: Sendable {
                     try connection.insertContent.run([.text(line.id)])
                     if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
                 }
+            }
+        }
+    }
+
+    /// The validators of the last committed fetch of `url` (`nil` when it was never fetched).
+    public func validators(of url: String) throws(SQLiteError) -> (etag: String?, lastModified: String?)? {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.validators.bind([.text(url)])
+            defer { while (try? connection.validators.step()) == true {} }
+            guard try connection.validators.step() else { return nil }
+            return (connection.validators.text(at: 0), connection.validators.text(at: 1))
+        }
+    }
+
+    /// True when `link` was taken through any index (fetched and committed, or listed when its index was
+    /// first seen with `start_at = "now"`): an article listed by two indexes is fetched once.
+    public func hasTakenLink(_ link: String) throws(SQLiteError) -> Bool {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.hasLink.bind([.text(link)])
+            defer { while (try? connection.hasLink.step()) == true {} }
+            return try connection.hasLink.step()
+        }
+    }
+
+    /// Marks links of `index` as taken without fetching them (`start_at = "now"`).
+    public func markLinksTaken(_ links: [String], of index: String) throws {
+        try database.withLock { connection in
+            try connection.database.transaction {
+                for link in links { try connection.insertLink.run([.text(index), .text(link)]) }
             }
         }
     }

@@ -1,0 +1,49 @@
+/// One `[[source.url]]`: a URL polled for an article, or for an index of article links.
+public struct URLSettings: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// The URL serves one article; ingested whenever its content changes.
+        case article
+        /// The URL lists articles (HTML links, RSS, Atom, a sitemap or a plain list); each new one is fetched.
+        case index
+    }
+
+    /// Where an index starts.
+    public enum StartAt: String, Sendable, CaseIterable {
+        /// Every article listed at the first poll is fetched.
+        case beginning
+        /// What the first poll lists is remembered, not fetched; only later additions are.
+        case now
+    }
+
+    public var url: String
+    public var kind: Kind
+    /// Seconds between polls.
+    public var intervalSeconds: Double = 60
+    /// Extra request headers, `Name: value`.
+    public var headers: [String] = []
+    /// Seconds for a whole transfer.
+    public var timeoutSeconds: Double = 30
+    /// Largest decoded body.
+    public var maxBytes = 10 * 1024 * 1024
+    /// Globs (`fnmatch`) a link of an index must match one of, and globs that exclude one.
+    public var include: [String] = ["*"]
+    public var exclude: [String] = []
+    public var startAt: StartAt = .beginning
+
+    public init(url: String, kind: Kind) {
+        self.url = url
+        self.kind = kind
+    }
+}
+
+/// Settings shared by every URL source.
+public struct FetchSettings: Sendable, Equatable {
+    public var userAgent = "newsingest/1 (+https://github.com/newsingest)"
+    /// A CA bundle instead of the system's; TLS verification is never turned off.
+    public var caFile: String?
+    public var maxTransfers = 32
+    public var maxPerHost = 4
+    public var connectTimeoutSeconds: Double = 10
+
+    public init() {}
+}

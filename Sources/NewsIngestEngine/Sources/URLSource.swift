@@ -1,0 +1,316 @@
+import Dispatch
+import Foundation
+import Logging
+import NewsFormat
+import NewsIngestSystem
+import Synchronization
+
+/// Polls `[[source.url]]` entries over the ``HTTPClient`` and feeds what they serve to the pipeline.
+///
+/// An `article` URL is fetched every interval with `If-None-Match`/`If-Modified-Since` from the state store, so
+/// an unchanged article costs a `304` and nothing else. An `index` URL is fetched the same way; each link it
+/// lists that was not taken before is fetched once as an article, and the index's validators are committed
+/// only once every new link is taken, so a crash never hides a link behind a `304`.
+///
+/// Timeouts, dropped connections and 5xx are retried with exponential backoff and jitter; `429`/`503` wait
+/// for `Retry-After`; other 4xx and permanent failures go to the error log once per URL (until it recovers).
+/// Everything runs on one serial queue and the client's thread: a slow or failing host never stalls
+/// directory ingestion.
+public final class URLSource: Sendable {
+    private let sources: [URLSettings]
+    private let fetch: FetchSettings
+    private let client: HTTPClient
+    private let pipeline: IngestPipeline
+    private let state: StateStore
+    private let logger: Logger
+    private let parser: ArticleParser
+    private let queue = DispatchQueue(label: "newsingest.urls")
+    /// Word facts for parsing; used on `queue` only.
+    private let memo = WordMemo()
+    /// The last failure reported per URL: the same failure again is not logged again.
+    private let reported = Mutex<[String: String]>([:])
+    private let isStopped = Atomic<Bool>(false)
+    /// One timer per source, created and cancelled on `queue`.
+    nonisolated(unsafe) private var timers: [any DispatchSourceTimer] = []
+    /// Links being fetched for some index now, touched on `queue` only: another index listing the same
+    /// article waits for that fetch instead of starting its own.
+    nonisolated(unsafe) private var linksInFlight = Set<String>()
+
+    /// Retries of one fetch before its failure is reported.
+    static let maxAttempts = 4
+
+    public init(
+        sources: [URLSettings], fetch: FetchSettings, toneStyle: ToneStyle, pipeline: IngestPipeline,
+        state: StateStore, logger: Logger
+    ) {
+        self.sources = sources
+        self.fetch = fetch
+        self.client = HTTPClient(limits: .init(maxTransfers: fetch.maxTransfers, maxPerHost: fetch.maxPerHost))
+        self.pipeline = pipeline
+        self.state = state
+        self.logger = logger
+        self.parser = ArticleParser(toneStyle: toneStyle)
+    }
+
+    /// Polls every source now, then every interval.
+    public func start() {
+        queue.async { @Sendable [self] in
+            for source in sources {
+                let timer = DispatchSource.makeTimerSource(queue: queue)
+                let interval = DispatchTimeInterval.milliseconds(Int(source.intervalSeconds * 1000))
+                timer.schedule(deadline: .now(), repeating: interval)
+                timer.setEventHandler { @Sendable [self] in poll(source) }
+                timer.resume()
+                timers.append(timer)
+            }
+        }
+    }
+
+    /// Stops polling and ends transfers in flight (their results are dropped, nothing half-committed).
+    public func stop() {
+        isStopped.store(true, ordering: .relaxed)
+        queue.sync {
+            for timer in timers { timer.cancel() }
+            timers.removeAll()
+        }
+        client.close()
+    }
+
+    // MARK: - Polling
+
+    private func poll(_ source: URLSettings) {
+        guard !isStopped.load(ordering: .relaxed) else { return }
+        switch source.kind {
+        case .article: fetchArticle(source.url, of: source, index: nil) { _ in }
+        case .index: fetchIndex(source)
+        }
+    }
+
+    private func request(_ url: String, of source: URLSettings, conditional: Bool) -> HTTPRequest {
+        var request = HTTPRequest(url: url)
+        request.headers = source.headers
+        request.timeoutSeconds = source.timeoutSeconds
+        request.connectTimeoutSeconds = min(fetch.connectTimeoutSeconds, source.timeoutSeconds)
+        request.maxBytes = source.maxBytes
+        request.userAgent = fetch.userAgent
+        request.caFile = fetch.caFile
+        if conditional, let validators = try? state.validators(of: url) {
+            request.etag = validators.etag
+            request.lastModified = validators.lastModified
+        }
+        return request
+    }
+
+    /// Fetches one article (retrying per the rules) and submits its record or its failure; `done` runs on
+    /// `queue` after the submission (true when the URL is taken for good: committed, or failed for good).
+    private func fetchArticle(
+        _ url: String, of source: URLSettings, index: String?, attempt: Int = 1,
+        done: @escaping @Sendable (Bool) -> Void
+    ) {
+        let request = request(url, of: source, conditional: index == nil)
+        client.fetch(request) { @Sendable [self] result in
+            queue.async { @Sendable [self] in
+                guard !isStopped.load(ordering: .relaxed) else { return }
+                switch result {
+                case .success(let response) where (200..<300).contains(response.status):
+                    submitArticle(response, url: url, index: index)
+                    done(true)
+                case .success(let response) where response.status == 304:
+                    done(true)
+                case .success(let response):
+                    if let delay = retryDelay(
+                        status: response.status, retryAfter: response.header("retry-after"),
+                        attempt: attempt, source: source)
+                    {
+                        return retry(after: delay) {
+                            self.fetchArticle(url, of: source, index: index, attempt: attempt + 1, done: done)
+                        }
+                    }
+                    let permanent = !(500...599).contains(response.status) && response.status != 429
+                    report(
+                        url, index: permanent ? index : nil, code: "http_\(response.status)",
+                        reason: "HTTP status \(response.status)", size: response.body.count)
+                    done(permanent)
+                case .failure(let error):
+                    if error.isTransient, attempt < Self.maxAttempts {
+                        return retry(after: backoff(attempt, source: source)) {
+                            self.fetchArticle(url, of: source, index: index, attempt: attempt + 1, done: done)
+                        }
+                    }
+                    report(
+                        url, index: error.isTransient ? nil : index, code: error.kind.rawValue,
+                        reason: error.message, size: nil)
+                    done(!error.isTransient)
+                }
+            }
+        }
+    }
+
+    private func submitArticle(_ response: HTTPResponse, url: String, index: String?) {
+        let info = URLSourceInfo(
+            url: url, finalURL: response.finalURL, status: response.status, etag: response.header("etag"),
+            lastModified: response.header("last-modified"),
+            fetchedAt: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()))
+        let commit = URLOutcome(
+            url: url, etag: info.etag, lastModified: info.lastModified, contentID: nil, kind: .emitted,
+            index: index)
+        do {
+            let decoded = try response.body.withUnsafeBufferPointer { bytes throws(ArticleParseError) in
+                try TextDecoder.decode(bytes, declaredCharset: Self.charset(of: response.header("content-type")))
+            }
+            pipeline.submitFetched(.article(parser.parse(decoded, memo: memo), info), commit: commit)
+            _ = reported.withLock { $0.removeValue(forKey: url) }
+        } catch {
+            // Committed with its validators: an unchanged broken article is not fetched and reported again.
+            var failed = commit
+            failed.kind = .failed
+            let record = ErrorRecord(
+                time: info.fetchedAt, path: url, reason: error.description, code: error.code.rawValue,
+                size: response.body.count)
+            pipeline.submitFetched(.failure(record), commit: failed)
+        }
+    }
+
+    private func fetchIndex(_ source: URLSettings, attempt: Int = 1) {
+        let isFirstPoll = (try? state.validators(of: source.url)) == nil
+        client.fetch(request(source.url, of: source, conditional: true)) { @Sendable [self] result in
+            queue.async { @Sendable [self] in
+                guard !isStopped.load(ordering: .relaxed) else { return }
+                switch result {
+                case .success(let response) where (200..<300).contains(response.status):
+                    _ = reported.withLock { $0.removeValue(forKey: source.url) }
+                    takeLinks(of: response, source: source, isFirstPoll: isFirstPoll)
+                case .success(let response) where response.status == 304:
+                    break
+                case .success(let response):
+                    if let delay = retryDelay(
+                        status: response.status, retryAfter: response.header("retry-after"),
+                        attempt: attempt, source: source)
+                    {
+                        return retry(after: delay) { self.fetchIndex(source, attempt: attempt + 1) }
+                    }
+                    report(
+                        source.url, index: nil, code: "http_\(response.status)",
+                        reason: "HTTP status \(response.status)", size: response.body.count)
+                case .failure(let error):
+                    if error.isTransient, attempt < Self.maxAttempts {
+                        return retry(after: backoff(attempt, source: source)) {
+                            self.fetchIndex(source, attempt: attempt + 1)
+                        }
+                    }
+                    report(source.url, index: nil, code: error.kind.rawValue, reason: error.message, size: nil)
+                }
+            }
+        }
+    }
+
+    /// Fetches the index's links not taken before; commits the index's validators once all are taken.
+    private func takeLinks(of response: HTTPResponse, source: URLSettings, isFirstPoll: Bool) {
+        let links = IndexLinks.links(in: response.body, base: response.finalURL).filter { link in
+            source.include.contains { fnmatch($0, link, 0) == 0 }
+                && !source.exclude.contains { fnmatch($0, link, 0) == 0 }
+        }
+        let indexState = URLOutcome(
+            url: source.url, etag: response.header("etag"), lastModified: response.header("last-modified"),
+            contentID: nil, kind: .duplicate, index: nil)
+        if isFirstPoll, source.startAt == .now {
+            do {
+                try state.markLinksTaken(links, of: source.url)
+                pipeline.commitFetchState(indexState)
+                logger.info(
+                    "index first seen; its links are remembered, not fetched (start_at = now)",
+                    metadata: ["url": "\(source.url)", "links": "\(links.count)"])
+            } catch {
+                logger.error(
+                    "could not remember an index's links", metadata: ["url": "\(source.url)", "error": "\(error)"])
+            }
+            return
+        }
+        let new = links.filter { (try? state.hasTakenLink($0)) != true }
+        let group = DispatchGroup()
+        // The index's validators wait until every link is taken; one fetched for another index is not yet.
+        let allTaken = Mutex(new.allSatisfy { !linksInFlight.contains($0) })
+        for link in new where linksInFlight.insert(link).inserted {
+            group.enter()
+            fetchArticle(link, of: source, index: source.url) { @Sendable [self] taken in
+                linksInFlight.remove(link)
+                if !taken { allTaken.withLock { $0 = false } }
+                group.leave()
+            }
+        }
+        group.notify(queue: queue) { @Sendable [self] in
+            // Every link is in the writer's queue before this: committed in order after them.
+            if allTaken.withLock({ $0 }), !isStopped.load(ordering: .relaxed) { pipeline.commitFetchState(indexState) }
+        }
+        if !new.isEmpty {
+            logger.info("new links in an index", metadata: ["url": "\(source.url)", "links": "\(new.count)"])
+        }
+    }
+
+    // MARK: - Failures
+
+    /// The wait before another attempt, or `nil` when the status is not retried (or attempts are used up).
+    private func retryDelay(status: Int, retryAfter: String?, attempt: Int, source: URLSettings) -> Double? {
+        guard attempt < Self.maxAttempts else { return nil }
+        if status == 429 || status == 503, let retryAfter, let seconds = Self.seconds(retryAfter: retryAfter) {
+            return min(seconds, max(source.intervalSeconds, 1))
+        }
+        if (500...599).contains(status) || status == 429 { return backoff(attempt, source: source) }
+        return nil
+    }
+
+    /// 0.5 s, 1 s, 2 s… (never past the interval), each with up to half again of jitter.
+    private func backoff(_ attempt: Int, source: URLSettings) -> Double {
+        let base = min(0.5 * Double(1 << min(attempt - 1, 10)), max(source.intervalSeconds, 0.5))
+        return base * Double.random(in: 1...1.5)
+    }
+
+    private func retry(after seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { @Sendable [self] in
+            guard !isStopped.load(ordering: .relaxed) else { return }
+            body()
+        }
+    }
+
+    /// Writes a failure to the error log, once per URL until it changes or the URL recovers. With `index`,
+    /// the failure is final for that index's link and is committed as taken.
+    private func report(_ url: String, index: String?, code: String, reason: String, size: Int?) {
+        let isNew = reported.withLock { reported in
+            defer { reported[url] = code }
+            return reported[url] != code
+        }
+        guard isNew || index != nil else {
+            logger.debug("still failing", metadata: ["url": "\(url)", "code": "\(code)"])
+            return
+        }
+        logger.warning("could not fetch", metadata: ["url": "\(url)", "code": "\(code)", "reason": "\(reason)"])
+        let record = ErrorRecord(
+            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: url, reason: reason,
+            code: code, size: size)
+        pipeline.submitFetched(
+            .failure(record),
+            commit: URLOutcome(url: url, etag: nil, lastModified: nil, contentID: nil, kind: .failed, index: index))
+    }
+
+    /// `Retry-After`: seconds, or an HTTP date.
+    static func seconds(retryAfter: String) -> Double? {
+        if let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: retryAfter).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    /// The `charset` parameter of a `Content-Type`.
+    static func charset(of contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,200 @@
+import ArticleFixtures
+import Foundation
+import TestSupport
+import Testing
+
+/// URL sources against a real HTTP server on 127.0.0.1: polling with conditional requests, every kind of
+/// index, and servers that fail in every way, while directory ingestion carries on.
+@Suite struct URLSourceTests {
+    let runner = BinaryRunner()
+
+    /// A configuration polling `entries` (`(url, kind, extra lines)`) every half second.
+    func configuration(_ workspace: DaemonTests.Workspace, _ entries: [(String, String, String)]) throws -> String {
+        let text = entries.map { url, kind, extra in
+            "[[source.url]]\nurl = \"\(url)\"\nkind = \"\(kind)\"\ninterval = 0.5\n\(extra)\n"
+        }.joined()
+        let path = workspace.temporary.path("urls-\(UUID()).toml")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func start(_ workspace: DaemonTests.Workspace, config: String) throws -> DaemonProcess {
+        try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url)
+    }
+
+    func errors(_ workspace: DaemonTests.Workspace) -> [[String: Any]] {
+        DaemonTests.Workspace.lines(of: workspace.errors).compactMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
+    }
+
+    @Test func anArticleURLIsPolledConditionallyAndEmitsOnlyWhatChanged() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let seeds = try RepositoryFiles.seedNames.map { try RepositoryFiles.seed($0) }
+        try server.serve("a.txt", seeds[1])
+        let config = try configuration(workspace, [(server.url("a.txt"), "article", "")])
+        let daemon = try start(workspace, config: config)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        let source = try #require(workspace.records().first?["source"] as? [String: Any])
+        #expect(source["type"] as? String == "url" && source["url"] as? String == server.url("a.txt"))
+        #expect(source["status"] as? Int == 200 && source["etag"] is String && source["fetched_at"] is String)
+
+        // Unchanged: conditional requests, answered 304, emit nothing.
+        #expect(
+            Wait.until(seconds: 60) {
+                server.requests.filter { $0.hasPrefix("GET /a.txt \"") }.count >= 2
+            }, "\(server.requests)")
+        #expect(workspace.records().count == 1)
+
+        // Changed: a new record. Directory ingestion goes on beside it.
+        try server.serve("a.txt", seeds[0])
+        try workspace.write("local.txt", DaemonTests.articles(1, seed: 501)[0])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+
+        // A restart asks conditionally at once and emits nothing new.
+        let before = server.requests.count
+        let again = try start(workspace, config: config)
+        #expect(
+            Wait.until(seconds: 60) {
+                server.requests.dropFirst(before).contains { $0.hasPrefix("GET /a.txt \"") }
+            }, "\(server.requests)")
+        #expect(again.stop() == 0)
+        #expect(workspace.records().count == 3)
+    }
+
+    @Test func everyKindOfIndexYieldsEachArticleOnceAndNewOnesLater() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(5, seed: 502)
+        for (index, bytes) in articles.enumerated() { try server.serve("news/\(index + 1).txt", bytes) }
+        try server.serve(
+            "news/index.html",
+            Array("<html><a href=\"1.txt\">1</a> <a href='2.txt'>2</a> <a href=\"../\">up</a></html>".utf8))
+        try server.serve(
+            "feed.rss",
+            Array(
+                "<rss><channel><link>\(server.url("/"))</link><item><link>\(server.url("news/3.txt"))</link></item></channel></rss>"
+                    .utf8))
+        try server.serve(
+            "feed.atom", Array("<feed><entry><link href=\"\(server.url("news/2.txt"))\"/></entry></feed>".utf8))
+        try server.serve(
+            "sitemap.xml", Array("<urlset><url><loc>\(server.url("news/4.txt"))</loc></url></urlset>".utf8))
+        try server.serve("list.txt", Array("# a plain list\n\(server.url("news/1.txt"))\n/news/3.txt\n".utf8))
+        let config = try configuration(
+            workspace,
+            [
+                (server.url("news/index.html"), "index", "include = [\"*.txt\"]"),
+                (server.url("feed.rss"), "index", ""),
+                (server.url("feed.atom"), "index", ""), (server.url("sitemap.xml"), "index", ""),
+                (server.url("list.txt"), "index", ""),
+            ])
+        let daemon = try start(workspace, config: config)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(daemon.log)")
+
+        // A new article in the index is taken at the next poll.
+        try server.serve(
+            "news/index.html", Array("<a href=\"1.txt\">1</a><a href=\"2.txt\">2</a><a href=\"5.txt\">5</a>".utf8))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 5 }, "\(daemon.log)")
+        // Unchanged indexes are asked conditionally (304), and no article is fetched twice.
+        #expect(
+            Wait.until(seconds: 60) { server.requests.contains { $0.hasPrefix("GET /sitemap.xml \"") } },
+            "\(server.requests)")
+        #expect(daemon.stop() == 0)
+        let ids = workspace.records().compactMap { $0["id"] as? String }
+        #expect(ids.count == 5 && Set(ids).count == 5)
+        #expect(server.requests.filter { $0.hasPrefix("GET /news/1.txt ") }.count == 1, "\(server.requests)")
+    }
+
+    @Test func failingServersAreRetriedOrReportedOnceAndNeverStallDirectories() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(4, seed: 503)
+        for (index, bytes) in articles.enumerated() { try server.serve("\(index).txt", bytes) }
+        let config = try configuration(
+            workspace,
+            [
+                (server.url("status/404"), "article", ""),
+                (server.url("flaky/2/0.txt"), "article", ""),
+                (server.url("busy/1/1.txt"), "article", ""),
+                (server.url("reset/1/2.txt"), "article", ""),
+                (server.url("big/300000"), "article", "max_bytes = 100000"),
+                (server.url("bomb"), "article", "max_bytes = 1000000"),
+                (server.url("to-file"), "article", ""),
+                (server.url("loop"), "article", ""),
+                (server.url("stall"), "article", "timeout = 1"),
+                (server.url("trickle"), "article", "timeout = 2"),
+            ])
+        let daemon = try start(workspace, config: config)
+        // Directory ingestion is not held up by any of it.
+        try workspace.write("local.txt", articles[3])
+        #expect(
+            Wait.until(seconds: 60) {
+                workspace.records().contains { ($0["source"] as? [String: Any])?["type"] as? String == "file" }
+            }, "\(daemon.log)")
+        // 500 twice, 429 with Retry-After, a dropped connection: retried until the article arrives.
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(daemon.log)")
+        // The rest are reported, once each, however often they are polled.
+        let expected: [String: String] = [
+            "status/404": "http_404", "big/300000": "too_large", "bomb": "too_large", "to-file": "redirect",
+            "loop": "redirect", "stall": "timeout", "trickle": "timeout",
+        ]
+        #expect(
+            Wait.until(seconds: 90) { errors(workspace).count >= expected.count }, "\(errors(workspace)) \(daemon.log)")
+        usleep(2_000_000)  // more polls of the same failures
+        #expect(daemon.stop() == 0)
+        let logged = errors(workspace)
+        for (path, code) in expected {
+            let lines = logged.filter { $0["path"] as? String == server.url(path) }
+            #expect(lines.count == 1, "\(path): \(lines)")
+            #expect(lines.first?["code"] as? String == code, "\(path): \(lines)")
+        }
+        #expect(workspace.records().count == 4)
+        #expect(!FileManager.default.fileExists(atPath: workspace.temporary.path("etc/passwd")))
+    }
+
+    @Test func theDeclaredCharsetIsHonouredUnlessTheBytesSayOtherwise() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let text = String(decoding: DaemonTests.articles(1, seed: 504)[0], as: UTF8.self)
+        try server.serve("w.txt", LegacyEncoder.encode(text, as: .windows1258))
+        try server.serve("u.txt", Array(String(decoding: DaemonTests.articles(1, seed: 505)[0], as: UTF8.self).utf8))
+        let config = try configuration(
+            workspace,
+            [
+                (server.url("charset/windows-1258/w.txt"), "article", ""),
+                (server.url("charset/windows-1258/u.txt"), "article", ""),  // UTF-8 under a wrong label
+            ])
+        let daemon = try start(workspace, config: config)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let byURL = Dictionary(
+            uniqueKeysWithValues: workspace.records().map {
+                (($0["source"] as? [String: Any])?["url"] as? String ?? "", $0)
+            })
+        let legacy = try #require(byURL[server.url("charset/windows-1258/w.txt")])
+        #expect(legacy["encoding"] as? String == "windows-1258")
+        #expect((legacy["text"] as? String)?.contains("Việt") == true || (legacy["language"] as? String) == "vi")
+        let mislabelled = try #require(byURL[server.url("charset/windows-1258/u.txt")])
+        #expect(mislabelled["encoding"] as? String == "utf-8")
+        #expect((mislabelled["warnings"] as? [String])?.contains("declared_charset_ignored:windows-1258") == true)
+    }
+
+    @Test func anIndexStartingNowTakesOnlyWhatAppearsLater() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(3, seed: 506)
+        for (index, bytes) in articles.enumerated() { try server.serve("\(index).txt", bytes) }
+        try server.serve("list.txt", Array("/0.txt\n/1.txt\n".utf8))
+        let config = try configuration(workspace, [(server.url("list.txt"), "index", "start_at = \"now\"")])
+        let daemon = try start(workspace, config: config)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("index first seen") }, "\(daemon.log)")
+        try server.serve("list.txt", Array("/0.txt\n/1.txt\n/2.txt\n".utf8))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect((workspace.records().first?["source"] as? [String: Any])?["url"] as? String == server.url("2.txt"))
+        #expect(!server.requests.contains { $0.hasPrefix("GET /0.txt") })
+    }
+}
