@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 # System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources,
-# systemd for `systemd-analyze verify` on the unit in the tests.
+# systemd for `systemd-analyze verify` on the unit in the tests. The URL tests also need python3 (their
+# local HTTP server), installed from Debian when no python3 is on the PATH.
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config systemd
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
@@ -43,6 +44,7 @@ deps:
 	@missing=""; for package in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
