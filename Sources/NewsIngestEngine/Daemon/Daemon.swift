@@ -150,6 +150,7 @@ public final class Daemon: Sendable {
         if new.pipeline.toneStyle != old.pipeline.toneStyle { needsRestart.append("pipeline.tone_style") }
         if new.pipeline.dedupe != old.pipeline.dedupe { needsRestart.append("output.dedupe") }
         if new.logLevel != old.logLevel { needsRestart.append("daemon.log_level") }
+        if new.urls != old.urls || new.fetch != old.fetch { needsRestart.append("source.url") }
         if !needsRestart.isEmpty {
             logger.warning(
                 "changed keys take effect at the next restart",

@@ -82,6 +82,8 @@ public final class HTTPClient: Sendable {
         }
         guard wasOpen else { return }
         curl_multi_wakeup(loop.multi.pointer)
+        // Closed from a completion (on the client's own thread): the loop ends when that returns.
+        guard !loop.isRunningOnCurrentThread else { return }
         loop.finished.wait()
     }
 
@@ -92,12 +94,19 @@ private final class Loop: Sendable {
     let multi: MultiHandle
     let submissions = Mutex(HTTPClient.Submissions())
     let finished = DispatchSemaphore(value: 0)
+    /// The thread running the loop, set once it starts.
+    private let thread = Mutex<pthread_t?>(nil)
 
     init(limits: HTTPClient.Limits) {
         multi = MultiHandle(limits: limits)
     }
 
+    var isRunningOnCurrentThread: Bool {
+        thread.withLock { $0.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
     func run() {
+        thread.withLock { $0 = pthread_self() }
         var transfers: [Int: Transfer] = [:]
         while true {
             let (waiting, isClosed) = submissions.withLock { submissions in

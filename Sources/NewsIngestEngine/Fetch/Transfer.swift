@@ -1,12 +1,21 @@
 import CCurl
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One transfer on the ``HTTPClient``'s thread: its easy handle, what has arrived, and whom to tell.
 final class Transfer {
     let request: HTTPRequest
     private let completion: HTTPClient.Completion
     private(set) var handle: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// Where libcurl writes its message for a failed transfer; owned here, freed with the transfer.
+    private let errorBuffer: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        return buffer
+    }()
     private var body: [UInt8] = []
     private var headers: [(name: String, value: String)] = []
     /// Set when the body would pass `maxBytes`: the write callback then aborts the transfer.
@@ -21,6 +30,7 @@ final class Transfer {
     deinit {
         if let handle { curl_easy_cleanup(handle) }
         curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
     }
 
     /// Creates and configures the easy handle.
@@ -54,9 +64,7 @@ final class Transfer {
         if let lastModified = request.lastModified { headerLines.append("If-Modified-Since: \(lastModified)") }
         for line in headerLines { headerList = curl_slist_append(headerList, line) }
         if let headerList { ccurl_setopt_list(handle, CURLOPT_HTTPHEADER, headerList) }
-        errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-        }
+        ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, transferWriteCallback)
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
@@ -88,7 +96,11 @@ final class Transfer {
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFetchError> {
         guard let handle else { return .failure(HTTPFetchError(kind: .other, url: request.url, message: "no handle")) }
         guard code == CURLE_OK else {
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let detail = String(
+                decoding: UnsafeBufferPointer(start: errorBuffer, count: strlen(errorBuffer)).map {
+                    UInt8(bitPattern: $0)
+                },
+                as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             let kind: HTTPFetchError.Kind
             switch code {
