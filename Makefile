@@ -3,10 +3,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 SWIFT ?= swift
-# System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources,
-# systemd for `systemd-analyze verify` on the unit in the tests. The URL tests also need python3 (their
+# System packages the build needs (Debian names): SQLite for the state store, libcurl for URL sources, zlib
+# for gzip-compressed sitemaps, systemd for `systemd-analyze verify` on the unit in the tests. The URL tests also need python3 (their
 # local HTTP server), installed from Debian when no python3 is on the PATH.
-APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config systemd
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config systemd
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
 # Sizes of `make bench`: MiB of articles for the parser, files for the daemon's backlog and memory runs,

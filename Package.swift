@@ -45,6 +45,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // zlib from the system (zlib1g-dev), for gzip-compressed sitemaps (`sitemap.xml.gz`).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
         .target(
             name: "NewsIngestEngine",
@@ -53,6 +59,7 @@ let package = Package(
                 "NewsIngestSystem",
                 "CSQLite",
                 "CCurl",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -13,6 +13,7 @@ import Testing
             "3×4 hòa÷khỏe và thuỷ×2", "TPO\u{A0}- Hà Nội", "a\u{A0}\u{A0}b", "\u{A0}đầu", "cuối\u{A0}",
             "“Hoà” — “thuỷ”… «khoẻ»", "giá 100€ hòan tất", "x\u{2009}y", "www.hòa.vn qúy@mail.vn đuợc",
             "Ðà Nẵng", "COVID-19 IAEA Zelensky", "", "\n\n", "😀 hòa 😀", "hoà\u{200D}😀", "gía\u{FEFF}tìên",
+            "iạ\u{A0}Ò@", "ịa\u{A0}x@y.vn hoà\u{A0}www.a.vn",
         ]
         var generator = ArticleGenerator(seed: 41)
         for index in 0..<150 {
@@ -51,6 +52,8 @@ import Testing
 
     @Test func aLoneNonBreakingSpaceBecomesASpace() {
         #expect(TextNormalizer().normalize("TPO\u{A0}- Hà Nội\u{A0}mới").text == "TPO - Hà Nội mới")
+        // It also ends a token: the e-mail address after it does not keep the word before it unrepaired.
+        #expect(TextNormalizer(toneStyle: .keep).normalize("iạ\u{A0}Ò@").text == "ịa Ò@")
         #expect(TextNormalizer().normalize("a\u{A0}\u{A0}b \u{A0}c").text == "a b c")
     }
 

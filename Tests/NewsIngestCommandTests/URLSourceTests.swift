@@ -83,6 +83,8 @@ import Testing
         try server.serve(
             "sitemap.xml", Array("<urlset><url><loc>\(server.url("news/4.txt"))</loc></url></urlset>".utf8))
         try server.serve("list.txt", Array("# a plain list\n\(server.url("news/1.txt"))\n/news/3.txt\n".utf8))
+        try server.serve(
+            "sitemap2.xml", Array("<urlset><url><loc>\(server.url("news/3.txt"))</loc></url></urlset>".utf8))
         let config = try configuration(
             workspace,
             [
@@ -90,6 +92,7 @@ import Testing
                 (server.url("feed.rss"), "index", ""),
                 (server.url("feed.atom"), "index", ""), (server.url("sitemap.xml"), "index", ""),
                 (server.url("list.txt"), "index", ""),
+                (server.url("gz/sitemap2.xml"), "index", ""),  // a sitemap.xml.gz
             ])
         let daemon = try start(workspace, config: config)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(daemon.log)")

@@ -110,6 +110,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(302, b"", [("Location", "file:///etc/passwd")])
         if head == "redirect":  # /redirect/file: to the file
             return self.reply(301, b"", [("Location", "/" + "/".join(parts[1:]))])
+        if head == "gz":  # /gz/file: the file gzip-compressed, served as a .gz file (no Content-Encoding)
+            with open(os.path.join(DOCROOT, "/".join(parts[1:])), "rb") as handle:
+                body = gzip.compress(handle.read())
+            return self.reply(200, body, [("Content-Type", "application/gzip")])
         if head == "charset":  # /charset/NAME/file: the file's bytes, labelled with that charset
             path = os.path.join(DOCROOT, "/".join(parts[2:]))
             with open(path, "rb") as handle:
@@ -120,7 +124,14 @@ class Handler(BaseHTTPRequestHandler):
 
 # A test runner may start us with SIGTERM ignored: stop on it all the same.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up on purpose (limits, timeouts) are expected: no tracebacks in the test log."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+server = QuietServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print("PORT %d" % server.server_address[1], flush=True)
 server.serve_forever()

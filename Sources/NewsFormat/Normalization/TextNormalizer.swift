@@ -392,11 +392,20 @@ public struct TextNormalizer: Sendable {
 
     /// True when the word in `range` is part of a URL or an e-mail address: its whole space-separated token
     /// is looked at.
+    ///
+    /// Tokens end at spaces, line feeds and NBSPs: the fast path looks at text whose NBSPs it is turning into
+    /// spaces, and must see the tokens the cleaned text will have, or normalizing would not be idempotent.
     private static func isInsideAddress(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func endsToken(_ index: Int) -> Bool {
+            let byte = input[index]
+            return byte == 0x20 || byte == 0x0A
+                || (byte == 0xC2 && index + 1 < input.count && input[index + 1] == 0xA0)
+                || (byte == 0xA0 && index > 0 && input[index - 1] == 0xC2)
+        }
         var tokenStart = range.lowerBound
-        while tokenStart > 0, input[tokenStart - 1] != 0x20, input[tokenStart - 1] != 0x0A { tokenStart -= 1 }
+        while tokenStart > 0, !endsToken(tokenStart - 1) { tokenStart -= 1 }
         var tokenEnd = range.upperBound
-        while tokenEnd < input.count, input[tokenEnd] != 0x20, input[tokenEnd] != 0x0A { tokenEnd += 1 }
+        while tokenEnd < input.count, !endsToken(tokenEnd) { tokenEnd += 1 }
         return isAddress(input, from: tokenStart, to: tokenEnd)
     }
 

@@ -206,7 +206,16 @@ public final class URLSource: Sendable {
 
     /// Fetches the index's links not taken before; commits the index's validators once all are taken.
     private func takeLinks(of response: HTTPResponse, source: URLSettings, isFirstPoll: Bool) {
-        let links = IndexLinks.links(in: response.body, base: response.finalURL).filter { link in
+        var body = response.body
+        if Gzip.isCompressed(body) {
+            // A gzip file (`sitemap.xml.gz`), not a Content-Encoding libcurl decoded on the way.
+            do {
+                body = try Gzip.decompress(body, limit: source.maxBytes)
+            } catch {
+                return report(source.url, index: nil, code: "bad_gzip", reason: error.description, size: body.count)
+            }
+        }
+        let links = IndexLinks.links(in: body, base: response.finalURL).filter { link in
             source.include.contains { fnmatch($0, link, 0) == 0 }
                 && !source.exclude.contains { fnmatch($0, link, 0) == 0 }
         }
