@@ -200,4 +200,31 @@ import Testing
         #expect((workspace.records().first?["source"] as? [String: Any])?["url"] as? String == server.url("2.txt"))
         #expect(!server.requests.contains { $0.hasPrefix("GET /0.txt") })
     }
+
+    @Test func nginxsAutoindexPageIsAnIndex() throws {
+        let nginx = try TestNginx()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(3, seed: 507)
+        for (index, bytes) in articles.enumerated() { try nginx.serve("news/00\(index)_article.txt", bytes) }
+        let config = try configuration(workspace, [(nginx.baseURL + "/news/", "index", "include = [\"*.txt\"]")])
+        let daemon = try start(workspace, config: config)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let urls = Set(workspace.records().compactMap { ($0["source"] as? [String: Any])?["url"] as? String })
+        #expect(urls == Set((0..<3).map { nginx.baseURL + "/news/00\($0)_article.txt" }))
+    }
+
+    @Test func aProxyFromTheEnvironmentIsUsed() throws {
+        let proxy = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        try proxy.serve("a.txt", DaemonTests.articles(1, seed: 508)[0])
+        // A host that does not resolve: only the proxy can fetch it.
+        let config = try configuration(workspace, [("http://news.invalid/a.txt", "article", "")])
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url,
+            environment: ["http_proxy": proxy.baseURL, "no_proxy": "", "NO_PROXY": ""])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(proxy.requests.contains { $0.hasPrefix("GET http://news.invalid/a.txt ") }, "\(proxy.requests)")
+    }
 }

@@ -94,4 +94,17 @@ import Testing
         #expect(group.wait(timeout: .now() + 60) == .success)
         #expect(seen.count == 40 && seen.allSatisfy { $0 == 200 })
     }
+
+    @Test func httpsUsesHTTP2WhereOfferedAndVerifiesAgainstTheGivenCA() throws {
+        let nginx = try TestNginx()
+        try nginx.serve("a.txt", article)
+        var request = HTTPRequest(url: nginx.secureBaseURL + "/a.txt")
+        request.caFile = nginx.certificate
+        let response = try client.fetchAndWait(request).get()
+        #expect(response.status == 200 && response.body == article)
+        #expect(response.httpVersion == "2")
+        // Without its CA the self-signed server is refused: verification is never off.
+        let unverified = failure(client.fetchAndWait(HTTPRequest(url: nginx.secureBaseURL + "/a.txt")))
+        #expect(unverified?.kind == .connection, "\(String(describing: unverified))")
+    }
 }

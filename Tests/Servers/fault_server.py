@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A local HTTP server for NewsIngest's URL tests: serves a directory, plus routes that misbehave.
 
-Usage: fault_server.py DOCROOT. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
+Usage: fault_server.py DOCROOT. It also answers requests in absolute form (as a forward proxy for
+http_proxy), serving the path of the URL asked for. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
 Files are served with an ETag (hash of the content) and Last-Modified, and 304 for a matching
 If-None-Match or If-Modified-Since. Every request is logged to DOCROOT/../requests.log as one line:
 "METHOD PATH If-None-Match If-Modified-Since".
@@ -67,6 +68,8 @@ class Handler(BaseHTTPRequestHandler):
             log.write("GET %s %s %s\n" % (self.path, self.headers.get("If-None-Match", "-"),
                                           self.headers.get("If-Modified-Since", "-")))
         path = self.path.split("?")[0]
+        if path.startswith("http://"):  # absolute form: we are used as a forward proxy
+            path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         parts = path.strip("/").split("/")
         head = parts[0]
         if head == "status":

@@ -35,6 +35,8 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The decoded body.
     public var body: [UInt8]
+    /// The HTTP version the response came in: `1.1`, `2` (`nil` when libcurl did not say).
+    public var httpVersion: String?
 
     /// The first header named `name` (lowercase).
     public func header(_ name: String) -> String? {

@@ -125,7 +125,18 @@ final class Transfer {
         var effective: UnsafeMutablePointer<CChar>?
         ccurl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         let finalURL = effective.map { String(cString: $0) } ?? request.url
-        return .success(HTTPResponse(status: status, finalURL: finalURL, headers: headers, body: body))
+        var version = 0
+        ccurl_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+        let httpVersion: String? =
+            switch version {
+            case CURL_HTTP_VERSION_1_0: "1.0"
+            case CURL_HTTP_VERSION_1_1: "1.1"
+            case CURL_HTTP_VERSION_2_0: "2"
+            case CURL_HTTP_VERSION_3: "3"
+            default: nil
+            }
+        return .success(
+            HTTPResponse(status: status, finalURL: finalURL, headers: headers, body: body, httpVersion: httpVersion))
     }
 
     private var redirectCount: Int {
