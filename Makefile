@@ -16,6 +16,8 @@ BENCH_MEGABYTES ?= 64
 BENCH_BACKLOG_FILES ?= 100000
 BENCH_LATENCY_SECONDS ?= 10
 BENCH_MEMORY_FILES ?= 1000000
+# Articles listed by one index on a local nginx, for the URL benchmark.
+BENCH_URL_ARTICLES ?= 10000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_BUILD := .build-fuzz
@@ -70,7 +72,8 @@ test: deps lint
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
 
-## Parser throughput against cat, then the daemon: backlog against cat, latency at 500 files/s, peak memory.
+## Parser throughput against cat, then the daemon: backlog against cat, latency at 500 files/s, peak memory,
+## and URL sources against curl on a local nginx.
 bench: deps
 	$(SWIFT) build -c release --product newsingest
 	$(SWIFT) build -c release --product newsingest-bench
@@ -78,6 +81,7 @@ bench: deps
 	.build/release/newsingest-bench daemon-backlog $(BENCH_BACKLOG_FILES)
 	.build/release/newsingest-bench daemon-latency $(BENCH_LATENCY_SECONDS)
 	.build/release/newsingest-bench daemon-memory $(BENCH_MEMORY_FILES)
+	.build/release/newsingest-bench url-index $(BENCH_URL_ARTICLES)
 
 fuzz: deps
 	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }

@@ -89,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NewsIngestBenchmarks",
-            dependencies: ["NewsFormat", "NewsIngestSystem", "NewsIngestEngine", "ArticleFixtures"],
+            dependencies: ["NewsFormat", "NewsIngestSystem", "NewsIngestEngine", "ArticleFixtures", "TestSupport"],
             swiftSettings: strictSettings
         ),
         // libFuzzer target; built by `make fuzz` with -sanitize=fuzzer,address and -DFUZZING.

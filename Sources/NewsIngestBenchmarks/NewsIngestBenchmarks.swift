@@ -16,6 +16,8 @@ enum NewsIngestBenchmarks {
             return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
         case "daemon-memory":
             return try DaemonBenchmarks.peakMemory(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
+        case "url-index":
+            return try URLBenchmarks.index(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         default: break
         }
         let megabytes = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 64
