@@ -143,6 +143,10 @@ struct CheckConfigCommand: ParsableCommand {
         for directory in settings.directories {
             print("  watch \(directory.path)\(directory.recursive ? " (recursive)" : "") include \(directory.include)")
         }
+        for url in settings.urls {
+            let seconds = url.intervalSeconds.formatted(.number.precision(.fractionLength(0...3)))
+            print("  poll \(url.url) (\(url.kind.rawValue), every \(seconds) s)")
+        }
         print("  output \(settings.pipeline.outputPath), errors \(settings.pipeline.errorsPath)")
         print("  state \(settings.stateDirectory), workers \(settings.pipeline.workers)")
     }

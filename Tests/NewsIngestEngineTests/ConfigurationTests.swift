@@ -88,7 +88,50 @@ import Testing
         #expect(settings.logLevel == "debug")
     }
 
+    @Test func urlSourcesAndFetchSettingsAreRead() throws {
+        let settings = try parse(
+            """
+            [source]
+            user_agent = "bot/2"
+            ca_file = "/etc/ca.pem"
+            max_transfers = 8
+            max_per_host = 2
+            [[source.url]]
+            url = "https://a.example/rss"
+            kind = "index"
+            interval = 30
+            headers = ["Authorization: Bearer x"]
+            timeout = 5
+            max_bytes = 1000
+            include = ["*.html"]
+            exclude = ["*/video/*"]
+            start_at = "now"
+            [[source.url]]
+            url = "http://b.example/a.txt"
+            """
+        )
+        var index = URLSettings(url: "https://a.example/rss", kind: .index)
+        index.intervalSeconds = 30
+        index.headers = ["Authorization: Bearer x"]
+        index.timeoutSeconds = 5
+        index.maxBytes = 1000
+        index.include = ["*.html"]
+        index.exclude = ["*/video/*"]
+        index.startAt = .now
+        #expect(settings.urls == [index, URLSettings(url: "http://b.example/a.txt", kind: .article)])
+        #expect(settings.fetch.userAgent == "bot/2" && settings.fetch.caFile == "/etc/ca.pem")
+        #expect(settings.fetch.maxTransfers == 8 && settings.fetch.maxPerHost == 2)
+    }
+
     @Test(arguments: [
+        (
+            "[[source.url]]\nurl = \"file:///etc/passwd\"",
+            "test.toml:2: source.url[0].url = \"file:///etc/passwd\": must be an http:// or https:// URL"
+        ),
+        (
+            "[[source.url]]\nurl = \"http://a\"\nkind = \"feed\"",
+            "test.toml:3: source.url[0].kind = \"feed\": must be one of article, index"
+        ),
         (
             "[output]\nfsync = \"sometimes\"",
             "test.toml:2: output.fsync = \"sometimes\": must be one of batch, interval, never"
