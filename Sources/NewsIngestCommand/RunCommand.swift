@@ -111,8 +111,7 @@ struct RunCommand: ParsableCommand {
         }
         for (urls, kind) in [(indexURL, URLSettings.Kind.index), (articleURL, .article)] {
             for url in urls {
-                let lowercased = url.lowercased()
-                guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+                guard HTTPRequest.isFetchable(url) else {
                     throw ConfigurationLoader.fail(
                         kind == .index ? "--index-url" : "--article-url", url, "must be an http:// or https:// URL")
                 }

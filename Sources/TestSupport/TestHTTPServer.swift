@@ -44,7 +44,12 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     /// Serves `bytes` at `/name` (replacing what was there).
     public func serve(_ name: String, _ bytes: [UInt8]) throws {
-        let url = documentRoot.appendingPathComponent(name)
+        try Self.place(bytes, at: name, under: documentRoot)
+    }
+
+    /// Writes `bytes` to `name` below a document root, creating its directories.
+    static func place(_ bytes: [UInt8], at name: String, under root: URL) throws {
+        let url = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
     }

@@ -86,9 +86,7 @@ public final class TestNginx: @unchecked Sendable {
 
     /// Serves `bytes` at `/name`.
     public func serve(_ name: String, _ bytes: [UInt8]) throws {
-        let url = documentRoot.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
+        try TestHTTPServer.place(bytes, at: name, under: documentRoot)
     }
 
     struct StartFailed: Error, CustomStringConvertible {

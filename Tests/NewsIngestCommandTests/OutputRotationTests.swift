@@ -29,7 +29,7 @@ import Testing
         #expect(Wait.until(seconds: 60) { daemon.log.contains("reopened the output") }, "\(daemon.log)")
         for (index, bytes) in articles[10...].enumerated() { try workspace.write("b\(index).txt", bytes) }
         #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
-        #expect(daemon.stop() == 0)
+        #expect(daemon.stop() == 0, "\(daemon.log)")
 
         let all = ids(in: [rotated, workspace.output])
         #expect(all.count == Set(articles).count)
@@ -38,7 +38,7 @@ import Testing
         let again = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { again.log.contains("watching") })
-        #expect(again.stop() == 0)
+        #expect(again.stop() == 0, "\(again.log)")
         #expect(ids(in: [rotated, workspace.output]).count == all.count)
     }
 

@@ -318,13 +318,18 @@ public struct TextNormalizer: Sendable {
     /// True when the NBSP at `offset` (`C2 A0`) stands between two characters that are not spaces, so that
     /// replacing it by a space is all the cleaning pass would do there.
     private static func isLoneNonBreakingSpace(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        @inline(__always) func isSpaceOrLineEnd(_ index: Int) -> Bool {
-            guard index >= 0, index < bytes.count else { return true }
-            return bytes[index] == 0x20 || bytes[index] == 0x0A
-                || (bytes[index] == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0)
-                || (bytes[index] == 0xA0 && index > 0 && bytes[index - 1] == 0xC2)
-        }
-        return !isSpaceOrLineEnd(offset - 1) && !isSpaceOrLineEnd(offset + 2)
+        !isSpaceOrLineEnd(at: offset - 1, in: bytes) && !isSpaceOrLineEnd(at: offset + 2, in: bytes)
+    }
+
+    /// True when the byte at `index` is a space, a line feed or either byte of an NBSP, or lies outside the
+    /// text: where tokens end, and what may not stand next to a space.
+    @inline(__always)
+    private static func isSpaceOrLineEnd(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard index >= 0, index < bytes.count else { return true }
+        let byte = bytes[index]
+        return byte == 0x20 || byte == 0x0A
+            || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0)
+            || (byte == 0xA0 && index > 0 && bytes[index - 1] == 0xC2)
     }
 
     /// Writes what came before `range` that is not yet copied, then `replacement` for the bytes in `range`,
@@ -396,16 +401,10 @@ public struct TextNormalizer: Sendable {
     /// Tokens end at spaces, line feeds and NBSPs: the fast path looks at text whose NBSPs it is turning into
     /// spaces, and must see the tokens the cleaned text will have, or normalizing would not be idempotent.
     private static func isInsideAddress(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) -> Bool {
-        @inline(__always) func endsToken(_ index: Int) -> Bool {
-            let byte = input[index]
-            return byte == 0x20 || byte == 0x0A
-                || (byte == 0xC2 && index + 1 < input.count && input[index + 1] == 0xA0)
-                || (byte == 0xA0 && index > 0 && input[index - 1] == 0xC2)
-        }
         var tokenStart = range.lowerBound
-        while tokenStart > 0, !endsToken(tokenStart - 1) { tokenStart -= 1 }
+        while !isSpaceOrLineEnd(at: tokenStart - 1, in: input) { tokenStart -= 1 }
         var tokenEnd = range.upperBound
-        while tokenEnd < input.count, !endsToken(tokenEnd) { tokenEnd += 1 }
+        while !isSpaceOrLineEnd(at: tokenEnd, in: input) { tokenEnd += 1 }
         return isAddress(input, from: tokenStart, to: tokenEnd)
     }
 

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Turns the bytes of one article into a ``ParsedArticle``: decode, normalize, find the structure.
 ///
 /// Pure: no files, clocks or queues, so the same bytes always give the same article.
@@ -95,20 +87,19 @@ public struct ArticleParser: Sendable {
         var blocks: [String] = []
         var bytesOfText = text
         bytesOfText.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
             var start = 0
-            while start < bytes.count {
-                let end =
-                    memchr(base + start, 0x0A, bytes.count - start).map {
-                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
-                    } ?? bytes.count
+            func endBlock(at end: Int) {
                 if end > start {
                     let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                    let upper = utf8.index(lower, offsetBy: end - start)
-                    blocks.append(String(text[lower..<upper]))
+                    blocks.append(String(text[lower..<utf8.index(lower, offsetBy: end - start)]))
                 }
                 start = end + 1
             }
+            bytes.forEachOffset(of: 0x0A) { lineFeed in
+                endBlock(at: lineFeed)
+                return true
+            }
+            endBlock(at: bytes.count)
         }
         return blocks
     }

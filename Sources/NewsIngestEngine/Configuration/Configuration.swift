@@ -68,8 +68,7 @@ public enum Configuration {
                 "url", "kind", "interval", "headers", "timeout", "max_bytes", "include", "exclude", "start_at",
             ])
             let address = try entry.string("url", required: true)!
-            let lowercased = address.lowercased()
-            guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+            guard HTTPRequest.isFetchable(address) else {
                 throw entry.fail("url", .string(address), "must be an http:// or https:// URL")
             }
             var url = URLSettings(url: address, kind: try entry.choice("kind", URLSettings.Kind.self) ?? .article)

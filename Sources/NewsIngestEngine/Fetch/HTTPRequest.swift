@@ -19,6 +19,12 @@ public struct HTTPRequest: Sendable, Equatable {
     /// A CA bundle to verify servers against instead of the system's. Verification is never turned off.
     public var caFile: String?
 
+    /// True for the URLs fetched at all: `http://` and `https://`.
+    public static func isFetchable(_ url: String) -> Bool {
+        let lowercased = url.lowercased()
+        return lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://")
+    }
+
     /// Creates a request for `url` with the default limits.
     public init(url: String) {
         self.url = url

@@ -35,8 +35,7 @@ final class Transfer {
 
     /// Creates and configures the easy handle.
     func start() -> Result<UnsafeMutableRawPointer, HTTPFetchError> {
-        let lowercased = request.url.lowercased()
-        guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") else {
+        guard HTTPRequest.isFetchable(request.url) else {
             return .failure(
                 HTTPFetchError(kind: .badURL, url: request.url, message: "only http and https URLs are fetched"))
         }

@@ -364,11 +364,8 @@ public final class IngestPipeline: Sendable {
                         counts.failed += 1
                         url.kind = .failed
                     case .record(let line, let id):
-                        let isDuplicate =
-                            try state.takeRecovered(path: url.url, id: id)
-                            || (settings.dedupe == .content
-                                && (emittedInBatch.contains(id) || writer.uncommitted.emittedIDs.contains(id)
-                                    || (try state.hasEmitted(id))))
+                        let isDuplicate = try isEmitted(
+                            id, from: result.path, inBatch: emittedInBatch, uncommitted: writer.uncommitted.emittedIDs)
                         url.contentID = id
                         url.kind = isDuplicate ? .duplicate : .emitted
                         if isDuplicate {
@@ -394,11 +391,8 @@ public final class IngestPipeline: Sendable {
                     }
                 case .record(let line, let id):
                     guard let identity = result.identity else { continue }
-                    let isDuplicate =
-                        try state.takeRecovered(path: result.path, id: id)
-                        || (settings.dedupe == .content
-                            && (emittedInBatch.contains(id) || writer.uncommitted.emittedIDs.contains(id)
-                                || (try state.hasEmitted(id))))
+                    let isDuplicate = try isEmitted(
+                        id, from: result.path, inBatch: emittedInBatch, uncommitted: writer.uncommitted.emittedIDs)
                     if isDuplicate {
                         counts.duplicates += 1
                         outcomes.append(
@@ -444,6 +438,17 @@ public final class IngestPipeline: Sendable {
         // Written: the workers may go on (the files stay claimed until committed). Fetched URLs took no slot.
         for result in batch where result.url == nil { slots.signal() }
         commitIfDue(&writer)
+    }
+
+    /// True when the record with content `id` from `path` (a file's path or a URL) is in the output already:
+    /// its line was recovered after a crash, or, with `dedupe = "content"`, the same content was emitted in
+    /// this batch, in one waiting for its commit, or before.
+    private func isEmitted(
+        _ id: String, from path: String, inBatch: Set<String>, uncommitted: Set<String>
+    ) throws -> Bool {
+        if try state.takeRecovered(path: path, id: id) { return true }
+        guard settings.dedupe == .content else { return false }
+        return try inBatch.contains(id) || uncommitted.contains(id) || state.hasEmitted(id)
     }
 
     /// Syncs the files and commits what was written since the last commit, when the sync policy says it is

@@ -86,7 +86,10 @@ public final class URLSource: Sendable {
         }
     }
 
-    private func request(_ url: String, of source: URLSettings, conditional: Bool) -> HTTPRequest {
+    /// The request for `url` with the source's limits, conditional on `validators` when given.
+    private func request(
+        _ url: String, of source: URLSettings, validators: (etag: String?, lastModified: String?)?
+    ) -> HTTPRequest {
         var request = HTTPRequest(url: url)
         request.headers = source.headers
         request.timeoutSeconds = source.timeoutSeconds
@@ -94,54 +97,75 @@ public final class URLSource: Sendable {
         request.maxBytes = source.maxBytes
         request.userAgent = fetch.userAgent
         request.caFile = fetch.caFile
-        if conditional, let validators = try? state.validators(of: url) {
-            request.etag = validators.etag
-            request.lastModified = validators.lastModified
-        }
+        request.etag = validators?.etag
+        request.lastModified = validators?.lastModified
         return request
     }
 
-    /// Fetches one article (retrying per the rules) and submits its record or its failure; `done` runs on
-    /// `queue` after the submission (true when the URL is taken for good: committed, or failed for good).
-    private func fetchArticle(
-        _ url: String, of source: URLSettings, index: String?, attempt: Int = 1,
-        done: @escaping @Sendable (Bool) -> Void
+    /// How a fetch ended, once its retries are spent.
+    private enum FetchEnd {
+        /// A `2xx` or a `304`.
+        case response(HTTPResponse)
+        /// Reported to the error log; `permanent` unless a retry at the next poll may succeed.
+        case failed(permanent: Bool)
+    }
+
+    /// Fetches `request`, retrying timeouts, dropped connections and 5xx with backoff and `429`/`503` after
+    /// `Retry-After`; any other failure, or one that outlasts the attempts, is reported (a permanent one as
+    /// final for `index`'s link). `end` runs on `queue`.
+    private func fetchRetrying(
+        _ request: HTTPRequest, of source: URLSettings, linkOf index: String?, attempt: Int = 1,
+        end: @escaping @Sendable (FetchEnd) -> Void
     ) {
-        let request = request(url, of: source, conditional: index == nil)
         client.fetch(request) { @Sendable [self] result in
             queue.async { @Sendable [self] in
                 guard !isStopped.load(ordering: .relaxed) else { return }
+                let again: @Sendable () -> Void = {
+                    self.fetchRetrying(request, of: source, linkOf: index, attempt: attempt + 1, end: end)
+                }
                 switch result {
-                case .success(let response) where (200..<300).contains(response.status):
-                    submitArticle(response, url: url, index: index)
-                    done(true)
-                case .success(let response) where response.status == 304:
-                    done(true)
+                case .success(let response) where (200..<300).contains(response.status) || response.status == 304:
+                    end(.response(response))
                 case .success(let response):
                     if let delay = retryDelay(
                         status: response.status, retryAfter: response.header("retry-after"),
                         attempt: attempt, source: source)
                     {
-                        return retry(after: delay) {
-                            self.fetchArticle(url, of: source, index: index, attempt: attempt + 1, done: done)
-                        }
+                        return retry(after: delay, again)
                     }
                     let permanent = !(500...599).contains(response.status) && response.status != 429
                     report(
-                        url, index: permanent ? index : nil, code: "http_\(response.status)",
+                        request.url, index: permanent ? index : nil, code: "http_\(response.status)",
                         reason: "HTTP status \(response.status)", size: response.body.count)
-                    done(permanent)
+                    end(.failed(permanent: permanent))
                 case .failure(let error):
                     if error.isTransient, attempt < Self.maxAttempts {
-                        return retry(after: backoff(attempt, source: source)) {
-                            self.fetchArticle(url, of: source, index: index, attempt: attempt + 1, done: done)
-                        }
+                        return retry(after: backoff(attempt, source: source), again)
                     }
                     report(
-                        url, index: error.isTransient ? nil : index, code: error.kind.rawValue,
+                        request.url, index: error.isTransient ? nil : index, code: error.kind.rawValue,
                         reason: error.message, size: nil)
-                    done(!error.isTransient)
+                    end(.failed(permanent: !error.isTransient))
                 }
+            }
+        }
+    }
+
+    /// Fetches one article (retrying per the rules) and submits its record or its failure; `done` runs on
+    /// `queue` after the submission (true when the URL is taken for good: committed, or failed for good).
+    private func fetchArticle(
+        _ url: String, of source: URLSettings, index: String?, done: @escaping @Sendable (Bool) -> Void
+    ) {
+        // An index's link is fetched once: no validators. A polled article asks conditionally.
+        let validators = index == nil ? try? state.validators(of: url) : nil
+        fetchRetrying(request(url, of: source, validators: validators), of: source, linkOf: index) {
+            @Sendable [self] end in
+            switch end {
+            case .response(let response):
+                if response.status != 304 { submitArticle(response, url: url, index: index) }
+                done(true)
+            case .failed(let permanent):
+                done(permanent)
             }
         }
     }
@@ -171,36 +195,13 @@ public final class URLSource: Sendable {
         }
     }
 
-    private func fetchIndex(_ source: URLSettings, attempt: Int = 1) {
-        let isFirstPoll = (try? state.validators(of: source.url)) == nil
-        client.fetch(request(source.url, of: source, conditional: true)) { @Sendable [self] result in
-            queue.async { @Sendable [self] in
-                guard !isStopped.load(ordering: .relaxed) else { return }
-                switch result {
-                case .success(let response) where (200..<300).contains(response.status):
-                    _ = reported.withLock { $0.removeValue(forKey: source.url) }
-                    takeLinks(of: response, source: source, isFirstPoll: isFirstPoll)
-                case .success(let response) where response.status == 304:
-                    break
-                case .success(let response):
-                    if let delay = retryDelay(
-                        status: response.status, retryAfter: response.header("retry-after"),
-                        attempt: attempt, source: source)
-                    {
-                        return retry(after: delay) { self.fetchIndex(source, attempt: attempt + 1) }
-                    }
-                    report(
-                        source.url, index: nil, code: "http_\(response.status)",
-                        reason: "HTTP status \(response.status)", size: response.body.count)
-                case .failure(let error):
-                    if error.isTransient, attempt < Self.maxAttempts {
-                        return retry(after: backoff(attempt, source: source)) {
-                            self.fetchIndex(source, attempt: attempt + 1)
-                        }
-                    }
-                    report(source.url, index: nil, code: error.kind.rawValue, reason: error.message, size: nil)
-                }
-            }
+    private func fetchIndex(_ source: URLSettings) {
+        let validators = try? state.validators(of: source.url)
+        fetchRetrying(request(source.url, of: source, validators: validators), of: source, linkOf: nil) {
+            @Sendable [self] end in
+            guard case .response(let response) = end, response.status != 304 else { return }
+            _ = reported.withLock { $0.removeValue(forKey: source.url) }
+            takeLinks(of: response, source: source, isFirstPoll: validators == nil)
         }
     }
 
