@@ -32,6 +32,17 @@ enum NewsIngestBenchmarks {
             return
         }
 
+        if CommandLine.arguments.dropFirst(2).first == "--cpu-time" {
+            // For comparing two builds on a shared machine: the CPU time this thread spent, which other
+            // tenants do not inflate as much as they inflate wall time. Best of seven.
+            var best = Double.infinity
+            for _ in 0..<7 { best = min(best, try parseInMemorySeconds(corpus, clock: threadCPUSeconds)) }
+            print(
+                "parse + normalize + encode JSON, in memory, thread CPU time: "
+                    + "\(String(format: "%.3f", best)) s, \(String(format: "%.1f", megabytesRead / best)) MiB/s")
+            return
+        }
+
         if CommandLine.arguments.dropFirst(2).first == "--stages" {
             try printStageTimes(corpus)
             return
@@ -99,18 +110,21 @@ enum NewsIngestBenchmarks {
     }
 
     /// Parsing alone, from bytes already in memory.
-    static func parseInMemorySeconds(_ corpus: BenchmarkCorpus) throws -> Double {
+    static func parseInMemorySeconds(
+        _ corpus: BenchmarkCorpus,
+        clock: () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) throws -> Double {
         let files = try corpus.paths.map { try ArticleFileReader.read($0, limit: 64 << 20) }
         let parser = ArticleParser()
         let memo = WordMemo()
         let now = Timestamp(millisecondsSince1970: 0)
         var outputBytes = 0
-        let start = DispatchTime.now()
+        let start = clock()
         for (bytes, source) in files {
             let article = try parser.parse(bytes, memo: memo)
             outputBytes += ArticleRecord(article: article, source: source, ingestedAt: now).jsonLine().count
         }
-        let elapsed = seconds(since: start)
+        let elapsed = clock() - start
         precondition(outputBytes > 0)
         return elapsed
     }
@@ -147,6 +161,13 @@ enum NewsIngestBenchmarks {
                 ).jsonLine()
             }
         }
+    }
+
+    /// CPU time of the calling thread, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func seconds(since start: DispatchTime) -> Double {

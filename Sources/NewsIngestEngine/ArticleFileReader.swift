@@ -24,7 +24,7 @@ public enum ArticleFileReader {
         let before = try file.status()
         guard before.isRegularFile else { throw NotARegularFileError(path: path) }
         guard before.size <= limit else { throw FileTooLargeError(path: path, limit: limit) }
-        let bytes = try file.readAll(sizeHint: before.size, limit: limit)
+        let bytes = try file.readAll(sizeHint: before.size, limit: limit, isRegularFile: true)
         let status = try file.status()
         let source = FileSource(
             path: path,

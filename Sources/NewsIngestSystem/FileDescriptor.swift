@@ -45,8 +45,11 @@ public final class FileDescriptor: Sendable {
     }
 
     /// Reads until end of file, at most `limit` bytes.
+    ///
+    /// For a regular file (`isRegularFile`), a read that returns fewer bytes than asked for has reached the
+    /// end, so no further read is made to see it; pipes and terminals are read until a read returns nothing.
     /// - Throws: ``SystemCallError``, or ``FileTooLargeError`` beyond `limit`.
-    public func readAll(sizeHint: Int = 0, limit: Int = .max) throws -> [UInt8] {
+    public func readAll(sizeHint: Int = 0, limit: Int = .max, isRegularFile: Bool = false) throws -> [UInt8] {
         // One byte more than the hint, so end of file is seen without growing; a growing file doubles the buffer.
         var bytes = [UInt8](repeating: 0, count: sizeHint > 0 ? sizeHint + 1 : 64 * 1024)
         var filled = 0
@@ -61,8 +64,10 @@ public final class FileDescriptor: Sendable {
                 }
             }
             if count == 0 { break }
+            let asked = bytes.count - filled
             filled += count
             if filled > limit { throw FileTooLargeError(path: path ?? "-", limit: limit) }
+            if isRegularFile && count < asked { break }
         }
         bytes.removeSubrange(filled...)
         return bytes

@@ -61,6 +61,9 @@ import Testing
         #expect(source.sequence == nil && source.key == nil && source.name == "bai-viet.txt")
         #expect(FileSource.parseName("7_0123456789abcdef.txt")! == (7, "0123456789abcdef"))
         #expect(FileSource.parseName("007_0123456789ABCDEF.txt") == nil)
+        for (path, name) in [("a/b/", "b"), ("/", "/"), ("x.txt", "x.txt"), ("/d//tin.txt", "tin.txt"), ("", "")] {
+            #expect(FileSource(path: path, size: 0, modifiedAt: nil).name == name, "\(path)")
+        }
     }
 
     @Test(arguments: [

@@ -50,6 +50,41 @@ import Testing
         }
     }
 
+    /// The parser measures the text from the words the normalizer logged (at offsets shifted by its
+    /// repairs, the lead without its prefix): it must find what the scalar pass finds on `text` itself.
+    @Test(arguments: ToneStyle.allCases)
+    func articleFeaturesFromTheWordLogMatchTheScalarPass(style: ToneStyle) throws {
+        let parser = ArticleParser(toneStyle: style)
+        let memo = WordMemo(slotBits: 6)
+        var checked = 0
+        for text in Self.texts() {
+            guard let article = try? parser.parse(Array(text.utf8), memo: memo), !article.text.isEmpty else {
+                continue
+            }
+            let reference = TextFeatures(article.text)
+            #expect(article.simhash == reference.simhash, "\(text)")
+            #expect(article.stats.characters == reference.characters, "\(text)")
+            #expect(article.stats.words == reference.spaceSeparatedWords, "\(text)")
+            #expect(article.language == LanguageGuesser.language(for: reference.languageCounts), "\(text)")
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+
+    @Test func countsOfScalarsAndWordsHoldAtEveryLengthAndOffset() {
+        // The eight-bytes-at-a-time count against a plain one, across chunk boundaries.
+        let sample = Array("Hà Nội  \nmưa\n\n to, “gió” 3×4 😀 x".utf8)
+        for length in 0...sample.count {
+            for start in stride(from: 0, to: sample.count - length + 1, by: 3) {
+                let text = String(decoding: sample[start..<(start + length)], as: UTF8.self)
+                let features = TextFeatures(text, memo: WordMemo(slotBits: 4))
+                let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
+                #expect(features.characters == text.unicodeScalars.count, "\(text)")
+                #expect(features.spaceSeparatedWords == words, "\(text)")
+            }
+        }
+    }
+
     @Test func aLoneNonBreakingSpaceBecomesASpace() {
         #expect(TextNormalizer().normalize("TPO\u{A0}- Hà Nội\u{A0}mới").text == "TPO - Hà Nội mới")
         // It also ends a token: the e-mail address after it does not keep the word before it unrepaired.

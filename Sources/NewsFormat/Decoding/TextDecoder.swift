@@ -26,8 +26,10 @@ public enum TextDecoder {
         if bytes.starts(with: [0xFE, 0xFF]) {
             return try checked(decodeUTF16(bytes, littleEndian: false), encoding: .utf16BE)
         }
-        if let nul = bytes.firstIndex(of: 0) {
-            throw ArticleParseError(.binary, offset: nul, reason: "not text: NUL byte")
+        if let base = bytes.baseAddress, let nul = memchr(base, 0, bytes.count) {
+            throw ArticleParseError(
+                .binary, offset: base.distance(to: nul.assumingMemoryBound(to: UInt8.self)),
+                reason: "not text: NUL byte")
         }
         let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         let body = UnsafeBufferPointer(rebasing: bytes[(hasBOM ? 3 : 0)...])

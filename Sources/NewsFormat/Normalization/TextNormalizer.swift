@@ -59,28 +59,41 @@ public struct TextNormalizer: Sendable {
     /// Normalizes `text`, adding what was changed to `report`, with a memo of word facts kept across calls
     /// (one per thread) for speed.
     public func normalize(_ text: String, report: inout NormalizationReport, memo: WordMemo) -> String {
-        normalizedUTF8(text, report: &report, memo: memo).map { String(decoding: $0, as: UTF8.self) } ?? text
+        var log: WordLog? = nil
+        return normalized(text, report: &report, memo: memo, log: &log) ?? text
     }
 
-    /// Normalizes `text` into UTF-8 bytes, adding what was changed to `report`; `nil` when the text is
-    /// already normal, so callers keep the string they have and do not build (and validate) another.
+    /// Normalizes `text`, adding what was changed to `report`; `nil` when the text is already normal, so
+    /// callers keep the string they have. When `log` is given, the words of the result are recorded in it
+    /// (see ``WordLog/isComplete``).
     ///
     /// The common case, text that is already clean and NFC, takes one pass over its words, which finds that
-    /// it is clean and places tone marks at once; anything else is cleaned first.
-    func normalizedUTF8(_ text: String, report: inout NormalizationReport, memo: WordMemo) -> [UInt8]? {
-        var text = text
-        return text.withUTF8 { input -> [UInt8]? in
-            if let scan = scanWords(input, memo: memo, checkingCleanliness: true), scan.isClean {
+    /// it is clean and places tone marks at once; its few changes are spliced into a copy of `text` made of
+    /// substrings, which needs no validation. Anything else is cleaned first.
+    func normalized(
+        _ text: String,
+        report: inout NormalizationReport,
+        memo: WordMemo,
+        log: inout WordLog?
+    ) -> String? {
+        var bytesOfText = text
+        return bytesOfText.withUTF8 { input -> String? in
+            log?.begin(expectedBytes: input.count)
+            if let scan = scanWords(input, memo: memo, checkingCleanliness: true, log: &log), scan.isClean {
                 report.add(scan.report)
-                return scan.output
+                return scan.splices.isEmpty ? nil : Self.applying(scan.splices, to: text)
             }
-            return Self.cleanedAndComposed(input, report: &report).withUnsafeBufferPointer { buffer in
-                if let scan = scanWords(buffer, memo: memo, checkingCleanliness: false) {
+            let cleaned = Self.cleanedAndComposed(input, report: &report)
+            let result = cleaned.withUnsafeBufferPointer { buffer -> [UInt8] in
+                log?.begin(expectedBytes: buffer.count)
+                if let scan = scanWords(buffer, memo: memo, checkingCleanliness: false, log: &log) {
                     report.add(scan.report)
-                    return scan.output ?? Array(buffer)
+                    return Self.applying(scan.splices, to: buffer)
                 }
-                return placeToneMarks(buffer, report: &report) ?? Array(buffer)
+                log?.abandon()
+                return Self.applying(placeToneMarks(buffer, report: &report), to: buffer)
             }
+            return String(decoding: result, as: UTF8.self)
         }
     }
 
@@ -89,7 +102,7 @@ public struct TextNormalizer: Sendable {
         var text = text
         return text.withUTF8 { input in
             Self.cleanedAndComposed(input, report: &report).withUnsafeBufferPointer { buffer in
-                placeToneMarks(buffer, report: &report) ?? Array(buffer)
+                Self.applying(placeToneMarks(buffer, report: &report), to: buffer)
             }
         }
     }
@@ -200,16 +213,15 @@ public struct TextNormalizer: Sendable {
 
     // MARK: - Tone marks
 
-    /// Rewrites words whose tone marks are misplaced or in the other style; `nil` when nothing changed.
+    /// The new spellings of words whose tone marks are misplaced or in the other style.
     ///
     /// The exact pass, scalar by scalar and without the memo: for text whose spans ``WordSpans`` cannot
     /// split on bytes alone.
     private func placeToneMarks(
         _ input: UnsafeBufferPointer<UInt8>,
         report: inout NormalizationReport
-    ) -> [UInt8]? {
-        var output: [UInt8]?
-        var copiedUpTo = 0
+    ) -> [Splice] {
+        var splices: [Splice] = []
         let letters = VietnameseLetters.packedTable
         var index = 0
         let count = input.count
@@ -246,26 +258,30 @@ public struct TextNormalizer: Sendable {
             }
             guard wordHasNonASCII, scalarCount <= 8, !check.isPlainlyCanonical else { continue }
             guard !Self.isInsideAddress(wordStart..<position, of: input) else { continue }
-            rewrite(wordAt: wordStart..<position, of: input, into: &output, copiedUpTo: &copiedUpTo, report: &report)
+            if let spelling = respelling(wordAt: wordStart..<position, of: input, report: &report) {
+                splices.append(Splice(range: wordStart..<position, replacement: spelling))
+            }
         }
-        guard var output else { return nil }
-        output.append(contentsOf: input[copiedUpTo..<count])
-        return output
+        return splices
     }
 
     /// One pass over the words of clean text, with facts from `memo`: places tone marks and, when asked,
     /// tells whether the text is clean (nothing for ``clean(_:report:)`` to change, NFC as it is).
     ///
-    /// - Returns: the rewritten bytes (`nil` when no word changed), whether the text is clean, and what was
-    ///   changed; or `nil` when a span needs the exact scalar-by-scalar pass (see ``WordSpans``).
+    /// - Returns: the changes, whether the text is clean, and what was changed; or `nil` when a span needs
+    ///   the exact scalar-by-scalar pass (see ``WordSpans``).
+    ///
+    /// Words are recorded in `log`, when given, at their offsets in the result.
     private func scanWords(
         _ input: UnsafeBufferPointer<UInt8>,
         memo: WordMemo,
-        checkingCleanliness: Bool
-    ) -> (output: [UInt8]?, isClean: Bool, report: NormalizationReport)? {
+        checkingCleanliness: Bool,
+        log: inout WordLog?
+    ) -> (splices: [Splice], isClean: Bool, report: NormalizationReport)? {
         var report = NormalizationReport()
-        var output: [UInt8]?
-        var copiedUpTo = 0
+        var splices: [Splice] = []
+        // How much longer the result is than the input so far: where the next word lands in the result.
+        var shift = 0
         var isClean = true
         var spans = WordSpans(input)
         while let piece = spans.next() {
@@ -276,8 +292,8 @@ public struct TextNormalizer: Sendable {
                 }
                 if scalar == 0xA0, Self.isLoneNonBreakingSpace(at: offset, in: input) {
                     // `TPO - `: the one change clean text often needs; made here rather than by the cleaning pass.
-                    Self.splice(
-                        [0x20], over: offset..<(offset + length), of: input, into: &output, copiedUpTo: &copiedUpTo)
+                    splices.append(Splice(range: offset..<(offset + length), replacement: [0x20]))
+                    shift += 1 - length
                 } else {
                     isClean = false
                 }
@@ -285,17 +301,24 @@ public struct TextNormalizer: Sendable {
                 let facts = memo.facts(of: range, in: input)
                 if facts.containsSeparator { return nil }
                 if !facts.isClean { isClean = false }
-                guard !facts.isCanonical(in: toneStyle), !Self.isInsideAddress(range, of: input) else { continue }
-                if !rewrite(wordAt: range, of: input, into: &output, copiedUpTo: &copiedUpTo, report: &report) {
+                guard !facts.isCanonical(in: toneStyle), !Self.isInsideAddress(range, of: input) else {
+                    log?.append(start: range.lowerBound + shift, facts: facts)
+                    continue
+                }
+                if let spelling = respelling(wordAt: range, of: input, report: &report) {
+                    splices.append(Splice(range: range, replacement: spelling))
+                    if log != nil {
+                        let newFacts = spelling.withUnsafeBufferPointer { WordFacts($0) }
+                        log?.append(start: range.lowerBound + shift, facts: newFacts)
+                    }
+                    shift += spelling.count - range.count
+                } else {
                     memo.noteCanonical(range, in: input, style: toneStyle)
+                    log?.append(start: range.lowerBound + shift, facts: facts)
                 }
             }
         }
-        if var rewritten = output {
-            rewritten.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo...]))
-            output = rewritten
-        }
-        return (output, isClean, report)
+        return (splices, isClean, report)
     }
 
     /// True when the cleaning pass would keep this separator as it is: a single space inside a line, a line
@@ -332,35 +355,52 @@ public struct TextNormalizer: Sendable {
             || (byte == 0xA0 && index > 0 && bytes[index - 1] == 0xC2)
     }
 
-    /// Writes what came before `range` that is not yet copied, then `replacement` for the bytes in `range`,
-    /// to `output` (created on the first change).
-    private static func splice(
-        _ replacement: [UInt8],
-        over range: Range<Int>,
-        of input: UnsafeBufferPointer<UInt8>,
-        into output: inout [UInt8]?,
-        copiedUpTo: inout Int
-    ) {
-        if output == nil {
-            output = []
-            output!.reserveCapacity(input.count + 16)
-        }
-        output!.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo..<range.lowerBound]))
-        output!.append(contentsOf: replacement)
-        copiedUpTo = range.upperBound
+    /// One change: `replacement` for the bytes in `range` of the input.
+    struct Splice {
+        var range: Range<Int>
+        var replacement: [UInt8]
     }
 
-    /// Canonicalizes the word in bytes `range` and, when it changes, writes what came before it and its new
-    /// spelling to `output` (created on the first change).
-    /// - Returns: false when the word was already canonical.
-    @discardableResult
-    private func rewrite(
+    /// `input` with `splices` (in order, not overlapping) made.
+    private static func applying(_ splices: [Splice], to input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard !splices.isEmpty else { return Array(input) }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count + 16)
+        var copiedUpTo = 0
+        for splice in splices {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo..<splice.range.lowerBound]))
+            output.append(contentsOf: splice.replacement)
+            copiedUpTo = splice.range.upperBound
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo...]))
+        return output
+    }
+
+    /// `text` with `splices` (byte ranges of its UTF-8 on scalar boundaries, in order) made: built from
+    /// substrings of `text`, which a string does not validate again.
+    private static func applying(_ splices: [Splice], to text: String) -> String {
+        let utf8 = text.utf8
+        var output = ""
+        output.reserveCapacity(utf8.count + 16)
+        var copiedUpTo = utf8.startIndex
+        var copiedUpToOffset = 0
+        for splice in splices {
+            let lower = utf8.index(copiedUpTo, offsetBy: splice.range.lowerBound - copiedUpToOffset)
+            output.append(contentsOf: text[copiedUpTo..<lower])
+            output.append(String(decoding: splice.replacement, as: UTF8.self))
+            copiedUpTo = utf8.index(lower, offsetBy: splice.range.count)
+            copiedUpToOffset = splice.range.upperBound
+        }
+        output.append(contentsOf: text[copiedUpTo...])
+        return output
+    }
+
+    /// The word in bytes `range` canonicalized, or `nil` when it is canonical already.
+    private func respelling(
         wordAt range: Range<Int>,
         of input: UnsafeBufferPointer<UInt8>,
-        into output: inout [UInt8]?,
-        copiedUpTo: inout Int,
         report: inout NormalizationReport
-    ) -> Bool {
+    ) -> [UInt8]? {
         var word: [UInt32] = []
         var index = range.lowerBound
         while index < range.upperBound {
@@ -371,7 +411,7 @@ public struct TextNormalizer: Sendable {
         let replacement: [UInt32]
         switch ToneMarks.canonicalize(word, style: toneStyle) {
         case .unchanged:
-            return false
+            return nil
         case .restyled(let scalars):
             report.toneMarksRestyled += 1
             replacement = scalars
@@ -384,8 +424,7 @@ public struct TextNormalizer: Sendable {
         }
         var spelling: [UInt8] = []
         for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
-        Self.splice(spelling, over: range, of: input, into: &output, copiedUpTo: &copiedUpTo)
-        return true
+        return spelling
     }
 
     /// True when a repair moved a tone or changed a vowel, not only `Ð` → `Đ`.

@@ -1,27 +1,39 @@
 /// What the normalizer and the text measures need to know about one word; a pure function of its bytes.
+///
+/// Sixteen bytes, so that a memo slot with its key is half a cache line.
 struct WordFacts {
+    /// FNV-1a over its lowercased scalars: its ``SimHash`` feature before finalizing.
+    private(set) var hash: UInt64 = SimHash.offsetBasis
+    /// What the word counts for in ``LanguageGuesser/WordCounts`` (see ``LanguageGuesser/WordCounts/add(_:)``).
+    private(set) var language: UInt8 = 0
+    /// ``Flag`` bits.
+    private var flags: UInt8 = 0
+
+    private enum Flag {
+        static let needsToneAnalysis: UInt8 = 1
+        static let notClean: UInt8 = 2
+        static let containsSeparator: UInt8 = 4
+        /// ``ToneStyle/memoBit`` is shifted left by this much.
+        static let canonicalShift: UInt8 = 3
+    }
+
     /// The tone pass must look at the word in full: it has a non-ASCII letter, at most eight scalars, and is
     /// not plainly canonical (``PlainCanonicalCheck``).
-    var needsToneAnalysis = false
+    var needsToneAnalysis: Bool { flags & Flag.needsToneAnalysis != 0 }
     /// Every scalar is one the cleaning pass keeps as it is, and stable under NFC.
-    var isClean = true
+    var isClean: Bool { flags & Flag.notClean == 0 }
     /// The span holds a separator scalar (`×`, `÷`): it is more than one word, see ``WordSpans``.
-    var containsSeparator = false
-    /// Scalars in the word (capped at 255).
-    var scalars: UInt8 = 0
-    /// ``ScalarClasses`` of its scalars or-ed together.
-    var classes: UInt16 = 0
-    /// The first four ASCII bytes, lowercased and packed little-endian, for English stop words.
-    var packedASCII: UInt32 = 0
-    /// FNV-1a over its lowercased scalars: its ``SimHash`` feature before finalizing.
-    var hash: UInt64 = SimHash.offsetBasis
-    /// Tone styles (``ToneStyle/memoBit``) in which the full analysis found the word already canonical.
-    var canonicalInStyles: UInt8 = 0
+    var containsSeparator: Bool { flags & Flag.containsSeparator != 0 }
 
     /// True when the tone pass has nothing to do with the word in `style`.
     @inline(__always)
     func isCanonical(in style: ToneStyle) -> Bool {
-        !needsToneAnalysis || canonicalInStyles & style.memoBit != 0
+        flags & Flag.needsToneAnalysis == 0 || flags & (style.memoBit << Flag.canonicalShift) != 0
+    }
+
+    /// Remembers that the full analysis found the word already canonical in `style`.
+    mutating func noteCanonical(in style: ToneStyle) {
+        flags |= style.memoBit << Flag.canonicalShift
     }
 
     /// Reads the facts off the word's bytes, scalar by scalar.
@@ -32,15 +44,17 @@ struct WordFacts {
         var check = PlainCanonicalCheck()
         var count = 0
         var hasNonASCII = false
+        var classes: UInt16 = 0
+        var packedASCII: UInt32 = 0
         var index = 0
         while index < word.count {
             let (scalar, length) = UTF8Scalar.decodeValid(word, at: index)
             index += length
             let small = scalar < ScalarClasses.tableCount
             let kind = small ? classTable[Int(scalar)] : ScalarClasses.classify(scalar)
-            if kind & ScalarClasses.separator != 0 { containsSeparator = true }
+            if kind & ScalarClasses.separator != 0 { flags |= Flag.containsSeparator }
             if scalar >= 0x80 { hasNonASCII = true }
-            if !UnicodeNormalization.isStableUnderNFC(scalar) { isClean = false }
+            if !UnicodeNormalization.isStableUnderNFC(scalar) { flags |= Flag.notClean }
             check.add(scalar, entry: VietnameseLetters.packedEntry(scalar, in: letters), at: count)
             let lower = small ? UInt32(lowercase[Int(scalar)]) : scalar
             hash = (hash ^ UInt64(lower)) &* SimHash.prime
@@ -48,8 +62,8 @@ struct WordFacts {
             classes |= kind
             count += 1
         }
-        scalars = UInt8(min(count, 255))
-        needsToneAnalysis = hasNonASCII && count <= 8 && !check.isPlainlyCanonical
+        language = LanguageGuesser.WordCounts.contribution(classes: classes, scalars: count, packedASCII: packedASCII)
+        if hasNonASCII && count <= 8 && !check.isPlainlyCanonical { flags |= Flag.needsToneAnalysis }
     }
 }
 
@@ -62,10 +76,10 @@ struct WordFacts {
 /// Not thread-safe: give each worker its own (a serial queue's memo is used by that queue only).
 public final class WordMemo: @unchecked Sendable {
     private struct Entry {
-        /// The word's bytes, zero-padded; `length` 0 marks an empty slot.
+        /// The word's bytes, zero-padded; zero for an empty slot. Words hold no NUL byte (it separates
+        /// words), so the padded bytes tell words of different lengths apart.
         var low: UInt64 = 0
         var high: UInt64 = 0
-        var length: UInt8 = 0
         var facts = WordFacts(UnsafeBufferPointer(start: nil, count: 0))
     }
 
@@ -75,7 +89,7 @@ public final class WordMemo: @unchecked Sendable {
     private let slotCount: Int
     private let shift: UInt64
 
-    /// Creates a memo with `2^slotBits` slots (default 4096, about 200 KB).
+    /// Creates a memo with `2^slotBits` slots (default 4096, 128 KB).
     public init(slotBits: Int = 12) {
         let bits = max(4, min(slotBits, 20))
         slotCount = 1 << bits
@@ -95,12 +109,12 @@ public final class WordMemo: @unchecked Sendable {
         let length = range.count
         guard length <= 16 else { return WordFacts(UnsafeBufferPointer(rebasing: bytes[range])) }
         let (low, high) = Self.key(range, in: bytes)
-        let entry = slot(low, high, length)
-        if entry.pointee.length == UInt8(length), entry.pointee.low == low, entry.pointee.high == high {
+        let entry = slot(low, high)
+        if entry.pointee.low == low, entry.pointee.high == high {
             return entry.pointee.facts
         }
         let facts = WordFacts(UnsafeBufferPointer(rebasing: bytes[range]))
-        entry.pointee = Entry(low: low, high: high, length: UInt8(length), facts: facts)
+        entry.pointee = Entry(low: low, high: high, facts: facts)
         return facts
     }
 
@@ -108,15 +122,15 @@ public final class WordMemo: @unchecked Sendable {
     func noteCanonical(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, style: ToneStyle) {
         guard range.count <= 16 else { return }
         let (low, high) = Self.key(range, in: bytes)
-        let entry = slot(low, high, range.count)
-        if entry.pointee.length == UInt8(range.count), entry.pointee.low == low, entry.pointee.high == high {
-            entry.pointee.facts.canonicalInStyles |= style.memoBit
+        let entry = slot(low, high)
+        if entry.pointee.low == low, entry.pointee.high == high {
+            entry.pointee.facts.noteCanonical(in: style)
         }
     }
 
     @inline(__always)
-    private func slot(_ low: UInt64, _ high: UInt64, _ length: Int) -> UnsafeMutablePointer<Entry> {
-        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
+    private func slot(_ low: UInt64, _ high: UInt64) -> UnsafeMutablePointer<Entry> {
+        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F)
         return entries + Int(truncatingIfNeeded: (mixed &* 0xFF51_AFD7_ED55_8CCD) >> shift)
     }
 
@@ -148,7 +162,7 @@ public final class WordMemo: @unchecked Sendable {
 }
 
 extension ToneStyle {
-    /// This style's bit in ``WordFacts/canonicalInStyles``.
+    /// This style's bit in the memo's record of the styles a word is canonical in.
     var memoBit: UInt8 {
         switch self {
         case .press: return 1

@@ -8,14 +8,14 @@ import Crypto
 enum ContentID {
     static func id(title: String?, lead: String?, paragraphs: [String]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array((title ?? "").utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array((lead ?? "").utf8))
-        hasher.update(data: [0x0A])
-        for paragraph in paragraphs {
-            hasher.update(data: Array(paragraph.utf8))
-            hasher.update(data: [0x0A])
+        func addLine(_ line: String?) {
+            var line = line ?? ""
+            line.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            withUnsafeBytes(of: UInt8(0x0A)) { hasher.update(bufferPointer: $0) }
         }
+        addLine(title)
+        addLine(lead)
+        for paragraph in paragraphs { addLine(paragraph) }
         let hexDigits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)

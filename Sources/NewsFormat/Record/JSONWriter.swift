@@ -81,11 +81,11 @@ struct JSONWriter {
             return
         }
         while index < count {
-            if index + 8 <= count,
-                !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            {
-                index += 8
-                continue
+            if index + 8 <= count {
+                let candidates = Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                // The lowest flagged byte is exact: jump to it.
+                index += candidates.trailingZeroBitCount >> 3
+                if candidates == 0 { continue }
             }
             let byte = input[index]
             switch byte {
@@ -111,14 +111,15 @@ struct JSONWriter {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// True when one of the eight bytes of `word` may need escaping: below 0x20, `"`, `\`, DEL, or 0xE2 (the
-    /// lead byte of U+2028/U+2029). False positives only cost the byte-wise check.
+    /// The high bit set in bytes of `word` (little-endian) that may need escaping: below 0x20, `"`, `\`, DEL,
+    /// or 0xE2 (the lead byte of U+2028/U+2029); zero when none does. The lowest set bit is exact; bytes
+    /// above it may be flagged falsely, which only costs the byte-wise check.
     @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
-        let belowSpace = (word &- ones &* 0x20) & ~word & highBits != 0
-        return belowSpace || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
-            || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xE2))
+    private static func mayNeedEscape(_ word: UInt64) -> UInt64 {
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let belowSpace = (word &- ones &* 0x20) & ~word & highBits
+        return belowSpace | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+            | zeroBytes(word ^ (ones &* 0x7F)) | zeroBytes(word ^ (ones &* 0xE2))
     }
 
     private mutating func appendEscape(of byte: UInt8) {

@@ -52,7 +52,7 @@ public struct FileSource: Sendable, Equatable {
     /// Describes a file; `sequence` and `key` are read off `path`'s last component.
     public init(path: String, size: Int, modifiedAt: Timestamp?) {
         self.path = path
-        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        let name = Self.lastComponent(of: path)
         self.name = name
         self.size = size
         self.modifiedAt = modifiedAt
@@ -60,6 +60,18 @@ public struct FileSource: Sendable, Equatable {
             self.sequence = parsed.sequence
             self.key = parsed.key
         }
+    }
+
+    /// What follows the last `/` that is not at the end (the whole path when there is none), found on bytes.
+    static func lastComponent(of path: String) -> String {
+        let utf8 = path.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") {
+            end = utf8.index(before: end)
+        }
+        guard end > utf8.startIndex else { return path }
+        let start = utf8[..<end].lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        return String(path[start..<end])
     }
 
     /// `NNN_HHHHHHHHHHHHHHHH.txt`: digits, underscore, 16 lowercase hex digits.

@@ -19,12 +19,45 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         let days = Int((seconds - seconds %% 86_400) / 86_400)
         let secondOfDay = Int(seconds %% 86_400)
         let (year, month, day) = Self.civilDate(daysSince1970: days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // Written digit by digit: this runs once per record.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var length = 0
+            func put(_ value: Int, width: Int) {
+                var remaining = value
+                for position in stride(from: length + width - 1, through: length, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + remaining % 10)
+                    remaining /= 10
+                }
+                length += width
+            }
+            func put(_ byte: Character) {
+                buffer[length] = byte.asciiValue!
+                length += 1
+            }
+            if year > 9999 || year < 0 {
+                // Out of RFC 3339's range; written in full so that it is at least readable.
+                for byte in String(year).utf8 {
+                    buffer[length] = byte
+                    length += 1
+                }
+            } else {
+                put(year, width: 4)
+            }
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(secondOfDay / 3600, width: 2)
+            put(":")
+            put(secondOfDay / 60 % 60, width: 2)
+            put(":")
+            put(secondOfDay % 60, width: 2)
+            put(".")
+            put(milliseconds, width: 3)
+            put("Z")
+            return length
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(milliseconds, 3))Z"
     }
 
     /// Howard Hinnant's `civil_from_days`: proleptic Gregorian date of a day count.

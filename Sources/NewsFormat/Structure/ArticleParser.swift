@@ -25,6 +25,12 @@ public struct ArticleParser: Sendable {
         "Xem thêm:", "Xem thêm :", "Đọc thêm:", "Tin liên quan", "TIN LIÊN QUAN", ">>", "=>", "►",
     ].map { Array($0.utf8) }
 
+    /// True when `block` opens like a related-article line.
+    private static func isRelatedLine(_ block: String) -> Bool {
+        var block = block
+        return block.withUTF8 { bytes in relatedMarkers.contains { bytes.starts(with: $0) } }
+    }
+
     /// Parses one article.
     /// - Parameters:
     ///   - bytes: the file's bytes.
@@ -43,21 +49,23 @@ public struct ArticleParser: Sendable {
         let memo = memo ?? WordMemo(slotBits: 10)
         var warnings = decoded.warnings
         var report = NormalizationReport()
-        let normalized = TextNormalizer(toneStyle: toneStyle).normalizedUTF8(
-            decoded.text, report: &report, memo: memo)
+        var log: WordLog? = WordLog()
+        let normalized = TextNormalizer(toneStyle: toneStyle).normalized(
+            decoded.text, report: &report, memo: memo, log: &log)
         warnings += Self.warnings(from: report)
 
-        let blocks = Self.blocks(of: normalized.map { String(decoding: $0, as: UTF8.self) } ?? decoded.text)
+        let blocks = Self.blocks(of: normalized ?? decoded.text)
 
         var structure = Structure()
-        structure.classify(blocks, outlets: outlets)
+        structure.classify(blocks.texts, startingAt: blocks.starts, outlets: outlets)
         warnings += structure.warnings
 
         let lead = structure.lead
         let paragraphs = structure.paragraphs
         let body = [lead].compactMap { $0 } + paragraphs
         let text = body.joined(separator: "\n\n")
-        let features = TextFeatures(text, memo: memo)
+        let features =
+            log.flatMap { TextFeatures(text, words: $0, in: structure.bodyRanges) } ?? TextFeatures(text, memo: memo)
         return ParsedArticle(
             id: ContentID.id(title: structure.title, lead: lead, paragraphs: paragraphs),
             encoding: decoded.encoding,
@@ -81,10 +89,12 @@ public struct ArticleParser: Sendable {
     }
 
     /// Each non-empty line of normalized text is one block, copied out of the text by byte offsets (found
-    /// with `memchr`): substrings of a valid string need no validation.
-    private static func blocks(of text: String) -> [String] {
+    /// with `memchr`): substrings of a valid string need no validation. `starts` are the blocks' offsets in
+    /// the text's UTF-8.
+    private static func blocks(of text: String) -> (texts: [String], starts: [Int]) {
         let utf8 = text.utf8
         var blocks: [String] = []
+        var starts: [Int] = []
         var bytesOfText = text
         bytesOfText.withUTF8 { bytes in
             var start = 0
@@ -92,6 +102,7 @@ public struct ArticleParser: Sendable {
                 if end > start {
                     let lower = utf8.index(utf8.startIndex, offsetBy: start)
                     blocks.append(String(text[lower..<utf8.index(lower, offsetBy: end - start)]))
+                    starts.append(start)
                 }
                 start = end + 1
             }
@@ -101,7 +112,7 @@ public struct ArticleParser: Sendable {
             }
             endBlock(at: bytes.count)
         }
-        return blocks
+        return (blocks, starts)
     }
 
     private static func warnings(from report: NormalizationReport) -> [String] {
@@ -126,8 +137,11 @@ public struct ArticleParser: Sendable {
         var captions: [Caption] = []
         var byline: String?
         var warnings: [String] = []
+        /// Where the lead (without its prefix) and the paragraphs are in the normalized text's UTF-8, in order.
+        var bodyRanges: [Range<Int>] = []
 
-        mutating func classify(_ blocks: [String], outlets: OutletTable) {
+        /// Sorts `blocks`, which start at byte offsets `starts` of the normalized text.
+        mutating func classify(_ blocks: [String], startingAt starts: [Int], outlets: OutletTable) {
             var end = blocks.count
             if end >= 2, let byline = BylineParser.parse(blocks[end - 1]) {
                 self.byline = byline
@@ -151,10 +165,11 @@ public struct ArticleParser: Sendable {
                     captions.append(Caption(text: caption.text, credit: caption.credit, block: index))
                     continue
                 }
-                if ArticleParser.relatedMarkers.contains(where: { block.hasUTF8Prefix($0) }) {
+                if ArticleParser.isRelatedLine(block) {
                     relatedRemoved += 1
                     continue
                 }
+                let blockEnd = starts[index] + block.utf8.count
                 guard let currentLead = lead else {
                     if let prefix = LeadPrefix.split(block, outlets: outlets) {
                         outlet = prefix.outlet
@@ -163,6 +178,7 @@ public struct ArticleParser: Sendable {
                     } else {
                         lead = block
                     }
+                    bodyRanges.append((blockEnd - lead!.utf8.count)..<blockEnd)
                     continue
                 }
                 if Self.isUnpunctuatedShortBlock(block), index + 1 < end || byline != nil {
@@ -183,6 +199,7 @@ public struct ArticleParser: Sendable {
                     continue
                 }
                 paragraphs.append(block)
+                bodyRanges.append(starts[index]..<blockEnd)
             }
             if lead == nil {
                 warnings.append(title == nil ? "no_text" : "title_only")

@@ -5,16 +5,18 @@ enum BylineParser {
     static func parse(_ block: String) -> String? {
         guard block.utf8.count <= 120 else { return nil }
         var text = block.trimmingTrailing(" .")
-        if text.hasPrefix("("), text.hasSuffix(")"), !text.dropFirst().contains("(") {
+        if text.utf8.first == UInt8(ascii: "("), text.utf8.last == UInt8(ascii: ")"),
+            !text.utf8.dropFirst().contains(UInt8(ascii: "("))
+        {
             text = String(text.dropFirst().dropLast()).trimmingCharacters(" ")
         }
         guard !text.isEmpty else { return nil }
-        let words = text.split(separator: " ")
+        let words = spaceSeparatedWords(text)
         // "Theo Reuters", "Theo báo Tuổi Trẻ", "Nguyễn Phương (Theo CNN)"
-        if (text.hasPrefix("Theo ") || text.hasPrefix("theo ")) && words.count <= 8 { return text }
-        if text.hasSuffix(")"), let open = text.lastIndex(of: "("),
+        if (text.hasPrefix("Theo ") || text.hasPrefix("theo ")) && words <= 8 { return text }
+        if text.utf8.last == UInt8(ascii: ")"), let open = text.lastIndex(of: "("),
             text[text.index(after: open)...].hasPrefix("Theo ") || text[text.index(after: open)...].hasPrefix("theo "),
-            words.count <= 10
+            words <= 10
         {
             return text
         }
@@ -22,13 +24,29 @@ enum BylineParser {
             return text
         }
         if text == "PV" || text == "Nhóm PV" || text.hasPrefix("Nhóm phóng viên") { return text }
-        // Upper-case names: "THANH VÂN", "NGUYỄN HẢI - THU HÀ". At least two letters, no lower case.
+        // Upper-case names: "THANH VÂN", "NGUYỄN HẢI - THU HÀ". At least two letters, no lower case, no
+        // sentence punctuation. Most last blocks are sentences: ASCII bytes rule them out before any scalar
+        // property is looked up.
+        guard words <= 8,
+            !text.utf8.contains(where: { (0x61...0x7A).contains($0) || Self.sentencePunctuation.contains($0) })
+        else { return nil }
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
-        if words.count <= 8, letters.count >= 2, letters.allSatisfy({ !$0.properties.isLowercase }),
-            !text.contains(where: { ".!?:;".contains($0) })
-        {
-            return text
+        guard letters.count >= 2, letters.allSatisfy({ !$0.properties.isLowercase }) else { return nil }
+        return text
+    }
+
+    /// `.!?:;` as bytes.
+    private static let sentencePunctuation: [UInt8] = Array(".!?:;".utf8)
+
+    /// Runs of bytes other than spaces.
+    private static func spaceSeparatedWords(_ text: String) -> Int {
+        var words = 0
+        var previousIsSpace = true
+        for byte in text.utf8 {
+            let isSpace = byte == 0x20
+            if previousIsSpace && !isSpace { words += 1 }
+            previousIsSpace = isSpace
         }
-        return nil
+        return words
     }
 }

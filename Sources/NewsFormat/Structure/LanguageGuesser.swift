@@ -13,6 +13,31 @@ enum LanguageGuesser {
         var foreign = 0
         /// ASCII words that are English function words.
         var englishStopWords = 0
+
+        /// What a word with scalars of ``ScalarClasses`` `classes`, `scalars` of them, whose first four
+        /// (lowercased) are `packedASCII`, counts for: bit 0 a word, bit 1 Vietnamese, bit 2 foreign, bit 3 an
+        /// English stop word. Only words with a letter count.
+        @inline(__always)
+        static func contribution(classes: UInt16, scalars: Int, packedASCII: UInt32) -> UInt8 {
+            guard classes & ScalarClasses.letter != 0 else { return 0 }
+            var bits: UInt8 = 1
+            if classes & ScalarClasses.vietnamese != 0 { bits |= 2 }
+            if classes & ScalarClasses.foreign != 0 { bits |= 4 }
+            if classes & ScalarClasses.nonASCII == 0, scalars <= 4, LanguageGuesser.isEnglishStopWord(packedASCII) {
+                bits |= 8
+            }
+            return bits
+        }
+
+        /// Counts a word by its ``contribution(classes:scalars:packedASCII:)``, without branches.
+        @inline(__always)
+        mutating func add(_ contribution: UInt8) {
+            let bits = Int(contribution)
+            words &+= bits & 1
+            vietnamese &+= (bits >> 1) & 1
+            foreign &+= (bits >> 2) & 1
+            englishStopWords &+= (bits >> 3) & 1
+        }
     }
 
     /// An ISO 639-1 code (`vi`, `en`) or `und`.

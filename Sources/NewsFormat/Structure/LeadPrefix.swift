@@ -10,8 +10,10 @@ struct LeadPrefix: Equatable, Sendable {
     /// A dateline is at most six words, each starting with an upper-case letter or digit, before an outlet
     /// spelling in parentheses.
     static func split(_ block: String, outlets: OutletTable) -> LeadPrefix? {
-        let bytes = Array(block.utf8)
-        if let found = outlets.outlet(atStartOf: bytes[...]), let rest = afterDash(bytes, from: found.length) {
+        // Only the first bytes can hold a prefix: a dateline of at most 60 bytes, an outlet's spelling, a dash.
+        var text = block
+        let bytes = text.withUTF8 { Array($0.prefix(512)) }
+        if let found = outlets.outlet(atStartOf: bytes[...]), let rest = afterDash(block, bytes, from: found.length) {
             return LeadPrefix(outlet: found.outlet, dateline: nil, rest: rest)
         }
         // Dateline: "<Place> (<OUTLET>) - ".
@@ -20,7 +22,7 @@ struct LeadPrefix: Equatable, Sendable {
         else { return nil }
         guard let found = outlets.outlet(atStartOf: bytes[open...]),
             bytes[open + found.length - 1] == UInt8(ascii: ")"),
-            let rest = afterDash(bytes, from: open + found.length)
+            let rest = afterDash(block, bytes, from: open + found.length)
         else { return nil }
         let place = String(decoding: bytes[..<(open - 1)], as: UTF8.self)
         let words = place.split(separator: " ")
@@ -30,23 +32,31 @@ struct LeadPrefix: Equatable, Sendable {
         return LeadPrefix(outlet: found.outlet, dateline: place.trimmingTrailing(","), rest: rest)
     }
 
-    /// The text after ` - ` (any dash, spaces optional before it) at `index`, or `nil` when no dash is there.
-    private static func afterDash(_ bytes: [UInt8], from index: Int) -> String? {
+    /// The text of `block` after ` - ` (any dash, spaces optional before it) at byte `index`, or `nil` when no
+    /// dash is there. `bytes` are the block's first bytes.
+    private static func afterDash(_ block: String, _ bytes: [UInt8], from index: Int) -> String? {
         var position = index
         while position < bytes.count, bytes[position] == 0x20 { position += 1 }
-        let dashes: [[UInt8]] = [Array("-".utf8), Array("–".utf8), Array("—".utf8)]
         guard let dash = dashes.first(where: { bytes[position...].starts(with: $0) }) else { return nil }
         position += dash.count
         guard position < bytes.count, bytes[position] == 0x20 else { return nil }
         while position < bytes.count, bytes[position] == 0x20 { position += 1 }
         guard position < bytes.count else { return nil }
-        return String(decoding: bytes[position...], as: UTF8.self)
+        // After ASCII spaces: a scalar boundary, so the rest is a substring, copied without validation.
+        let utf8 = block.utf8
+        return String(block[utf8.index(utf8.startIndex, offsetBy: position)...])
     }
+
+    private static let dashes: [[UInt8]] = [Array("-".utf8), Array("–".utf8), Array("—".utf8)]
 }
 
 extension String {
     /// The string without trailing occurrences of `suffix` characters.
     func trimmingTrailing(_ characters: String) -> String {
+        // A last byte that ends none of `characters` means there is nothing to trim.
+        if let last = utf8.last, !characters.unicodeScalars.contains(where: { $0.utf8.last == last }) {
+            return self
+        }
         var result = Substring(self)
         while let last = result.last, characters.contains(last) { result.removeLast() }
         return String(result)

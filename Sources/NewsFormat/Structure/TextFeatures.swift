@@ -28,6 +28,34 @@ struct TextFeatures: Equatable {
         self = text.withUTF8 { Self.measure($0, memo: memo) ?? Self.measure($0) }
     }
 
+    /// Measures `text`, the `ranges` of a normalized text joined by blank lines, from the words `log` recorded
+    /// while normalizing that text: the same result as ``init(_:)``, without finding and looking up the words
+    /// again. `nil` when the log is incomplete or the ranges are not in order.
+    init?(_ text: String, words log: WordLog, in ranges: [Range<Int>]) {
+        guard log.isComplete else { return nil }
+        var accumulator = Accumulator()
+        let words = log.words
+        var index = 0
+        var previousEnd = 0
+        for range in ranges {
+            guard range.lowerBound >= previousEnd else { return nil }
+            previousEnd = range.upperBound
+            while index < words.count, Int(words[index].start) < range.lowerBound { index += 1 }
+            while index < words.count, Int(words[index].start) < range.upperBound {
+                accumulator.addWord(words[index])
+                index += 1
+            }
+        }
+        var text = text
+        let counts = text.withUTF8 { Self.countScalarsAndWords($0) }
+        self.init(
+            simhash: SimHash(value: accumulator.sums.fingerprint),
+            languageCounts: accumulator.counts,
+            characters: counts.characters,
+            spaceSeparatedWords: counts.spaceSeparatedWords
+        )
+    }
+
     private init(
         simhash: SimHash,
         languageCounts: LanguageGuesser.WordCounts,
@@ -65,29 +93,34 @@ struct TextFeatures: Equatable {
         /// Ends a word whose facts are known.
         @inline(__always)
         mutating func addWord(_ facts: WordFacts) {
-            hash = facts.hash
-            scalars = Int(facts.scalars)
-            classes = facts.classes
-            packedASCII = facts.packedASCII
-            endWord()
+            addWord(hash: facts.hash, language: facts.language)
         }
 
+        /// Ends a word a ``WordLog`` recorded.
+        @inline(__always)
+        mutating func addWord(_ word: WordLog.Word) {
+            addWord(hash: word.hash, language: word.language)
+        }
+
+        /// Ends the word read scalar by scalar.
         mutating func endWord() {
-            sums.add(SimHash.finalize(hash), weightShift: 0)
-            if let previousHash { sums.add(SimHash.finalize(SimHash.combine(previousHash, hash)), weightShift: 1) }
-            previousHash = hash
-            if classes & ScalarClasses.letter != 0 {
-                counts.words += 1
-                if classes & ScalarClasses.vietnamese != 0 { counts.vietnamese += 1 }
-                if classes & ScalarClasses.foreign != 0 { counts.foreign += 1 }
-                if classes & ScalarClasses.nonASCII == 0, scalars <= 4, LanguageGuesser.isEnglishStopWord(packedASCII) {
-                    counts.englishStopWords += 1
-                }
-            }
+            addWord(
+                hash: hash,
+                language: LanguageGuesser.WordCounts.contribution(
+                    classes: classes, scalars: scalars, packedASCII: packedASCII))
             hash = SimHash.offsetBasis
             scalars = 0
             classes = 0
             packedASCII = 0
+        }
+
+        /// Adds a word's features: itself, and the pair it makes with the word before.
+        @inline(__always)
+        private mutating func addWord(hash: UInt64, language: UInt8) {
+            sums.add(SimHash.finalize(hash), weightShift: 0)
+            if let previousHash { sums.add(SimHash.finalize(SimHash.combine(previousHash, hash)), weightShift: 1) }
+            previousHash = hash
+            counts.add(language)
         }
     }
 
@@ -101,23 +134,78 @@ struct TextFeatures: Equatable {
             if facts.containsSeparator { return nil }
             accumulator.addWord(facts)
         }
-        // Scalars are the bytes that are not continuation bytes; words separated by spaces start where a
-        // space or line feed is followed by something else. Without branches, so the loop vectorizes.
-        var characters = 0
-        var spaceSeparatedWords = 0
-        var previousIsSpace = 1
-        for byte in bytes {
-            characters &+= byte & 0xC0 == 0x80 ? 0 : 1
-            let isSpace = (byte == 0x20 ? 1 : 0) | (byte == 0x0A ? 1 : 0)
-            spaceSeparatedWords &+= previousIsSpace & (1 &- isSpace)
-            previousIsSpace = isSpace
-        }
+        let counts = countScalarsAndWords(bytes)
         return TextFeatures(
             simhash: SimHash(value: accumulator.sums.fingerprint),
             languageCounts: accumulator.counts,
-            characters: characters,
-            spaceSeparatedWords: spaceSeparatedWords
+            characters: counts.characters,
+            spaceSeparatedWords: counts.spaceSeparatedWords
         )
+    }
+
+    /// Scalars are the bytes that are not continuation bytes; words separated by spaces start where a space
+    /// or line feed is followed by something else. Eight bytes at a time, without branches.
+    private static func countScalarsAndWords(
+        _ bytes: UnsafeBufferPointer<UInt8>
+    ) -> (characters: Int, spaceSeparatedWords: Int) {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var characters = 0
+        var spaceSeparatedWords = 0
+        // 0x80 when the byte before the current one is a space or line feed (the start counts as one).
+        var previousIsSpace: UInt64 = 0x80
+        var index = 0
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            // Per-byte counters, added up every 255 steps before they can overflow: the baseline x86-64
+            // target has no population count instruction.
+            var continuations: UInt64 = 0
+            var wordStarts: UInt64 = 0
+            var steps = 0
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                // Continuation bytes are 10xxxxxx: bit 7 set, bit 6 (shifted into bit 7) clear.
+                let continuation = word & ~(word << 1) & highBits
+                let spaces = Self.zeroBytes(word ^ (ones &* 0x20)) | Self.zeroBytes(word ^ (ones &* 0x0A))
+                let afterSpace = (spaces << 8) | previousIsSpace
+                continuations &+= continuation >> 7
+                wordStarts &+= (afterSpace & ~spaces & highBits) >> 7
+                previousIsSpace = spaces >> 56
+                index += 8
+                steps += 1
+                if steps == 255 || index + 8 > count {
+                    characters &+= steps &* 8 &- Self.sumOfBytes(continuations)
+                    spaceSeparatedWords &+= Self.sumOfBytes(wordStarts)
+                    continuations = 0
+                    wordStarts = 0
+                    steps = 0
+                }
+            }
+        }
+        var previous = previousIsSpace != 0 ? 1 : 0
+        while index < count {
+            let byte = bytes[index]
+            characters &+= byte & 0xC0 == 0x80 ? 0 : 1
+            let isSpace = (byte == 0x20 ? 1 : 0) | (byte == 0x0A ? 1 : 0)
+            spaceSeparatedWords &+= previous & (1 &- isSpace)
+            previous = isSpace
+            index += 1
+        }
+        return (characters, spaceSeparatedWords)
+    }
+
+    /// The sum of the eight bytes of `value`.
+    @inline(__always)
+    private static func sumOfBytes(_ value: UInt64) -> Int {
+        let pairs = (value & 0x00FF_00FF_00FF_00FF) &+ ((value >> 8) & 0x00FF_00FF_00FF_00FF)
+        return Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+    }
+
+    /// 0x80 in each byte of `value` that is zero, 0 in the others (exact: no carries between bytes).
+    @inline(__always)
+    static func zeroBytes(_ value: UInt64) -> UInt64 {
+        let lowSevenBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((value & lowSevenBits) &+ lowSevenBits) | value) & 0x8080_8080_8080_8080
     }
 
     /// The scalar-by-scalar pass.

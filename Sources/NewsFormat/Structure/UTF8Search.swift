@@ -38,32 +38,31 @@ extension String {
 
     /// The last occurrence of `needle`, compared byte for byte on UTF-8.
     func lastUTF8Range(of needle: String) -> Range<Index>? {
-        let haystack = utf8
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first else { return nil }
-        var end = haystack.endIndex
-        while let candidate = haystack[..<end].lastIndex(of: first) {
-            if let matchEnd = Self.match(pattern, in: haystack, at: candidate) { return candidate..<matchEnd }
-            end = candidate
+        var haystack = self
+        var needle = needle
+        let offset: Int? = haystack.withUTF8 { bytes in
+            needle.withUTF8 { pattern in
+                guard let haystackStart = bytes.baseAddress, let patternStart = pattern.baseAddress,
+                    let first = pattern.first, pattern.count <= bytes.count
+                else { return nil }
+                var start = bytes.count - pattern.count
+                while start >= 0 {
+                    if bytes[start] == first, memcmp(haystackStart + start, patternStart, pattern.count) == 0 {
+                        return start
+                    }
+                    start -= 1
+                }
+                return nil
+            }
         }
-        return nil
+        guard let offset else { return nil }
+        let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
     }
-
-    /// True when the text holds `needle`, compared byte for byte on UTF-8.
-    func containsUTF8(_ needle: String) -> Bool { firstUTF8Range(of: needle) != nil }
 
     /// True when the text ends with `suffix`, compared byte for byte on UTF-8.
     func hasUTF8Suffix(_ suffix: String) -> Bool {
         utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
-    }
-
-    private static func match(_ pattern: [UInt8], in haystack: UTF8View, at start: Index) -> Index? {
-        var index = start
-        for byte in pattern {
-            guard index < haystack.endIndex, haystack[index] == byte else { return nil }
-            index = haystack.index(after: index)
-        }
-        return index
     }
 
     /// The last Unicode scalar's value, read from the end of the UTF-8 bytes; `nil` for an empty string.
@@ -74,12 +73,6 @@ extension String {
             while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
             return UTF8Scalar.decodeValid(bytes, at: start).0
         }
-    }
-
-    /// True when the UTF-8 bytes start with `prefix`.
-    func hasUTF8Prefix(_ prefix: [UInt8]) -> Bool {
-        var text = self
-        return text.withUTF8 { $0.starts(with: prefix) }
     }
 
     /// True when both strings hold the same UTF-8 bytes (no Unicode equivalence: the texts are NFC).
