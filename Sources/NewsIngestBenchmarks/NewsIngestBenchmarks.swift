@@ -16,6 +16,11 @@ enum NewsIngestBenchmarks {
             return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
         case "daemon-memory":
             return try DaemonBenchmarks.peakMemory(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
+        case "corpus":
+            // A corpus left in place, for profiling the daemon by hand: `corpus N` prints its directory.
+            let corpus = try BenchmarkCorpus.make(files: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
+            print(corpus.directory.path)
+            return
         case "url-index":
             return try URLBenchmarks.index(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         default: break

@@ -70,6 +70,22 @@ import Testing
         #expect(again.log.contains("emitted=0"))
     }
 
+    @Test func aSecondDaemonOnTheSameStateDirectoryRefusesToStart() throws {
+        let workspace = try Workspace()
+        let first = try start(workspace)
+        #expect(Wait.until(seconds: 60) { first.log.contains("watching") }, "\(first.log)")
+        // The state store stays locked while the first runs: the second fails after the busy timeout.
+        var arguments = workspace.arguments
+        arguments[arguments.firstIndex(of: workspace.output.path)!] = workspace.temporary.path("other.jsonl")
+        let second = try runner.run(arguments)
+        #expect(second.status != 0)
+        #expect(second.error.contains("is another newsingest using this state directory?"), "\(second.error)")
+        // The first is unharmed.
+        try workspace.write("001_0000000000000001.txt", Self.articles(1)[0])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
+        #expect(first.stop() == 0)
+    }
+
     @Test func filesArrivingWhileRunningAreIngested() throws {
         let workspace = try Workspace()
         let daemon = try start(workspace)

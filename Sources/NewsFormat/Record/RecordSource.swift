@@ -63,7 +63,7 @@ public struct FileSource: Sendable, Equatable {
     }
 
     /// What follows the last `/` that is not at the end (the whole path when there is none), found on bytes.
-    static func lastComponent(of path: String) -> String {
+    public static func lastComponent(of path: String) -> String {
         let utf8 = path.utf8
         var end = utf8.endIndex
         while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") {

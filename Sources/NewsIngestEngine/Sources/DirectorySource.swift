@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import NewsFormat
 import NewsIngestSystem
 import Synchronization
 
@@ -216,11 +217,14 @@ public final class DirectorySource: Sendable {
     /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
     /// (found by a scan) it changed within the settle interval.
     private func consider(_ path: String, root: Int, isComplete: Bool) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
         guard filters[root].accepts(name), !disposal.owns(path) else { return }
         guard let status = try? FileStatus(path: path), status.isRegularFile else { return }
         let identity = FileIdentity(status)
+        // In flight first, then the state: the writer commits a file before it releases it, so a file found
+        // released here is found committed next (the other order could miss both and take it twice).
+        if pipeline.isInFlight(identity) { return }
         do {
             if let outcome = try state.outcome(of: identity) {
                 // Done before; a crash may have come between the commit and the move or delete.
@@ -231,7 +235,6 @@ public final class DirectorySource: Sendable {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
             return
         }
-        if pipeline.isInFlight(identity) { return }
         if !isComplete, WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds {
             watches.withLock { $0.settling += 1 }
             return

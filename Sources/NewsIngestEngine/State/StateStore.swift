@@ -1,3 +1,4 @@
+import CSQLite
 import Synchronization
 
 /// What became of one file version, committed together with its output.
@@ -53,7 +54,10 @@ public struct URLOutcome: Sendable {
 /// far the output is committed. SQLite in WAL mode with `synchronous = FULL`: a commit is durable when it
 /// returns, and a kill at any moment leaves either the whole batch or none of it.
 ///
-/// One connection behind a mutex: the scanner asks, the writer commits.
+/// One connection behind a mutex: the sources ask, the writer commits. The daemon is the database's only
+/// user, so it holds the file's lock for as long as it runs (`locking_mode = EXCLUSIVE`): no lock and
+/// unlock system calls around every lookup, no shared-memory index, and a second daemon pointed at the same
+/// state directory fails at start instead of sharing it.
 public final class StateStore: Sendable {
     private let database: Mutex<Connection>
 
@@ -72,16 +76,29 @@ public final class StateStore: Sendable {
         let setURL: SQLiteStatement
         let hasLink: SQLiteStatement
         let insertLink: SQLiteStatement
+        /// False when the `recovered` table is known to be empty: most runs never adopt a line, and then no
+        /// result needs a look there.
+        var mayHoldRecovered: Bool
     }
 
     /// Opens or creates `state.sqlite3` in `directory` (which must exist).
     /// - Throws: ``SQLiteError`` naming the file.
     public init(directory: String) throws(SQLiteError) {
         let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
+        do {
+            // Taking the lock waits for the busy timeout, then fails: say why.
+            try database.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN IMMEDIATE; COMMIT;")
+        } catch  where error.code == SQLITE_BUSY {
+            throw SQLiteError(
+                operation: "lock", path: database.path, code: error.code,
+                message: "locked by another process (is another newsingest using this state directory?)")
+        }
         try database.execute(
             """
+            PRAGMA locking_mode = EXCLUSIVE;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
+            PRAGMA cache_size = -8192;
             CREATE TABLE IF NOT EXISTS files (
                 device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                 path TEXT NOT NULL, content_id TEXT, outcome TEXT NOT NULL,
@@ -98,6 +115,9 @@ public final class StateStore: Sendable {
             CREATE INDEX IF NOT EXISTS links_by_link ON links (link);
             """
         )
+        let countRecovered = try database.prepare("SELECT EXISTS (SELECT 1 FROM recovered)")
+        let mayHoldRecovered = try countRecovered.step() && countRecovered.integer(at: 0) != 0
+        while try countRecovered.step() {}
         self.database = Mutex(
             Connection(
                 database: database,
@@ -121,7 +141,8 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO urls (url, etag, last_modified, content_id, outcome) VALUES (?, ?, ?, ?, ?)"
                 ),
                 hasLink: try database.prepare("SELECT 1 FROM links WHERE link = ? LIMIT 1"),
-                insertLink: try database.prepare("INSERT OR IGNORE INTO links (index_url, link) VALUES (?, ?)")
+                insertLink: try database.prepare("INSERT OR IGNORE INTO links (index_url, link) VALUES (?, ?)"),
+                mayHoldRecovered: mayHoldRecovered
             )
         )
     }
@@ -206,6 +227,7 @@ public final class StateStore: Sendable {
                     if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
                 }
             }
+            if lines.contains(where: { $0.path != nil }) { connection.mayHoldRecovered = true }
         }
     }
 
@@ -241,6 +263,7 @@ public final class StateStore: Sendable {
     /// True (once) when `path` with content `id` matches a recovered output line: it was emitted already.
     public func takeRecovered(path: String, id: String) throws(SQLiteError) -> Bool {
         try database.withLock { connection throws(SQLiteError) in
+            guard connection.mayHoldRecovered else { return false }
             try connection.takeRecovered.bind([.text(path), .text(id)])
             let found = try connection.takeRecovered.step()
             while try connection.takeRecovered.step() {}
