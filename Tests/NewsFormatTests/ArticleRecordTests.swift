@@ -56,6 +56,40 @@ import Testing
         #expect(!text.contains("\u{2028}") && !text.dropLast().contains("\n"))
     }
 
+    /// The text field is written from the escaped lead and paragraphs: it must read back as the article's
+    /// text, whatever the pieces hold (quotes, backslashes, control characters, U+2028), and a text that is
+    /// not the join of the pieces is escaped itself.
+    @Test func theTextFieldReadsBackAsTheArticlesText() throws {
+        var generator = ArticleGenerator(seed: 77)
+        var articles = try (0..<60).map { index -> ParsedArticle in
+            var generated = generator.next()
+            generated.noise = index % 2 == 0 ? [] : Set(GeneratedArticle.Noise.allCases)
+            generated.encoding = .utf8
+            return try ArticleParser().parse(generated.bytes(seed: UInt64(index)))
+        }
+        let tricky = try ArticleParser().parse(
+            Array("Tiêu đề\nTPO - Ông nói \"xin\\chào\"\u{2028}x\nĐoạn \u{1}hai \\\" kết.\nĐoạn ba.".utf8))
+        articles.append(tricky)
+        var edited = tricky
+        edited.text = "không phải \"ghép\"\n\nnữa"
+        articles.append(edited)
+        var noLead = tricky
+        noLead.lead = nil
+        noLead.text = noLead.paragraphs.joined(separator: "\n\n")
+        articles.append(noLead)
+        for article in articles {
+            let line = ArticleRecord(
+                article: article, source: .standardInput(size: 0),
+                ingestedAt: Timestamp(
+                    millisecondsSince1970: 0)
+            ).jsonLine()
+            let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+            #expect(object["text"] as? String == article.text, "\(article.text)")
+            #expect(object["paragraphs"] as? [String] == article.paragraphs)
+        }
+        #expect(tricky.isTextLeadAndParagraphs && noLead.isTextLeadAndParagraphs && !edited.isTextLeadAndParagraphs)
+    }
+
     @Test func otherFileNamesHaveNullSequenceAndKey() {
         let source = FileSource(path: "in/bai-viet.txt", size: 1, modifiedAt: nil)
         #expect(source.sequence == nil && source.key == nil && source.name == "bai-viet.txt")

@@ -59,6 +59,12 @@ struct WordSpans {
         }
         position += 1
         while position < count {
+            if position + 8 <= count, let base = bytes.baseAddress {
+                // Eight bytes at a time: most words end within the first eight.
+                let candidates = Self.possibleSeparatorBytes(EightBytes.load(base, at: position))
+                position += candidates.trailingZeroBitCount >> 3
+                if candidates == 0 { continue }
+            }
             if kinds[Int(bytes[position])] == ByteKind.wordByte.rawValue {
                 position += 1
                 continue
@@ -67,6 +73,20 @@ struct WordSpans {
             position += 1
         }
         return .word(start..<position)
+    }
+
+    /// The bytes of `word` that may start a separator: ASCII other than letters and digits, and the lead
+    /// bytes `C2`, `E2`, `E3`, `EF` (see ``EightBytes``).
+    @inline(__always)
+    static func possibleSeparatorBytes(_ word: UInt64) -> UInt64 {
+        let digits = EightBytes.asciiBytes(word, from: 0x30, through: 0x39)
+        // `| 0x20` folds upper case onto lower case, and keeps every other ASCII byte outside a…z.
+        let letters = EightBytes.asciiBytes(word | EightBytes.ones &* 0x20, from: 0x61, through: 0x7A)
+        let asciiSeparators = ~word & ~(digits | letters) & EightBytes.highBits
+        let leads =
+            EightBytes.bytes(word, equalTo: 0xC2) | EightBytes.bytes(word, equalTo: 0xE2)
+            | EightBytes.bytes(word, equalTo: 0xE3) | EightBytes.bytes(word, equalTo: 0xEF)
+        return asciiSeparators | leads
     }
 
     /// The separator scalar starting at `index`, or `nil` when a word byte is there.

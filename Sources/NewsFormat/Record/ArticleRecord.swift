@@ -52,11 +52,22 @@ public struct ArticleRecord: Sendable, Equatable {
         json.key("dateline")
         json.string(article.dateline)
         json.key("lead")
-        json.string(article.lead)
+        var escapedBody: [Range<Int>] = []
+        if let lead = json.stringReturningContents(article.lead) { escapedBody.append(lead) }
         json.key("paragraphs")
-        writeStrings(article.paragraphs, to: &json)
+        json.beginArray()
+        for paragraph in article.paragraphs {
+            if let contents = json.stringReturningContents(paragraph) { escapedBody.append(contents) }
+        }
+        json.endArray()
         json.key("text")
-        json.string(text)
+        if article.isTextLeadAndParagraphs {
+            // The text is the lead and paragraphs just written, joined by a blank line: their escaped bytes are
+            // copied rather than escaped again (escaping is byte by byte, and `\n\n` ends every piece).
+            json.stringOfEscapedContents(escapedBody, separator: "\\n\\n")
+        } else {
+            json.string(text)
+        }
         json.key("captions")
         json.beginArray()
         for caption in article.captions {

@@ -46,6 +46,44 @@ struct JSONWriter {
         value.withUTF8 { appendEscaped($0) }
     }
 
+    /// Writes `value` as ``string(_:)`` does; returns where its escaped contents (between the quotes) are in
+    /// ``bytes``, or `nil` for `null`.
+    mutating func stringReturningContents(_ value: String?) -> Range<Int>? {
+        guard value != nil else {
+            string(nil)
+            return nil
+        }
+        separate()
+        let start = bytes.count + 1
+        var value = value!
+        value.withUTF8 { appendEscaped($0) }
+        return start..<(bytes.count - 1)
+    }
+
+    /// Writes a string whose escaped contents are the bytes already written at `ranges`, joined by
+    /// `separator` (escaped already).
+    mutating func stringOfEscapedContents(_ ranges: [Range<Int>], separator: StaticString) {
+        separate()
+        let separatorCount = separator.utf8CodeUnitCount
+        let total = ranges.reduce(0) { $0 + $1.count } + separatorCount * max(0, ranges.count - 1) + 2
+        var destination = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: total))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            base[destination] = UInt8(ascii: "\"")
+            destination += 1
+            for (index, range) in ranges.enumerated() {
+                if index > 0 {
+                    (base + destination).update(from: separator.utf8Start, count: separatorCount)
+                    destination += separatorCount
+                }
+                (base + destination).update(from: base + range.lowerBound, count: range.count)
+                destination += range.count
+            }
+            base[destination] = UInt8(ascii: "\"")
+        }
+    }
+
     mutating func integer<Value: BinaryInteger>(_ value: Value?) {
         separate()
         guard let value else {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One article as the parser understood it: the content of a record, without where it came from.
 public struct ParsedArticle: Sendable, Equatable {
     /// Lowercase hex SHA-256 of title, lead and paragraphs (see ``ContentID``).
@@ -33,6 +41,33 @@ public struct ParsedArticle: Sendable, Equatable {
     public var text: String
     /// Counts over ``text``.
     public var stats: ArticleStats
+}
+
+extension ParsedArticle {
+    /// True when ``text`` is ``lead`` and ``paragraphs`` joined by blank lines, as the parser makes it.
+    var isTextLeadAndParagraphs: Bool {
+        let pieces = [lead].compactMap { $0 } + paragraphs
+        let expected = pieces.reduce(0) { $0 + $1.utf8.count } + 2 * max(0, pieces.count - 1)
+        guard text.utf8.count == expected else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            var offset = 0
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 {
+                    guard bytes[offset] == 0x0A, bytes[offset + 1] == 0x0A else { return false }
+                    offset += 2
+                }
+                var piece = piece
+                let matches = piece.withUTF8 { pieceBytes in
+                    pieceBytes.isEmpty
+                        || memcmp(bytes.baseAddress! + offset, pieceBytes.baseAddress!, pieceBytes.count) == 0
+                }
+                guard matches else { return false }
+                offset += piece.utf8.count
+            }
+            return true
+        }
+    }
 }
 
 /// Counts over an article's text.

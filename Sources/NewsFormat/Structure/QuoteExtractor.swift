@@ -10,17 +10,13 @@ enum QuoteExtractor {
             var straightStart: Int?
             var curlyStart: Int?
             let count = bytes.count
-            let ones: UInt64 = 0x0101_0101_0101_0101
             while index < count {
-                // Eight bytes without `"` or E2 (which leads `“` and `”`) are skipped at once.
+                // Bytes other than `"` and E2 (which leads `“` and `”`) are skipped eight at a time.
                 if index + 8 <= count, let base = bytes.baseAddress {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if TextFeatures.zeroBytes(word ^ (ones &* 0x22)) | TextFeatures.zeroBytes(word ^ (ones &* 0xE2))
-                        == 0
-                    {
-                        index += 8
-                        continue
-                    }
+                    let word = EightBytes.load(base, at: index)
+                    let marks = EightBytes.bytes(word, equalTo: 0x22) | EightBytes.bytes(word, equalTo: 0xE2)
+                    index += marks.trailingZeroBitCount >> 3
+                    if marks == 0 { continue }
                 }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {

@@ -148,8 +148,7 @@ struct TextFeatures: Equatable {
     private static func countScalarsAndWords(
         _ bytes: UnsafeBufferPointer<UInt8>
     ) -> (characters: Int, spaceSeparatedWords: Int) {
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits = EightBytes.highBits
         var characters = 0
         var spaceSeparatedWords = 0
         // 0x80 when the byte before the current one is a space or line feed (the start counts as one).
@@ -163,10 +162,10 @@ struct TextFeatures: Equatable {
             var wordStarts: UInt64 = 0
             var steps = 0
             while index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let word = EightBytes.load(base, at: index)
                 // Continuation bytes are 10xxxxxx: bit 7 set, bit 6 (shifted into bit 7) clear.
                 let continuation = word & ~(word << 1) & highBits
-                let spaces = Self.zeroBytes(word ^ (ones &* 0x20)) | Self.zeroBytes(word ^ (ones &* 0x0A))
+                let spaces = EightBytes.bytes(word, equalTo: 0x20) | EightBytes.bytes(word, equalTo: 0x0A)
                 let afterSpace = (spaces << 8) | previousIsSpace
                 continuations &+= continuation >> 7
                 wordStarts &+= (afterSpace & ~spaces & highBits) >> 7
@@ -199,13 +198,6 @@ struct TextFeatures: Equatable {
     private static func sumOfBytes(_ value: UInt64) -> Int {
         let pairs = (value & 0x00FF_00FF_00FF_00FF) &+ ((value >> 8) & 0x00FF_00FF_00FF_00FF)
         return Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
-    }
-
-    /// 0x80 in each byte of `value` that is zero, 0 in the others (exact: no carries between bytes).
-    @inline(__always)
-    static func zeroBytes(_ value: UInt64) -> UInt64 {
-        let lowSevenBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((value & lowSevenBits) &+ lowSevenBits) | value) & 0x8080_8080_8080_8080
     }
 
     /// The scalar-by-scalar pass.
