@@ -144,6 +144,21 @@ import Testing
             QuoteExtractor.quotes(in: "Ông nói “thực chất” và \"dài\" rồi “ngắn”.") == ["thực chất", "dài", "ngắn"])
     }
 
+    /// The parser looks for quotes and dates once over `text`: it must find what a look at each paragraph
+    /// finds, with quotes left open and numbers at the ends of paragraphs.
+    @Test func quotesAndDatesOfTheTextAreThoseOfItsParagraphs() throws {
+        var paragraphs = [
+            "Ông nói “mở mà không đóng", "\"thẳng cũng vậy", "6/12", "ngày 5 tháng", "12 năm 2024 và 1/2", "/3",
+            "kết “đóng” và \"xong\" ngày 7/8/2025.",
+        ]
+        var generator = ArticleGenerator(seed: 12)
+        for _ in 0..<40 { paragraphs += generator.nextSeedLike().paragraphs }
+        let text = paragraphs.joined(separator: "\n\n")
+        #expect(QuoteExtractor.quotes(in: text) == paragraphs.flatMap(QuoteExtractor.quotes(in:)))
+        #expect(DateExtractor.dates(in: text) == paragraphs.flatMap(DateExtractor.dates(in:)))
+        #expect(QuoteExtractor.quotes(in: text).contains("đóng"))
+    }
+
     @Test func statsCountSyllablesAndParagraphs() throws {
         let article = try parse("TPO - Hà Nội mùa thu.\n\nTrời đẹp.")
         #expect(article.stats == ArticleStats(text: "Hà Nội mùa thu.\n\nTrời đẹp.", paragraphs: 2))

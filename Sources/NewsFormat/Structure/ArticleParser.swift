@@ -79,8 +79,9 @@ public struct ArticleParser: Sendable {
             paragraphs: paragraphs,
             captions: structure.captions,
             byline: structure.byline,
-            quotes: body.flatMap(QuoteExtractor.quotes(in:)),
-            dates: body.flatMap(DateExtractor.dates(in:)),
+            // One pass over the text finds what a pass over each paragraph would: neither crosses a line end.
+            quotes: QuoteExtractor.quotes(in: text),
+            dates: DateExtractor.dates(in: text),
             simhash: features.simhash,
             warnings: warnings,
             text: text,

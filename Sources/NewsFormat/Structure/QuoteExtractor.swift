@@ -1,7 +1,8 @@
 /// Finds quoted passages: text between curly quotes `“…”`, or between pairs of straight quotes `"…"`
-/// within one paragraph.
+/// within one paragraph (a quote left open at a line's end is dropped).
 enum QuoteExtractor {
-    /// The quoted passages of `paragraph`, in order, without their quote marks.
+    /// The quoted passages of `paragraph` (or of paragraphs joined by line feeds), in order, without their
+    /// quote marks.
     static func quotes(in paragraph: String) -> [String] {
         var bytesOfParagraph = paragraph
         return bytesOfParagraph.withUTF8 { bytes in
@@ -11,15 +12,21 @@ enum QuoteExtractor {
             var curlyStart: Int?
             let count = bytes.count
             while index < count {
-                // Bytes other than `"` and E2 (which leads `“` and `”`) are skipped eight at a time.
+                // Bytes other than `"`, E2 (which leads `“` and `”`) and line feeds are skipped eight at a time.
                 if index + 8 <= count, let base = bytes.baseAddress {
                     let word = EightBytes.load(base, at: index)
-                    let marks = EightBytes.bytes(word, equalTo: 0x22) | EightBytes.bytes(word, equalTo: 0xE2)
+                    let marks =
+                        EightBytes.bytes(word, equalTo: 0x22) | EightBytes.bytes(word, equalTo: 0xE2)
+                        | EightBytes.bytes(word, equalTo: 0x0A)
                     index += marks.trailingZeroBitCount >> 3
                     if marks == 0 { continue }
                 }
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
+                if byte == 0x0A {
+                    straightStart = nil
+                    curlyStart = nil
+                    index += 1
+                } else if byte == UInt8(ascii: "\"") {
                     if let start = straightStart {
                         append(bytes, start..<index, of: paragraph, to: &quotes)
                         straightStart = nil
