@@ -86,6 +86,27 @@ import Testing
         #expect(first.stop() == 0)
     }
 
+    @Test func filesLargerThanTheByteBudgetAreTakenOneAtATime() throws {
+        var workspace = try Workspace()
+        let config = workspace.temporary.path("budget.toml")
+        try Data("[pipeline]\nmax_in_flight_bytes = 1048576\n".utf8).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config]
+        // Three articles of about 1.2 MB each (each over the whole budget) among small ones.
+        for index in 0..<3 {
+            let sentences = (0..<50_000).map { "Câu \($0) của bài \(index)." }.joined(separator: " ")
+            try workspace.write(
+                String(format: "%03d_%016x.txt", index, index), Array("Tiêu đề \(index)\n\nTPO - \(sentences)\n".utf8))
+        }
+        for (index, bytes) in Self.articles(20).enumerated() {
+            try workspace.write(String(format: "%03d_%016x.txt", 100 + index, 100 + index), bytes)
+        }
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 120) { workspace.records().count == 23 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let large = workspace.records().filter { (($0["source"] as? [String: Any])?["size"] as? Int ?? 0) > 1_048_576 }
+        #expect(large.count == 3)
+    }
+
     @Test func filesArrivingWhileRunningAreIngested() throws {
         let workspace = try Workspace()
         let daemon = try start(workspace)

@@ -21,6 +21,9 @@ import Testing
         #expect(documented.pipeline.errorsPath == builtIn.pipeline.errorsPath)
         #expect(documented.pipeline.workers == 2 && builtIn.pipeline.workers == 2)
         #expect(documented.pipeline.maxInFlight == builtIn.pipeline.maxInFlight)
+        #expect(documented.pipeline.maxInFlight == 2 * PipelineSettings.defaultInFlightPerWorker)
+        #expect(documented.pipeline.maxInFlightBytes == builtIn.pipeline.maxInFlightBytes)
+        #expect(documented.pipeline.maxInFlightBytes == 64 << 20)
         #expect(documented.pipeline.maxFileBytes == builtIn.pipeline.maxFileBytes)
         #expect(documented.pipeline.sync == .batch && documented.pipeline.dedupe == .content)
         #expect(documented.pipeline.syncIntervalSeconds == builtIn.pipeline.syncIntervalSeconds)
@@ -59,6 +62,7 @@ import Testing
             [pipeline]
             workers = 3
             max_in_flight = 10
+            max_in_flight_bytes = 2097152
             max_file_bytes = 1000
             tone_style = "modern"
             [daemon]
@@ -81,7 +85,7 @@ import Testing
         #expect(settings.pipeline.rotateBytes == 1_000_000 && settings.pipeline.rotateDaily)
         #expect(
             settings.pipeline.workers == 3 && settings.pipeline.maxInFlight == 10
-                && settings.pipeline.maxFileBytes == 1000)
+                && settings.pipeline.maxInFlightBytes == 2_097_152 && settings.pipeline.maxFileBytes == 1000)
         #expect(settings.pipeline.toneStyle == .modern)
         #expect(settings.stateDirectory == "/var/lib/newsingest")
         #expect(settings.settleSeconds == 0.5 && settings.rescanSeconds == 5 && settings.shutdownTimeoutSeconds == 3)
@@ -152,6 +156,10 @@ import Testing
         ),
         ("[pipeline]\nworkers = -1", "test.toml:2: pipeline.workers = -1: must be between 0 and 1024"),
         ("[pipeline]\nworkers = \"two\"", "test.toml:2: pipeline.workers = \"two\": must be an integer"),
+        (
+            "[pipeline]\nmax_in_flight_bytes = 1000",
+            "test.toml:2: pipeline.max_in_flight_bytes = 1000: must be between 1048576 and 1099511627776"
+        ),
         ("[source]\nsettle = \"2s\"", "test.toml:2: source.settle = \"2s\": must be a number of seconds"),
         (
             "[outptu]\npath = \"x\"",

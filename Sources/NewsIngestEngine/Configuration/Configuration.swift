@@ -33,7 +33,7 @@ public enum Configuration {
         let state = try reader.table("state")
         try state.allow(["directory"])
         let pipeline = try reader.table("pipeline")
-        try pipeline.allow(["workers", "max_in_flight", "max_file_bytes", "tone_style"])
+        try pipeline.allow(["workers", "max_in_flight", "max_in_flight_bytes", "max_file_bytes", "tone_style"])
         let daemon = try reader.table("daemon")
         try daemon.allow(["shutdown_timeout", "log_level"])
         let sources = try reader.table("source")
@@ -97,7 +97,7 @@ public enum Configuration {
             directories: directories,
             pipeline: PipelineSettings(
                 workers: workerCount,
-                maxInFlight: maxInFlight == 0 ? workerCount * 256 : maxInFlight,
+                maxInFlight: maxInFlight == 0 ? workerCount * PipelineSettings.defaultInFlightPerWorker : maxInFlight,
                 toneStyle: try pipeline.choice("tone_style", ToneStyle.self) ?? .press,
                 dedupe: try output.choice("dedupe", DedupePolicy.self) ?? .content,
                 maxFileBytes: try pipeline.integer("max_file_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024,
@@ -111,6 +111,8 @@ public enum Configuration {
             shutdownTimeoutSeconds: try daemon.seconds("shutdown_timeout", in: 0.1...3600) ?? 10,
             logLevel: try daemon.choice("log_level", LogLevelName.self)?.rawValue ?? "info"
         )
+        settings.pipeline.maxInFlightBytes =
+            try pipeline.integer("max_in_flight_bytes", in: (1 << 20)...(1 << 40)) ?? settings.pipeline.maxInFlightBytes
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1

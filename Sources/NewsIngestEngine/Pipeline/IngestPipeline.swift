@@ -7,8 +7,9 @@ import Synchronization
 /// Reads and parses files on a pool of Dispatch workers and hands the results to one writer, which appends
 /// them to the output, syncs, and commits the batch to the state store: exactly once across crashes.
 ///
-/// In-flight work is bounded by a semaphore: a source that submits more than ``PipelineSettings/maxInFlight``
-/// files waits, so a backlog of any size keeps memory flat.
+/// In-flight work is bounded by two semaphores: a source that submits more than
+/// ``PipelineSettings/maxInFlight`` files, or files of more than ``PipelineSettings/maxInFlightBytes``, waits,
+/// so a backlog of any size keeps memory flat.
 public final class IngestPipeline: Sendable {
     private let settings: PipelineSettings
     private let state: StateStore
@@ -18,6 +19,10 @@ public final class IngestPipeline: Sendable {
     private let memos: [WordMemo]
     private let nextWorker = Atomic<Int>(0)
     private let slots: DispatchSemaphore
+    /// The byte budget, in credits of ``creditBytes``; a file takes at least one, and at most all.
+    private let credits: DispatchSemaphore
+    private let creditCount: Int
+    private static let creditBytes = 64 << 10
     private let inFlight = Mutex<Set<FileIdentity>>([])
     private let pendingWork = DispatchGroup()
     private let writerQueue = DispatchQueue(label: "newsingest.writer")
@@ -80,6 +85,8 @@ public final class IngestPipeline: Sendable {
         var disposal: FileDisposal = .keep
         /// For a fetched URL: what to commit for it (its kind is decided by the writer).
         var url: URLOutcome?
+        /// Byte-budget credits the file holds until it is written (none for a fetched URL).
+        var credits = 0
     }
 
     /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
@@ -89,6 +96,8 @@ public final class IngestPipeline: Sendable {
         self.state = state
         self.logger = logger
         self.slots = DispatchSemaphore(value: settings.maxInFlight)
+        self.creditCount = max(1, settings.maxInFlightBytes / Self.creditBytes)
+        self.credits = DispatchSemaphore(value: creditCount)
         self.workers = (0..<max(1, settings.workers)).map { DispatchQueue(label: "newsingest.worker.\($0)") }
         self.memos = workers.map { _ in WordMemo() }
         let output = try JSONLOutput(path: settings.outputPath)
@@ -174,8 +183,20 @@ public final class IngestPipeline: Sendable {
         while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if shouldGiveUp() { return false }
         }
+        // One source queue submits files, so taking credits one by one cannot deadlock with another taker.
+        let needed = min(creditCount, max(1, (Int(identity.size) + Self.creditBytes - 1) / Self.creditBytes))
+        for taken in 0..<needed {
+            while credits.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                if shouldGiveUp() {
+                    release(credits: taken)
+                    slots.signal()
+                    return false
+                }
+            }
+        }
         let isNew = inFlight.withLock { $0.insert(identity).inserted }
         guard isNew else {
+            release(credits: needed)
             slots.signal()
             return false
         }
@@ -184,9 +205,15 @@ public final class IngestPipeline: Sendable {
         workers[workerIndex].async { @Sendable [self] in
             var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
+            result.credits = needed
             writerQueue.async { @Sendable [self, result] in gather(result) }
         }
         return true
+    }
+
+    /// Gives back byte-budget credits.
+    private func release(credits count: Int) {
+        for _ in 0..<count { credits.signal() }
     }
 
     /// A fetched article, or a failed fetch, from a URL source: written and committed like a file's result,
@@ -423,7 +450,10 @@ public final class IngestPipeline: Sendable {
                 metadata: ["files": "\(batch.count)", "error": "\(error)"]
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            for result in batch where result.url == nil { slots.signal() }
+            for result in batch where result.url == nil {
+                release(credits: result.credits)
+                slots.signal()
+            }
             return
         }
         writer.uncommitted.outcomes += outcomes
@@ -436,7 +466,10 @@ public final class IngestPipeline: Sendable {
             writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
         }
         // Written: the workers may go on (the files stay claimed until committed). Fetched URLs took no slot.
-        for result in batch where result.url == nil { slots.signal() }
+        for result in batch where result.url == nil {
+            release(credits: result.credits)
+            slots.signal()
+        }
         commitIfDue(&writer)
     }
 

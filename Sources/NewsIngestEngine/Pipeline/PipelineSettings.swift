@@ -14,6 +14,12 @@ public struct PipelineSettings: Sendable {
     public var workers: Int
     /// Files read, parsed or waiting for the writer at once: the bound that keeps memory flat.
     public var maxInFlight: Int
+    /// Bytes of those files at once (by their size when found): large files are taken fewer at a time. A
+    /// file larger than this is taken alone.
+    public var maxInFlightBytes: Int = 64 << 20
+    /// Files in flight per worker when ``maxInFlight`` is not set: enough to keep the workers parsing while
+    /// the writer waits for a sync.
+    public static let defaultInFlightPerWorker = 256
     /// Tone-mark style of the records.
     public var toneStyle: ToneStyle
     /// Duplicate-content policy.
