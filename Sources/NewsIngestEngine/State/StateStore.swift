@@ -86,16 +86,16 @@ public final class StateStore: Sendable {
     public init(directory: String) throws(SQLiteError) {
         let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
         do {
-            // Taking the lock waits for the busy timeout, then fails: say why.
+            // The lock is taken here and kept (exclusive mode keeps what a transaction took). When another
+            // process holds it, this waits for the busy timeout, then fails: say why.
             try database.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN IMMEDIATE; COMMIT;")
-        } catch  where error.code == SQLITE_BUSY {
+        } catch let error where error.code == SQLITE_BUSY {
             throw SQLiteError(
                 operation: "lock", path: database.path, code: error.code,
                 message: "locked by another process (is another newsingest using this state directory?)")
         }
         try database.execute(
             """
-            PRAGMA locking_mode = EXCLUSIVE;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA cache_size = -8192;
