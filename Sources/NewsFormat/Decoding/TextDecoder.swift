@@ -129,15 +129,13 @@ public enum TextDecoder {
     /// (the lead byte of C1 controls): eight bytes at a time.
     private static func mayHoldControls(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let belowSpace = (word &- ones &* 0x20) & ~word & high
-            let c2 = word ^ (ones &* 0xC2)
-            let del = word ^ (ones &* 0x7F)
-            if belowSpace != 0 || (c2 &- ones) & ~c2 & high != 0 || (del &- ones) & ~del & high != 0 {
+            let word = EightBytes.load(base, at: index)
+            let suspects =
+                EightBytes.asciiBytes(word, from: 0x00, through: 0x1F) | EightBytes.bytes(word, equalTo: 0xC2)
+                | EightBytes.bytes(word, equalTo: 0x7F)
+            if suspects != 0 {
                 for offset in index..<(index + 8) where Self.isSuspect(bytes, at: offset) { return true }
             }
             index += 8

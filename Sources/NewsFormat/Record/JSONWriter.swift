@@ -120,8 +120,8 @@ struct JSONWriter {
         }
         while index < count {
             if index + 8 <= count {
-                let candidates = Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                // The lowest flagged byte is exact: jump to it.
+                let candidates = Self.mayNeedEscape(EightBytes.load(base, at: index))
+                // Jump to the first flagged byte.
                 index += candidates.trailingZeroBitCount >> 3
                 if candidates == 0 { continue }
             }
@@ -146,18 +146,13 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// The high bit set in bytes of `word` (little-endian) that may need escaping: below 0x20, `"`, `\`, DEL,
-    /// or 0xE2 (the lead byte of U+2028/U+2029); zero when none does. The lowest set bit is exact; bytes
-    /// above it may be flagged falsely, which only costs the byte-wise check.
+    /// The bytes of `word` that may need escaping (see ``EightBytes``): below 0x20, `"`, `\`, DEL, or 0xE2
+    /// (the lead byte of U+2028/U+2029, which the byte-wise check tells from other scalars).
     @inline(__always)
     private static func mayNeedEscape(_ word: UInt64) -> UInt64 {
-        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
-        let belowSpace = (word &- ones &* 0x20) & ~word & highBits
-        return belowSpace | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
-            | zeroBytes(word ^ (ones &* 0x7F)) | zeroBytes(word ^ (ones &* 0xE2))
+        EightBytes.asciiBytes(word, from: 0x00, through: 0x1F) | EightBytes.bytes(word, equalTo: 0x22)
+            | EightBytes.bytes(word, equalTo: 0x5C) | EightBytes.bytes(word, equalTo: 0x7F)
+            | EightBytes.bytes(word, equalTo: 0xE2)
     }
 
     private mutating func appendEscape(of byte: UInt8) {

@@ -93,7 +93,6 @@ public struct ArticleParser: Sendable {
     /// with `memchr`): substrings of a valid string need no validation. `starts` are the blocks' offsets in
     /// the text's UTF-8.
     private static func blocks(of text: String) -> (texts: [String], starts: [Int]) {
-        let utf8 = text.utf8
         var blocks: [String] = []
         var starts: [Int] = []
         var bytesOfText = text
@@ -101,8 +100,7 @@ public struct ArticleParser: Sendable {
             var start = 0
             func endBlock(at end: Int) {
                 if end > start {
-                    let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                    blocks.append(String(text[lower..<utf8.index(lower, offsetBy: end - start)]))
+                    blocks.append(text.copy(utf8Offsets: start..<end))
                     starts.append(start)
                 }
                 start = end + 1

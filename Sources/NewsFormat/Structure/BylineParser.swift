@@ -11,7 +11,8 @@ enum BylineParser {
             text = String(text.dropFirst().dropLast()).trimmingCharacters(" ")
         }
         guard !text.isEmpty else { return nil }
-        let words = spaceSeparatedWords(text)
+        var bytesOfText = text
+        let words = bytesOfText.withUTF8 { TextFeatures.countScalarsAndWords($0).spaceSeparatedWords }
         // "Theo Reuters", "Theo báo Tuổi Trẻ", "Nguyễn Phương (Theo CNN)"
         if (text.hasPrefix("Theo ") || text.hasPrefix("theo ")) && words <= 8 { return text }
         if text.utf8.last == UInt8(ascii: ")"), let open = text.lastIndex(of: "("),
@@ -37,16 +38,4 @@ enum BylineParser {
 
     /// `.!?:;` as bytes.
     private static let sentencePunctuation: [UInt8] = Array(".!?:;".utf8)
-
-    /// Runs of bytes other than spaces.
-    private static func spaceSeparatedWords(_ text: String) -> Int {
-        var words = 0
-        var previousIsSpace = true
-        for byte in text.utf8 {
-            let isSpace = byte == 0x20
-            if previousIsSpace && !isSpace { words += 1 }
-            previousIsSpace = isSpace
-        }
-        return words
-    }
 }

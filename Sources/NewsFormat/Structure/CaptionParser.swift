@@ -96,29 +96,3 @@ enum CaptionParser {
         return value.isEmpty ? nil : value
     }
 }
-
-extension String {
-    /// The string without leading and trailing `characters`.
-    func trimmingCharacters(_ characters: String) -> String {
-        // Most strings have nothing to trim: a first byte that starts none of `characters` and a last byte
-        // that ends none of them say so without breaking the text into characters.
-        if let first = utf8.first, let last = utf8.last,
-            !characters.unicodeScalars.contains(where: { $0.utf8.first == first || $0.utf8.last == last })
-        {
-            return self
-        }
-        var result = Substring(self)
-        while let first = result.first, characters.contains(first) { result.removeFirst() }
-        while let last = result.last, characters.contains(last) { result.removeLast() }
-        return String(result)
-    }
-
-    /// The string without leading `characters`.
-    func trimmingLeading(_ characters: String) -> String {
-        String(drop { characters.contains($0) })
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(_ characters: String) -> String { String(self).trimmingCharacters(characters) }
-}

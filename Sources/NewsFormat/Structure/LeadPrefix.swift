@@ -42,23 +42,9 @@ struct LeadPrefix: Equatable, Sendable {
         guard position < bytes.count, bytes[position] == 0x20 else { return nil }
         while position < bytes.count, bytes[position] == 0x20 { position += 1 }
         guard position < bytes.count else { return nil }
-        // After ASCII spaces: a scalar boundary, so the rest is a substring, copied without validation.
-        let utf8 = block.utf8
-        return String(block[utf8.index(utf8.startIndex, offsetBy: position)...])
+        // After ASCII spaces: a scalar boundary.
+        return block.copy(utf8Offsets: position..<block.utf8.count)
     }
 
     private static let dashes: [[UInt8]] = [Array("-".utf8), Array("–".utf8), Array("—".utf8)]
-}
-
-extension String {
-    /// The string without trailing occurrences of `suffix` characters.
-    func trimmingTrailing(_ characters: String) -> String {
-        // A last byte that ends none of `characters` means there is nothing to trim.
-        if let last = utf8.last, !characters.unicodeScalars.contains(where: { $0.utf8.last == last }) {
-            return self
-        }
-        var result = Substring(self)
-        while let last = result.last, characters.contains(last) { result.removeLast() }
-        return String(result)
-    }
 }

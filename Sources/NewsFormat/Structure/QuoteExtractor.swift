@@ -53,7 +53,7 @@ enum QuoteExtractor {
     }
 
     /// Appends bytes `range` of `paragraph`, without spaces at either end. The range lies between ASCII or
-    /// whole quote marks, so it is a substring: copied, not validated again.
+    /// whole quote marks, so it lies on scalar boundaries.
     private static func append(
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ range: Range<Int>,
@@ -64,10 +64,6 @@ enum QuoteExtractor {
         var upper = range.upperBound
         while lower < upper, bytes[lower] == 0x20 { lower += 1 }
         while upper > lower, bytes[upper - 1] == 0x20 { upper -= 1 }
-        if lower < upper {
-            let utf8 = paragraph.utf8
-            let start = utf8.index(utf8.startIndex, offsetBy: lower)
-            quotes.append(String(paragraph[start..<utf8.index(start, offsetBy: upper - lower)]))
-        }
+        if lower < upper { quotes.append(paragraph.copy(utf8Offsets: lower..<upper)) }
     }
 }

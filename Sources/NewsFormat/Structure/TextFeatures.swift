@@ -145,7 +145,7 @@ struct TextFeatures: Equatable {
 
     /// Scalars are the bytes that are not continuation bytes; words separated by spaces start where a space
     /// or line feed is followed by something else. Eight bytes at a time, without branches.
-    private static func countScalarsAndWords(
+    static func countScalarsAndWords(
         _ bytes: UnsafeBufferPointer<UInt8>
     ) -> (characters: Int, spaceSeparatedWords: Int) {
         let highBits = EightBytes.highBits

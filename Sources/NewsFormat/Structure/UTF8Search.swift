@@ -32,8 +32,7 @@ extension String {
             }
         }
         guard let offset else { return nil }
-        let lower = utf8.index(utf8.startIndex, offsetBy: offset)
-        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+        return utf8Range(offset..<(offset + needle.utf8.count))
     }
 
     /// The last occurrence of `needle`, compared byte for byte on UTF-8.
@@ -56,8 +55,19 @@ extension String {
             }
         }
         guard let offset else { return nil }
-        let lower = utf8.index(utf8.startIndex, offsetBy: offset)
-        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+        return utf8Range(offset..<(offset + needle.utf8.count))
+    }
+
+    /// The indices of UTF-8 byte offsets `offsets` (O(1) for a native string).
+    func utf8Range(_ offsets: Range<Int>) -> Range<Index> {
+        let lower = utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)
+        return lower..<utf8.index(lower, offsetBy: offsets.count)
+    }
+
+    /// The text at UTF-8 byte offsets `offsets`, which must lie on scalar boundaries, as a string of its own:
+    /// a substring of a valid string is copied, not validated again.
+    func copy(utf8Offsets offsets: Range<Int>) -> String {
+        String(self[utf8Range(offsets)])
     }
 
     /// True when the text ends with `suffix`, compared byte for byte on UTF-8.

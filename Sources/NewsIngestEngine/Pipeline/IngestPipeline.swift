@@ -188,16 +188,14 @@ public final class IngestPipeline: Sendable {
         for taken in 0..<needed {
             while credits.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
                 if shouldGiveUp() {
-                    release(credits: taken)
-                    slots.signal()
+                    releaseSlot(credits: taken)
                     return false
                 }
             }
         }
         let isNew = inFlight.withLock { $0.insert(identity).inserted }
         guard isNew else {
-            release(credits: needed)
-            slots.signal()
+            releaseSlot(credits: needed)
             return false
         }
         pendingWork.enter()
@@ -211,9 +209,10 @@ public final class IngestPipeline: Sendable {
         return true
     }
 
-    /// Gives back byte-budget credits.
-    private func release(credits count: Int) {
+    /// Gives back a file's slot and its byte-budget credits.
+    private func releaseSlot(credits count: Int) {
         for _ in 0..<count { credits.signal() }
+        slots.signal()
     }
 
     /// A fetched article, or a failed fetch, from a URL source: written and committed like a file's result,
@@ -450,10 +449,7 @@ public final class IngestPipeline: Sendable {
                 metadata: ["files": "\(batch.count)", "error": "\(error)"]
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            for result in batch where result.url == nil {
-                release(credits: result.credits)
-                slots.signal()
-            }
+            for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
             return
         }
         writer.uncommitted.outcomes += outcomes
@@ -466,10 +462,7 @@ public final class IngestPipeline: Sendable {
             writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
         }
         // Written: the workers may go on (the files stay claimed until committed). Fetched URLs took no slot.
-        for result in batch where result.url == nil {
-            release(credits: result.credits)
-            slots.signal()
-        }
+        for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
         commitIfDue(&writer)
     }
 
