@@ -32,8 +32,14 @@ public final class Daemon: Sendable {
     /// Signal sources and timers, kept alive for the life of the process; touched only on `control`.
     nonisolated(unsafe) private var controlSources: [any DispatchSourceProtocol] = []
 
+    /// The signals the daemon handles: stop (`SIGTERM`, `SIGINT`) and reopen/reload (`SIGHUP`).
+    private static let handledSignals = [SIGTERM, SIGINT, SIGHUP]
+
     /// Opens the state store and the output (recovering from a crash) and prepares the sources.
-    /// - Throws: what opening the state, output or inotify throws, naming the file.
+    ///
+    /// Call it on the main thread before starting any other: it first blocks the handled signals, so one that
+    /// arrives while the daemon starts waits for ``run()`` instead of being lost.
+    /// - Throws: what blocking the signals or opening the state, output or inotify throws, naming the file.
     /// - Parameter reload: reads the configuration again on `SIGHUP` (with the same command-line overrides).
     public init(
         settings: DaemonSettings,
@@ -46,6 +52,7 @@ public final class Daemon: Sendable {
         self.reload = reload
         self.logger = logger
         self.notifier = notifier
+        try SignalMask.block(Self.handledSignals)
         try Self.makeDirectory(settings.stateDirectory)
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] where path != "-" {
             if let slash = path.lastIndex(of: "/") { try Self.makeDirectory(String(path[..<slash])) }
@@ -63,14 +70,8 @@ public final class Daemon: Sendable {
 
     /// Starts everything and never returns: the process ends from a signal handler.
     public func run() -> Never {
+        takeSignals()
         control.sync {
-            for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
-                signal(signalNumber, SIG_IGN)  // Dispatch takes the signal through signalfd instead
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: control)
-                source.setEventHandler { @Sendable [self] in handle(signalNumber) }
-                source.resume()
-                controlSources.append(source)
-            }
             let status = DispatchSource.makeTimerSource(queue: control)
             // STATUS= every 10 s, or at the watchdog's pace when that is faster.
             let microseconds = min(notifier.watchdogIntervalMicroseconds ?? 10_000_000, 10_000_000)
@@ -95,6 +96,28 @@ public final class Daemon: Sendable {
             notifier.notify("READY=1\nSTATUS=\(statusLine)")
         }
         dispatchMain()
+    }
+
+    /// Hands the handled signals to Dispatch signal sources, and returns once they are registered.
+    ///
+    /// No signal is lost or takes its default action meanwhile: `init` blocked them, so one sent earlier stays
+    /// pending for the sources (setting `SIG_IGN`, as is usual with Dispatch, would discard it). Waiting for
+    /// the registration matters because `dispatchMain()` leaves the main thread in `sigsuspend` with every
+    /// signal unblocked: until Dispatch has installed its handler, a signal delivered there would kill the
+    /// process instead of stopping it cleanly.
+    private func takeSignals() {
+        let registered = DispatchGroup()
+        control.sync {
+            for signalNumber in Self.handledSignals {
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: control)
+                source.setEventHandler { @Sendable [self] in handle(signalNumber) }
+                registered.enter()
+                source.setRegistrationHandler { @Sendable in registered.leave() }
+                source.resume()
+                controlSources.append(source)
+            }
+        }
+        registered.wait()
     }
 
     private func handle(_ signalNumber: Int32) {
