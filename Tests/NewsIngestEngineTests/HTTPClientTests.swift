@@ -1,6 +1,7 @@
 import ArticleFixtures
 import Foundation
 import NewsIngestEngine
+import Synchronization
 import TestSupport
 import Testing
 
@@ -93,6 +94,27 @@ import Testing
         }
         #expect(group.wait(timeout: .now() + 60) == .success)
         #expect(seen.count == 40 && seen.allSatisfy { $0 == 200 })
+    }
+
+    /// Requests beyond `maxTransfers` wait their turn in the client, and their timeouts start with their
+    /// transfer: twelve half-second responses two at a time take three seconds, and none times out at two.
+    @Test func queuedRequestsWaitTheirTurnWithoutTheirTimeoutsRunning() throws {
+        let narrow = HTTPClient(limits: .init(maxTransfers: 2, maxPerHost: 2))
+        let group = DispatchGroup()
+        let results = Mutex<[Int]>([])
+        let started = Date()
+        for index in 0..<12 {
+            group.enter()
+            narrow.fetch(request("slow/0.5/a.txt?\(index)") { $0.timeoutSeconds = 2 }) { result in
+                results.withLock { $0.append((try? result.get().status) ?? -1) }
+                group.leave()
+            }
+        }
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        let statuses = results.withLock { $0 }
+        #expect(statuses.count == 12 && statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+        // Two at a time, not more: six rounds of half a second.
+        #expect(Date().timeIntervalSince(started) >= 2.9)
     }
 
     @Test func httpsUsesHTTP2WhereOfferedAndVerifiesAgainstTheGivenCA() throws {

@@ -88,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(2)
                 return
             return self.serve_file("/".join(parts[2:]))
+        if head == "slow":  # /slow/SECONDS/file: the file after a wait
+            time.sleep(float(parts[1]))
+            return self.serve_file("/".join(parts[2:]))
         if head == "stall":
             time.sleep(30)
             return self.reply(200, b"too late")

@@ -5,7 +5,11 @@ import Synchronization
 
 /// Fetches URLs over libcurl's multi interface, driven by one thread of its own with `curl_multi_poll`: no
 /// thread per request, connections reused, HTTP/2 where the server offers it, at most `maxTransfers` at once
-/// and `maxPerHost` to one host (libcurl queues the rest).
+/// and `maxPerHost` to one host.
+///
+/// Requests beyond `maxTransfers` wait in the client's own queue, in order, and become libcurl transfers only
+/// as others end: an index of a million links is not a million easy handles, and a request's timeouts start
+/// when its transfer does, not while it waits its turn. (libcurl queues what exceeds `maxPerHost`.)
 ///
 /// Every transfer is held to `http`/`https` (redirects too, at most 5), verifies TLS, asks for gzip, deflate,
 /// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
@@ -97,8 +101,12 @@ private final class Loop: Sendable {
     /// The thread running the loop, set once it starts.
     private let thread = Mutex<pthread_t?>(nil)
 
+    /// Transfers handed to libcurl at once; more requests wait in `run`'s queue.
+    let maxTransfers: Int
+
     init(limits: HTTPClient.Limits) {
         multi = MultiHandle(limits: limits)
+        maxTransfers = max(1, limits.maxTransfers)
     }
 
     var isRunningOnCurrentThread: Bool {
@@ -108,42 +116,66 @@ private final class Loop: Sendable {
     func run() {
         thread.withLock { $0 = pthread_self() }
         var transfers: [Int: Transfer] = [:]
+        // Requests not started yet, oldest first from `next`.
+        var queued: [(HTTPRequest, HTTPClient.Completion)] = []
+        var next = 0
         while true {
             let (waiting, isClosed) = submissions.withLock { submissions in
                 defer { submissions.waiting.removeAll() }
                 return (submissions.waiting, submissions.isClosed)
             }
+            queued += waiting
             if isClosed {
-                for transfer in transfers.values + waiting.map({ Transfer(request: $0.0, completion: $0.1) }) {
+                let unstarted = queued[next...].map { Transfer(request: $0.0, completion: $0.1) }
+                for transfer in transfers.values + unstarted {
                     if let handle = transfer.handle { curl_multi_remove_handle(multi.pointer, handle) }
                     transfer.complete(
                         .failure(HTTPFetchError(kind: .other, url: transfer.request.url, message: "client closed")))
                 }
                 return
             }
-            for (request, completion) in waiting {
-                let transfer = Transfer(request: request, completion: completion)
-                switch transfer.start() {
-                case .success(let handle):
-                    curl_multi_add_handle(multi.pointer, handle)
-                    transfers[Int(bitPattern: handle)] = transfer
-                case .failure(let error):
-                    transfer.complete(.failure(error))
-                }
-            }
+            startQueued(&queued, from: &next, into: &transfers)
             var running: Int32 = 0
             curl_multi_perform(multi.pointer, &running)
             var left: Int32 = 0
+            var ended = false
             while let message = curl_multi_info_read(multi.pointer, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 let code = ccurl_message_result(message)
                 curl_multi_remove_handle(multi.pointer, handle)
                 if let transfer = transfers.removeValue(forKey: Int(bitPattern: handle)) {
                     transfer.complete(transfer.outcome(code))
+                    ended = true
                 }
             }
+            // Places freed: start the next requests at once rather than after the next poll.
+            if ended, next < queued.count { continue }
             var ready: Int32 = 0
             curl_multi_poll(multi.pointer, nil, 0, 1000, &ready)
+        }
+    }
+
+    /// Hands queued requests to libcurl, oldest first, while fewer than `maxTransfers` run.
+    private func startQueued(
+        _ queued: inout [(HTTPRequest, HTTPClient.Completion)], from next: inout Int,
+        into transfers: inout [Int: Transfer]
+    ) {
+        while transfers.count < maxTransfers, next < queued.count {
+            let (request, completion) = queued[next]
+            next += 1
+            let transfer = Transfer(request: request, completion: completion)
+            switch transfer.start() {
+            case .success(let handle):
+                curl_multi_add_handle(multi.pointer, handle)
+                transfers[Int(bitPattern: handle)] = transfer
+            case .failure(let error):
+                transfer.complete(.failure(error))
+            }
+        }
+        // Drop the started part once it is most of the array, so the queue does not keep every request it saw.
+        if next > 0, next * 2 >= queued.count {
+            queued.removeFirst(next)
+            next = 0
         }
     }
 }
