@@ -33,6 +33,23 @@ import Testing
             ])
     }
 
+    /// A sitemap at its size limit (50 000 URLs) is read in one pass: every link, in order.
+    @Test func aFullSitemapGivesEveryLinkInOrder() {
+        let urls = (0..<50_000).map { "http://news.example/a/\($0).txt" }
+        let sitemap =
+            "\u{FEFF}<?xml version=\"1.0\"?>\n<urlset>" + urls.map { "<url><loc>\($0)</loc></url>\n" }.joined()
+            + "</urlset>"
+        #expect(IndexLinks.links(in: Array(sitemap.utf8), base: base) == urls)
+    }
+
+    @Test func aPlainListWithCRLFLineEnds() {
+        let plain = "http://news.example/1.txt\r\n  \t2.txt\r\n#3.txt\r\n"
+        #expect(
+            IndexLinks.links(in: Array(plain.utf8), base: base) == [
+                "http://news.example/1.txt", "http://news.example/list/2.txt",
+            ])
+    }
+
     @Test func retryAfterIsSecondsOrAnHTTPDate() {
         #expect(URLSource.seconds(retryAfter: "3") == 3)
         let inTenSeconds = Date(timeIntervalSinceNow: 10)

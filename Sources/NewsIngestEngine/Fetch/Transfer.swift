@@ -80,15 +80,22 @@ final class Transfer {
         return bytes.count
     }
 
+    /// One header line as libcurl hands it over (with its line end): a status line starts a new response
+    /// (after a redirect or a `100 Continue`); `Name: value` is kept with the name in lower case.
     fileprivate func receivedHeader(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
-            headers.removeAll()  // a new response (after a redirect or a 100 Continue)
+        let line = bytes.assumingMemoryBound(to: UInt8.self)
+        if line.starts(with: "HTTP/".utf8) {
+            headers.removeAll()
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = line[..<colon].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let value = UnsafeBufferPointer(rebasing: line[(colon + 1)...])
         headers.append(
-            (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            (
+                String(decoding: name, as: UTF8.self).trimmingASCIIWhitespace(),
+                String(decoding: value, as: UTF8.self).trimmingASCIIWhitespace()
+            ))
     }
 
     /// The response, or why there is none, once libcurl reports `code`.
