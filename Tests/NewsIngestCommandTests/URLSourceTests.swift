@@ -111,6 +111,40 @@ import Testing
         #expect(server.requests.filter { $0.hasPrefix("GET /news/1.txt ") }.count == 1, "\(server.requests)")
     }
 
+    /// An index listing many more links than may be fetched at once (`max_transfers = 2`: eight links fetched
+    /// or parsed at a time) yields every article once, and its own validators are committed after them all.
+    @Test func anIndexOfManyLinksIsTakenAFewAtATimeEachOnce() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(60, seed: 511)
+        for (index, bytes) in articles.enumerated() { try server.serve("many/\(index).txt", bytes) }
+        try server.serve("many.txt", Array(articles.indices.map { server.url("many/\($0).txt") + "\n" }.joined().utf8))
+        let config = workspace.temporary.path("many.toml")
+        try Data(
+            """
+            [source]
+            max_transfers = 2
+            max_per_host = 2
+            [[source.url]]
+            url = "\(server.url("many.txt"))"
+            kind = "index"
+            interval = 0.5
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        let daemon = try start(workspace, config: config)
+        let distinct = Set(articles).count
+        #expect(Wait.until(seconds: 120) { workspace.records().count == distinct }, "\(daemon.log)")
+        #expect(
+            Wait.until(seconds: 60) { server.requests.contains { $0.hasPrefix("GET /many.txt \"") } },
+            "the index was never asked conditionally: \(server.requests)")
+        #expect(daemon.stop() == 0)
+        let ids = workspace.records().compactMap { $0["id"] as? String }
+        #expect(ids.count == distinct && Set(ids).count == distinct)
+        for index in articles.indices {
+            #expect(server.requests.filter { $0.hasPrefix("GET /many/\(index).txt ") }.count == 1)
+        }
+    }
+
     @Test func failingServersAreRetriedOrReportedOnceAndNeverStallDirectories() throws {
         let server = try TestHTTPServer()
         let workspace = try DaemonTests.Workspace()

@@ -116,17 +116,15 @@ private final class Loop: Sendable {
     func run() {
         thread.withLock { $0 = pthread_self() }
         var transfers: [Int: Transfer] = [:]
-        // Requests not started yet, oldest first from `next`.
-        var queued: [(HTTPRequest, HTTPClient.Completion)] = []
-        var next = 0
+        var queued = FIFOQueue<(HTTPRequest, HTTPClient.Completion)>()
         while true {
             let (waiting, isClosed) = submissions.withLock { submissions in
                 defer { submissions.waiting.removeAll() }
                 return (submissions.waiting, submissions.isClosed)
             }
-            queued += waiting
+            queued.append(contentsOf: waiting)
             if isClosed {
-                let unstarted = queued[next...].map { Transfer(request: $0.0, completion: $0.1) }
+                let unstarted = queued.removeAll().map { Transfer(request: $0.0, completion: $0.1) }
                 for transfer in transfers.values + unstarted {
                     if let handle = transfer.handle { curl_multi_remove_handle(multi.pointer, handle) }
                     transfer.complete(
@@ -134,7 +132,7 @@ private final class Loop: Sendable {
                 }
                 return
             }
-            startQueued(&queued, from: &next, into: &transfers)
+            startQueued(&queued, into: &transfers)
             var running: Int32 = 0
             curl_multi_perform(multi.pointer, &running)
             var left: Int32 = 0
@@ -149,7 +147,7 @@ private final class Loop: Sendable {
                 }
             }
             // Places freed: start the next requests at once rather than after the next poll.
-            if ended, next < queued.count { continue }
+            if ended, !queued.isEmpty { continue }
             var ready: Int32 = 0
             curl_multi_poll(multi.pointer, nil, 0, 1000, &ready)
         }
@@ -157,12 +155,9 @@ private final class Loop: Sendable {
 
     /// Hands queued requests to libcurl, oldest first, while fewer than `maxTransfers` run.
     private func startQueued(
-        _ queued: inout [(HTTPRequest, HTTPClient.Completion)], from next: inout Int,
-        into transfers: inout [Int: Transfer]
+        _ queued: inout FIFOQueue<(HTTPRequest, HTTPClient.Completion)>, into transfers: inout [Int: Transfer]
     ) {
-        while transfers.count < maxTransfers, next < queued.count {
-            let (request, completion) = queued[next]
-            next += 1
+        while transfers.count < maxTransfers, let (request, completion) = queued.popFirst() {
             let transfer = Transfer(request: request, completion: completion)
             switch transfer.start() {
             case .success(let handle):
@@ -171,11 +166,6 @@ private final class Loop: Sendable {
             case .failure(let error):
                 transfer.complete(.failure(error))
             }
-        }
-        // Drop the started part once it is most of the array, so the queue does not keep every request it saw.
-        if next > 0, next * 2 >= queued.count {
-            queued.removeFirst(next)
-            next = 0
         }
     }
 }

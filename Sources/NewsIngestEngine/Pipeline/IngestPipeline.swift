@@ -222,8 +222,31 @@ public final class IngestPipeline: Sendable {
         case failure(ErrorRecord)
     }
 
-    /// Hands a URL source's result to the writer (no worker: the URL source parsed it already).
+    /// Hands a URL source's result to the writer as it is (a failure found without parsing anything).
     public func submitFetched(_ fetched: FetchedOutcome, commit url: URLOutcome) {
+        pendingWork.enter()
+        let result = Self.fetchedResult(fetched, commit: url)
+        writerQueue.async { @Sendable [self, result] in gather(result) }
+    }
+
+    /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
+    /// worker's word memo), then to the writer; `queued` runs on the worker once the writer has the result in
+    /// its queue, so what the caller submits after that is written after it.
+    public func submitFetched(
+        commit url: URLOutcome,
+        producing produce: @escaping @Sendable (WordMemo) -> FetchedOutcome,
+        queued: @escaping @Sendable () -> Void
+    ) {
+        pendingWork.enter()
+        let workerIndex = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
+        workers[workerIndex].async { @Sendable [self] in
+            let result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
+            writerQueue.async { @Sendable [self, result] in gather(result) }
+            queued()
+        }
+    }
+
+    private static func fetchedResult(_ fetched: FetchedOutcome, commit url: URLOutcome) -> FileResult {
         let outcome: FileResult.Outcome
         switch fetched {
         case .article(let article, let source):
@@ -232,9 +255,7 @@ public final class IngestPipeline: Sendable {
         case .failure(let failure):
             outcome = .failure(failure)
         }
-        pendingWork.enter()
-        let result = FileResult(path: url.url, claimed: nil, identity: nil, outcome: outcome, url: url)
-        writerQueue.async { @Sendable [self, result] in gather(result) }
+        return FileResult(path: url.url, claimed: nil, identity: nil, outcome: outcome, url: url)
     }
 
     /// Commits a URL's state (an index's validators) after everything submitted before it, writing nothing.

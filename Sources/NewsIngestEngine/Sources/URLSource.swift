@@ -14,8 +14,10 @@ import Synchronization
 ///
 /// Timeouts, dropped connections and 5xx are retried with exponential backoff and jitter; `429`/`503` wait
 /// for `Retry-After`; other 4xx and permanent failures go to the error log once per URL (until it recovers).
-/// Everything runs on one serial queue and the client's thread: a slow or failing host never stalls
-/// directory ingestion.
+/// Polling, retries and the links of indexes run on one serial queue and the client's thread; responses are
+/// parsed on the pipeline's workers. A slow or failing host never stalls directory ingestion. At most
+/// `4 × max_transfers` links of indexes are being fetched or parsed at once (the rest wait their turn), so
+/// the responses held in memory stay bounded however many links an index lists.
 public final class URLSource: Sendable {
     private let sources: [URLSettings]
     private let fetch: FetchSettings
@@ -25,8 +27,6 @@ public final class URLSource: Sendable {
     private let logger: Logger
     private let parser: ArticleParser
     private let queue = DispatchQueue(label: "newsingest.urls")
-    /// Word facts for parsing; used on `queue` only.
-    private let memo = WordMemo()
     /// The last failure reported per URL: the same failure again is not logged again.
     private let reported = Mutex<[String: String]>([:])
     private let isStopped = Atomic<Bool>(false)
@@ -35,6 +35,13 @@ public final class URLSource: Sendable {
     /// Links being fetched for some index now, touched on `queue` only: another index listing the same
     /// article waits for that fetch instead of starting its own.
     nonisolated(unsafe) private var linksInFlight = Set<String>()
+    /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
+    nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
+    /// Links of indexes being fetched or parsed now; on `queue` only.
+    nonisolated(unsafe) private var runningLinks = 0
+    /// The most links fetched or parsed at once: enough to keep every transfer busy while earlier responses
+    /// are parsed, few enough that the responses held stay bounded.
+    private var maxRunningLinks: Int { 4 * max(1, fetch.maxTransfers) }
 
     /// Retries of one fetch before its failure is reported.
     static let maxAttempts = 4
@@ -161,8 +168,9 @@ public final class URLSource: Sendable {
         fetchRetrying(request(url, of: source, validators: validators), of: source, linkOf: index) {
             @Sendable [self] end in
             switch end {
-            case .response(let response):
-                if response.status != 304 { submitArticle(response, url: url, index: index) }
+            case .response(let response) where response.status != 304:
+                submitArticle(response, url: url, index: index) { @Sendable [self] in queue.async { done(true) } }
+            case .response:
                 done(true)
             case .failed(let permanent):
                 done(permanent)
@@ -170,7 +178,10 @@ public final class URLSource: Sendable {
         }
     }
 
-    private func submitArticle(_ response: HTTPResponse, url: String, index: String?) {
+    /// Has a worker decode and parse the response; `queued` runs once its result is in the writer's queue.
+    private func submitArticle(
+        _ response: HTTPResponse, url: String, index: String?, queued: @escaping @Sendable () -> Void
+    ) {
         let info = URLSourceInfo(
             url: url, finalURL: response.finalURL, status: response.status, etag: response.header("etag"),
             lastModified: response.header("last-modified"),
@@ -178,20 +189,48 @@ public final class URLSource: Sendable {
         let commit = URLOutcome(
             url: url, etag: info.etag, lastModified: info.lastModified, contentID: nil, kind: .emitted,
             index: index)
-        do {
-            let decoded = try response.body.withUnsafeBufferPointer { bytes throws(ArticleParseError) in
-                try TextDecoder.decode(bytes, declaredCharset: Self.charset(of: response.header("content-type")))
+        let charset = Self.charset(of: response.header("content-type"))
+        pipeline.submitFetched(
+            commit: commit,
+            producing: { @Sendable [self] memo in
+                do throws(ArticleParseError) {
+                    let decoded = try response.body.withUnsafeBufferPointer { bytes throws(ArticleParseError) in
+                        try TextDecoder.decode(bytes, declaredCharset: charset)
+                    }
+                    let article = parser.parse(decoded, memo: memo)
+                    _ = reported.withLock { $0.removeValue(forKey: url) }
+                    return .article(article, info)
+                } catch {
+                    // Committed (as failed) with its validators: an unchanged broken article is not fetched and
+                    // reported again.
+                    return .failure(
+                        ErrorRecord(
+                            time: info.fetchedAt, path: url, reason: error.description, code: error.code.rawValue,
+                            size: response.body.count))
+                }
+            },
+            queued: queued)
+    }
+
+    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are being fetched or parsed; `done` runs
+    /// on `queue`, as for ``fetchArticle(_:of:index:done:)``.
+    private func fetchLink(
+        _ link: String, of source: URLSettings, index: String, done: @escaping @Sendable (Bool) -> Void
+    ) {
+        waitingLinks.append { @Sendable [self] in
+            fetchArticle(link, of: source, index: index) { @Sendable [self] taken in
+                runningLinks -= 1
+                startWaitingLinks()
+                done(taken)
             }
-            pipeline.submitFetched(.article(parser.parse(decoded, memo: memo), info), commit: commit)
-            _ = reported.withLock { $0.removeValue(forKey: url) }
-        } catch {
-            // Committed with its validators: an unchanged broken article is not fetched and reported again.
-            var failed = commit
-            failed.kind = .failed
-            let record = ErrorRecord(
-                time: info.fetchedAt, path: url, reason: error.description, code: error.code.rawValue,
-                size: response.body.count)
-            pipeline.submitFetched(.failure(record), commit: failed)
+        }
+        startWaitingLinks()
+    }
+
+    private func startWaitingLinks() {
+        while runningLinks < maxRunningLinks, !isStopped.load(ordering: .relaxed), let start = waitingLinks.popFirst() {
+            runningLinks += 1
+            start()
         }
     }
 
@@ -242,7 +281,7 @@ public final class URLSource: Sendable {
         let allTaken = Mutex(new.allSatisfy { !linksInFlight.contains($0) })
         for link in new where linksInFlight.insert(link).inserted {
             group.enter()
-            fetchArticle(link, of: source, index: source.url) { @Sendable [self] taken in
+            fetchLink(link, of: source, index: source.url) { @Sendable [self] taken in
                 linksInFlight.remove(link)
                 if !taken { allTaken.withLock { $0 = false } }
                 group.leave()
