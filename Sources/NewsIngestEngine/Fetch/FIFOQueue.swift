@@ -7,9 +7,6 @@ struct FIFOQueue<Element> {
     /// True when nothing waits.
     var isEmpty: Bool { front == elements.count }
 
-    /// How many wait.
-    var count: Int { elements.count - front }
-
     /// Adds `element` at the back.
     mutating func append(_ element: Element) { elements.append(element) }
 
@@ -30,7 +27,7 @@ struct FIFOQueue<Element> {
     }
 
     /// Takes everything, front first.
-    mutating func removeAll() -> [Element] {
+    mutating func takeAll() -> [Element] {
         defer {
             elements.removeAll()
             front = 0

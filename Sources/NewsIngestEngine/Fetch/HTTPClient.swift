@@ -124,7 +124,7 @@ private final class Loop: Sendable {
             }
             queued.append(contentsOf: waiting)
             if isClosed {
-                let unstarted = queued.removeAll().map { Transfer(request: $0.0, completion: $0.1) }
+                let unstarted = queued.takeAll().map { Transfer(request: $0.0, completion: $0.1) }
                 for transfer in transfers.values + unstarted {
                     if let handle = transfer.handle { curl_multi_remove_handle(multi.pointer, handle) }
                     transfer.complete(
