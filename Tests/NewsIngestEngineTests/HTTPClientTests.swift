@@ -96,10 +96,12 @@ import Testing
         #expect(seen.count == 40 && seen.allSatisfy { $0 == 200 })
     }
 
-    /// Requests beyond `maxTransfers` wait their turn in the client, and their timeouts start with their
-    /// transfer: twelve half-second responses two at a time take three seconds, and none times out at two.
-    @Test func queuedRequestsWaitTheirTurnWithoutTheirTimeoutsRunning() throws {
-        let narrow = HTTPClient(limits: .init(maxTransfers: 2, maxPerHost: 2))
+    /// Requests beyond `maxTransfers`, or beyond `maxPerHost` to one host, wait their turn in the client, and
+    /// their timeouts start with their transfer: twelve half-second responses two at a time take three seconds,
+    /// and none times out at two.
+    @Test(arguments: [(2, 2), (8, 2)])
+    func queuedRequestsWaitTheirTurnWithoutTheirTimeoutsRunning(maxTransfers: Int, maxPerHost: Int) throws {
+        let narrow = HTTPClient(limits: .init(maxTransfers: maxTransfers, maxPerHost: maxPerHost))
         let group = DispatchGroup()
         let results = Mutex<[Int]>([])
         let started = Date()

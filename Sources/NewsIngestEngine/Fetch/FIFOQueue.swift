@@ -10,9 +10,6 @@ struct FIFOQueue<Element> {
     /// Adds `element` at the back.
     mutating func append(_ element: Element) { elements.append(element) }
 
-    /// Adds `newElements` at the back, in order.
-    mutating func append(contentsOf newElements: some Sequence<Element>) { elements.append(contentsOf: newElements) }
-
     /// Takes the front element, or `nil` when empty.
     mutating func popFirst() -> Element? {
         guard front < elements.count else { return nil }

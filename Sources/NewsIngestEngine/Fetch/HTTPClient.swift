@@ -7,9 +7,9 @@ import Synchronization
 /// thread per request, connections reused, HTTP/2 where the server offers it, at most `maxTransfers` at once
 /// and `maxPerHost` to one host.
 ///
-/// Requests beyond `maxTransfers` wait in the client's own queue, in order, and become libcurl transfers only
+/// Requests beyond either limit wait in the client's own ``TransferQueue`` and become libcurl transfers only
 /// as others end: an index of a million links is not a million easy handles, and a request's timeouts start
-/// when its transfer does, not while it waits its turn. (libcurl queues what exceeds `maxPerHost`.)
+/// when its transfer does, not while it waits its turn.
 ///
 /// Every transfer is held to `http`/`https` (redirects too, at most 5), verifies TLS, asks for gzip, deflate,
 /// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
@@ -101,12 +101,11 @@ private final class Loop: Sendable {
     /// The thread running the loop, set once it starts.
     private let thread = Mutex<pthread_t?>(nil)
 
-    /// Transfers handed to libcurl at once; more requests wait in `run`'s queue.
-    let maxTransfers: Int
+    let limits: HTTPClient.Limits
 
     init(limits: HTTPClient.Limits) {
         multi = MultiHandle(limits: limits)
-        maxTransfers = max(1, limits.maxTransfers)
+        self.limits = limits
     }
 
     var isRunningOnCurrentThread: Bool {
@@ -116,15 +115,15 @@ private final class Loop: Sendable {
     func run() {
         thread.withLock { $0 = pthread_self() }
         var transfers: [Int: Transfer] = [:]
-        var queued = FIFOQueue<(HTTPRequest, HTTPClient.Completion)>()
+        var queued = TransferQueue(maxTransfers: limits.maxTransfers, maxPerHost: limits.maxPerHost)
         while true {
             let (waiting, isClosed) = submissions.withLock { submissions in
                 defer { submissions.waiting.removeAll() }
                 return (submissions.waiting, submissions.isClosed)
             }
-            queued.append(contentsOf: waiting)
+            for item in waiting { queued.append(item) }
             if isClosed {
-                let unstarted = queued.takeAll().map { Transfer(request: $0.0, completion: $0.1) }
+                let unstarted = queued.takeAll().map { Transfer(request: $0.request, completion: $0.completion) }
                 for transfer in transfers.values + unstarted {
                     if let handle = transfer.handle { curl_multi_remove_handle(multi.pointer, handle) }
                     transfer.complete(
@@ -142,6 +141,7 @@ private final class Loop: Sendable {
                 let code = ccurl_message_result(message)
                 curl_multi_remove_handle(multi.pointer, handle)
                 if let transfer = transfers.removeValue(forKey: Int(bitPattern: handle)) {
+                    queued.finished(transfer.request)
                     transfer.complete(transfer.outcome(code))
                     ended = true
                 }
@@ -153,17 +153,16 @@ private final class Loop: Sendable {
         }
     }
 
-    /// Hands queued requests to libcurl, oldest first, while fewer than `maxTransfers` run.
-    private func startQueued(
-        _ queued: inout FIFOQueue<(HTTPRequest, HTTPClient.Completion)>, into transfers: inout [Int: Transfer]
-    ) {
-        while transfers.count < maxTransfers, let (request, completion) = queued.popFirst() {
+    /// Hands libcurl every queued request that may start now.
+    private func startQueued(_ queued: inout TransferQueue, into transfers: inout [Int: Transfer]) {
+        while let (request, completion) = queued.next() {
             let transfer = Transfer(request: request, completion: completion)
             switch transfer.start() {
             case .success(let handle):
                 curl_multi_add_handle(multi.pointer, handle)
                 transfers[Int(bitPattern: handle)] = transfer
             case .failure(let error):
+                queued.finished(request)
                 transfer.complete(.failure(error))
             }
         }
