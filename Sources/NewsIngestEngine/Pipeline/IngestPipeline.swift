@@ -65,6 +65,8 @@ public final class IngestPipeline: Sendable {
         /// Content ids emitted, for `dedupe = "content"` across batches not yet in the state.
         var emittedIDs = Set<String>()
         var counts = Counters()
+        /// What to tell the submitters of fetched results once their batch is committed (or dropped).
+        var whenCommitted: [@Sendable (Bool) -> Void] = []
     }
 
     /// One file read and parsed by a worker.
@@ -87,6 +89,8 @@ public final class IngestPipeline: Sendable {
         var url: URLOutcome?
         /// Byte-budget credits the file holds until it is written (none for a fetched URL).
         var credits = 0
+        /// For a fetched URL: told true once the result is committed, false when it was dropped.
+        var whenCommitted: (@Sendable (Bool) -> Void)?
     }
 
     /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
@@ -230,19 +234,20 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
-    /// worker's word memo), then to the writer; `queued` runs on the worker once the writer has the result in
-    /// its queue, so what the caller submits after that is written after it.
+    /// worker's word memo), then to the writer. `committed` runs on the writer's queue once the result is
+    /// committed (true), or dropped because its batch could not be written or committed (false): until then
+    /// the URL is not in the state, and the caller must not fetch it again.
     public func submitFetched(
         commit url: URLOutcome,
         producing produce: @escaping @Sendable (WordMemo) -> FetchedOutcome,
-        queued: @escaping @Sendable () -> Void
+        committed: @escaping @Sendable (Bool) -> Void
     ) {
         pendingWork.enter()
         let workerIndex = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
         workers[workerIndex].async { @Sendable [self] in
-            let result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
+            var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
+            result.whenCommitted = committed
             writerQueue.async { @Sendable [self, result] in gather(result) }
-            queued()
         }
     }
 
@@ -471,12 +476,14 @@ public final class IngestPipeline: Sendable {
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
             for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
+            for result in batch { result.whenCommitted?(false) }
             return
         }
         writer.uncommitted.outcomes += outcomes
         writer.uncommitted.urls += urls
         writer.uncommitted.emittedIDs.formUnion(emittedInBatch)
         writer.uncommitted.counts.add(counts)
+        writer.uncommitted.whenCommitted += batch.compactMap(\.whenCommitted)
         for result in batch {
             var failed = false
             if case .failure = result.outcome { failed = true }
@@ -525,10 +532,12 @@ public final class IngestPipeline: Sendable {
                 metadata: ["files": "\(uncommitted.files.count)", "error": "\(error)"]
             )
             release(uncommitted.files.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
+            for tell in uncommitted.whenCommitted { tell(false) }
             return
         }
         counters.withLock { $0.add(uncommitted.counts) }
         release(uncommitted.files)
+        for tell in uncommitted.whenCommitted { tell(true) }
     }
 
     /// Ends the files' turn in the pipeline: a committed file (one with an identity) is kept, moved or

@@ -32,8 +32,9 @@ public final class URLSource: Sendable {
     private let isStopped = Atomic<Bool>(false)
     /// One timer per source, created and cancelled on `queue`.
     nonisolated(unsafe) private var timers: [any DispatchSourceTimer] = []
-    /// Links being fetched for some index now, touched on `queue` only: another index listing the same
-    /// article waits for that fetch instead of starting its own.
+    /// URLs being fetched now (an index's links and polled articles), until their result is committed; touched
+    /// on `queue` only. Another index listing the same article waits for that fetch instead of starting its
+    /// own, and a poll finding its article still in flight skips it.
     nonisolated(unsafe) private var linksInFlight = Set<String>()
     /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
     nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
@@ -88,7 +89,9 @@ public final class URLSource: Sendable {
     private func poll(_ source: URLSettings) {
         guard !isStopped.load(ordering: .relaxed) else { return }
         switch source.kind {
-        case .article: fetchArticle(source.url, of: source, index: nil) { _ in }
+        case .article:
+            guard linksInFlight.insert(source.url).inserted else { return }
+            fetchArticle(source.url, of: source, index: nil) { @Sendable [self] _ in linksInFlight.remove(source.url) }
         case .index: fetchIndex(source)
         }
     }
@@ -159,7 +162,8 @@ public final class URLSource: Sendable {
     }
 
     /// Fetches one article (retrying per the rules) and submits its record or its failure; `done` runs on
-    /// `queue` after the submission (true when the URL is taken for good: committed, or failed for good).
+    /// `queue` once that is settled: true when the URL is taken for good (its record committed, or failed for
+    /// good), false when it should be fetched again later.
     private func fetchArticle(
         _ url: String, of source: URLSettings, index: String?, done: @escaping @Sendable (Bool) -> Void
     ) {
@@ -169,7 +173,9 @@ public final class URLSource: Sendable {
             @Sendable [self] end in
             switch end {
             case .response(let response) where response.status != 304:
-                submitArticle(response, url: url, index: index) { @Sendable [self] in queue.async { done(true) } }
+                submitArticle(response, url: url, index: index) { @Sendable [self] committed in
+                    queue.async { done(committed) }
+                }
             case .response:
                 done(true)
             case .failed(let permanent):
@@ -178,9 +184,10 @@ public final class URLSource: Sendable {
         }
     }
 
-    /// Has a worker decode and parse the response; `queued` runs once its result is in the writer's queue.
+    /// Has a worker decode and parse the response; `committed` runs once its result is committed (true) or
+    /// was dropped (false).
     private func submitArticle(
-        _ response: HTTPResponse, url: String, index: String?, queued: @escaping @Sendable () -> Void
+        _ response: HTTPResponse, url: String, index: String?, committed: @escaping @Sendable (Bool) -> Void
     ) {
         let info = URLSourceInfo(
             url: url, finalURL: response.finalURL, status: response.status, etag: response.header("etag"),
@@ -209,7 +216,7 @@ public final class URLSource: Sendable {
                             size: response.body.count))
                 }
             },
-            queued: queued)
+            committed: committed)
     }
 
     /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are being fetched or parsed; `done` runs
@@ -288,7 +295,7 @@ public final class URLSource: Sendable {
             }
         }
         group.notify(queue: queue) { @Sendable [self] in
-            // Every link is in the writer's queue before this: committed in order after them.
+            // Every link is committed (or failed) before this.
             if allTaken.withLock({ $0 }), !isStopped.load(ordering: .relaxed) { pipeline.commitFetchState(indexState) }
         }
         if !new.isEmpty {
