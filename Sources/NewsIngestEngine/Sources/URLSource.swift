@@ -16,8 +16,8 @@ import Synchronization
 /// for `Retry-After`; other 4xx and permanent failures go to the error log once per URL (until it recovers).
 /// Polling, retries and the links of indexes run on one serial queue and the client's thread; responses are
 /// parsed on the pipeline's workers. A slow or failing host never stalls directory ingestion. At most
-/// `4 × max_transfers` links of indexes are being fetched or parsed at once (the rest wait their turn), so
-/// the responses held in memory stay bounded however many links an index lists.
+/// `8 × max_transfers` links of indexes are being fetched, parsed or committed at once (the rest wait their
+/// turn), so the responses held in memory stay bounded however many links an index lists.
 public final class URLSource: Sendable {
     private let sources: [URLSettings]
     private let fetch: FetchSettings
@@ -38,11 +38,11 @@ public final class URLSource: Sendable {
     nonisolated(unsafe) private var linksInFlight = Set<String>()
     /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
     nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
-    /// Links of indexes being fetched or parsed now; on `queue` only.
+    /// Links of indexes being fetched, parsed or committed now; on `queue` only.
     nonisolated(unsafe) private var runningLinks = 0
-    /// The most links fetched or parsed at once: enough to keep every transfer busy while earlier responses
-    /// are parsed, few enough that the responses held stay bounded.
-    private var maxRunningLinks: Int { 4 * max(1, fetch.maxTransfers) }
+    /// The most links fetched, parsed or committed at once: enough to keep every transfer busy while earlier
+    /// responses are parsed and committed, few enough that the responses held stay bounded.
+    private var maxRunningLinks: Int { 8 * max(1, fetch.maxTransfers) }
 
     /// Retries of one fetch before its failure is reported.
     static let maxAttempts = 4
@@ -219,7 +219,7 @@ public final class URLSource: Sendable {
             committed: committed)
     }
 
-    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are being fetched or parsed; `done` runs
+    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are in flight; `done` runs
     /// on `queue`, as for ``fetchArticle(_:of:index:done:)``.
     private func fetchLink(
         _ link: String, of source: URLSettings, index: String, done: @escaping @Sendable (Bool) -> Void
