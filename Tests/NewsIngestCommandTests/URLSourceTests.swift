@@ -111,9 +111,9 @@ import Testing
         #expect(server.requests.filter { $0.hasPrefix("GET /news/1.txt ") }.count == 1, "\(server.requests)")
     }
 
-    /// An index listing many more links than may be in flight at once (`max_transfers = 2`: sixteen links
-    /// fetched, parsed or committed at a time) yields every article once, each fetched once, and its own
-    /// validators are committed after them all.
+    /// An index listing many more links than may be in flight at once (`max_transfers = 2`: eight links
+    /// fetched or parsed at a time) yields every article once, each fetched once (not again by a poll between
+    /// its parse and its commit), and its own validators are committed after them all.
     @Test func anIndexOfManyLinksIsTakenAFewAtATimeEachOnce() throws {
         let server = try TestHTTPServer()
         let workspace = try DaemonTests.Workspace()

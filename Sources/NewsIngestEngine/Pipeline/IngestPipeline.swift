@@ -234,12 +234,14 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
-    /// worker's word memo), then to the writer. `committed` runs on the writer's queue once the result is
-    /// committed (true), or dropped because its batch could not be written or committed (false): until then
-    /// the URL is not in the state, and the caller must not fetch it again.
+    /// worker's word memo), then to the writer. `queued` runs on the worker once the writer has the result in
+    /// its queue; `committed` runs on the writer's queue once the result is committed (true), or dropped
+    /// because its batch could not be written or committed (false). Until then the URL is not in the state,
+    /// and the caller must not fetch it again.
     public func submitFetched(
         commit url: URLOutcome,
         producing produce: @escaping @Sendable (WordMemo) -> FetchedOutcome,
+        queued: @escaping @Sendable () -> Void,
         committed: @escaping @Sendable (Bool) -> Void
     ) {
         pendingWork.enter()
@@ -248,6 +250,7 @@ public final class IngestPipeline: Sendable {
             var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
             result.whenCommitted = committed
             writerQueue.async { @Sendable [self, result] in gather(result) }
+            queued()
         }
     }
 

@@ -16,8 +16,9 @@ import Synchronization
 /// for `Retry-After`; other 4xx and permanent failures go to the error log once per URL (until it recovers).
 /// Polling, retries and the links of indexes run on one serial queue and the client's thread; responses are
 /// parsed on the pipeline's workers. A slow or failing host never stalls directory ingestion. At most
-/// `8 × max_transfers` links of indexes are being fetched, parsed or committed at once (the rest wait their
-/// turn), so the responses held in memory stay bounded however many links an index lists.
+/// `4 × max_transfers` links of indexes are being fetched or parsed at once (the rest wait their turn), so
+/// the responses held in memory stay bounded however many links an index lists. A URL counts as in flight,
+/// and is not fetched again, until its result is committed.
 public final class URLSource: Sendable {
     private let sources: [URLSettings]
     private let fetch: FetchSettings
@@ -38,11 +39,11 @@ public final class URLSource: Sendable {
     nonisolated(unsafe) private var linksInFlight = Set<String>()
     /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
     nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
-    /// Links of indexes being fetched, parsed or committed now; on `queue` only.
+    /// Links of indexes being fetched or parsed now; on `queue` only.
     nonisolated(unsafe) private var runningLinks = 0
-    /// The most links fetched, parsed or committed at once: enough to keep every transfer busy while earlier
-    /// responses are parsed and committed, few enough that the responses held stay bounded.
-    private var maxRunningLinks: Int { 8 * max(1, fetch.maxTransfers) }
+    /// The most links fetched or parsed at once: enough to keep every transfer busy while earlier responses
+    /// are parsed, few enough that the responses held stay bounded.
+    private var maxRunningLinks: Int { 4 * max(1, fetch.maxTransfers) }
 
     /// Retries of one fetch before its failure is reported.
     static let maxAttempts = 4
@@ -161,11 +162,13 @@ public final class URLSource: Sendable {
         }
     }
 
-    /// Fetches one article (retrying per the rules) and submits its record or its failure; `done` runs on
-    /// `queue` once that is settled: true when the URL is taken for good (its record committed, or failed for
-    /// good), false when it should be fetched again later.
+    /// Fetches one article (retrying per the rules) and submits its record or its failure. On `queue`,
+    /// `handedOver` runs once no response of it is held here any more (its result is in the writer's queue, or
+    /// there is none), then `done` once it is settled: true when the URL is taken for good (its record
+    /// committed, or failed for good), false when it should be fetched again later.
     private func fetchArticle(
-        _ url: String, of source: URLSettings, index: String?, done: @escaping @Sendable (Bool) -> Void
+        _ url: String, of source: URLSettings, index: String?, handedOver: @escaping @Sendable () -> Void = {},
+        done: @escaping @Sendable (Bool) -> Void
     ) {
         // An index's link is fetched once: no validators. A polled article asks conditionally.
         let validators = index == nil ? try? state.validators(of: url) : nil
@@ -173,21 +176,24 @@ public final class URLSource: Sendable {
             @Sendable [self] end in
             switch end {
             case .response(let response) where response.status != 304:
-                submitArticle(response, url: url, index: index) { @Sendable [self] committed in
-                    queue.async { done(committed) }
-                }
+                submitArticle(
+                    response, url: url, index: index, queued: { @Sendable [self] in queue.async { handedOver() } },
+                    committed: { @Sendable [self] committed in queue.async { done(committed) } })
             case .response:
+                handedOver()
                 done(true)
             case .failed(let permanent):
+                handedOver()
                 done(permanent)
             }
         }
     }
 
-    /// Has a worker decode and parse the response; `committed` runs once its result is committed (true) or
-    /// was dropped (false).
+    /// Has a worker decode and parse the response; `queued` runs once its result is in the writer's queue,
+    /// `committed` once it is committed (true) or was dropped (false).
     private func submitArticle(
-        _ response: HTTPResponse, url: String, index: String?, committed: @escaping @Sendable (Bool) -> Void
+        _ response: HTTPResponse, url: String, index: String?, queued: @escaping @Sendable () -> Void,
+        committed: @escaping @Sendable (Bool) -> Void
     ) {
         let info = URLSourceInfo(
             url: url, finalURL: response.finalURL, status: response.status, etag: response.header("etag"),
@@ -216,20 +222,22 @@ public final class URLSource: Sendable {
                             size: response.body.count))
                 }
             },
-            committed: committed)
+            queued: queued, committed: committed)
     }
 
-    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are in flight; `done` runs
-    /// on `queue`, as for ``fetchArticle(_:of:index:done:)``.
+    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are fetched or parsed; `done` runs
+    /// on `queue`, as for ``fetchArticle(_:of:index:handedOver:done:)``.
     private func fetchLink(
         _ link: String, of source: URLSettings, index: String, done: @escaping @Sendable (Bool) -> Void
     ) {
         waitingLinks.append { @Sendable [self] in
-            fetchArticle(link, of: source, index: index) { @Sendable [self] taken in
-                runningLinks -= 1
-                startWaitingLinks()
-                done(taken)
-            }
+            fetchArticle(
+                link, of: source, index: index,
+                handedOver: { @Sendable [self] in
+                    runningLinks -= 1
+                    startWaitingLinks()
+                },
+                done: done)
         }
         startWaitingLinks()
     }
