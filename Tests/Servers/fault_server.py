@@ -5,7 +5,8 @@ Usage: fault_server.py DOCROOT. It also answers requests in absolute form (as a 
 http_proxy), serving the path of the URL asked for. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
 Files are served with an ETag (hash of the content) and Last-Modified, and 304 for a matching
 If-None-Match or If-Modified-Since. Every request is logged to DOCROOT/../requests.log as one line:
-"METHOD PATH If-None-Match If-Modified-Since".
+"METHOD PATH If-None-Match If-Modified-Since". /slow/SECONDS/FILE serves FILE after a wait, and
+/slow-peak tells how many /slow/ requests were served at once at most.
 """
 import email.utils
 import gzip
@@ -21,6 +22,8 @@ DOCROOT = os.path.abspath(sys.argv[1])
 LOG = os.path.join(os.path.dirname(DOCROOT), "requests.log")
 COUNTS = {}
 LOCK = threading.Lock()
+# Requests inside /slow/ now, and the most there were at once (read back through /slow-peak).
+SLOW = {"running": 0, "peak": 0}
 BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
 
 
@@ -89,8 +92,17 @@ class Handler(BaseHTTPRequestHandler):
                 return
             return self.serve_file("/".join(parts[2:]))
         if head == "slow":  # /slow/SECONDS/file: the file after a wait
+            with LOCK:
+                SLOW["running"] += 1
+                SLOW["peak"] = max(SLOW["peak"], SLOW["running"])
             time.sleep(float(parts[1]))
+            with LOCK:
+                SLOW["running"] -= 1
             return self.serve_file("/".join(parts[2:]))
+        if head == "slow-peak":  # the most /slow/ requests served at once so far; resets it
+            with LOCK:
+                peak, SLOW["peak"] = SLOW["peak"], 0
+            return self.reply(200, str(peak).encode())
         if head == "stall":
             time.sleep(30)
             return self.reply(200, b"too late")
