@@ -42,8 +42,8 @@ import Testing
         #expect(IndexLinks.links(in: Array(sitemap.utf8), base: base) == urls)
     }
 
-    @Test func aPlainListWithCRLFLineEnds() {
-        let plain = "http://news.example/1.txt\r\n  \t2.txt\r\n#3.txt\r\n"
+    @Test func aPlainListWithAByteOrderMarkAndCRLFLineEnds() {
+        let plain = "\u{FEFF}http://news.example/1.txt\r\n  \t2.txt\r\n#3.txt\r\n"
         #expect(
             IndexLinks.links(in: Array(plain.utf8), base: base) == [
                 "http://news.example/1.txt", "http://news.example/list/2.txt",

@@ -9,8 +9,11 @@ import Foundation
 public enum IndexLinks {
     /// The links of `body` (UTF-8), fetched from `base`.
     public static func links(in body: [UInt8], base: String) -> [String] {
-        let candidates = body.withUnsafeBufferPointer { bytes in
-            isMarkup(bytes) ? markupValues(in: bytes) : lines(of: bytes)
+        let candidates = body.withUnsafeBufferPointer { whole in
+            // A byte order mark starts nothing.
+            let hasMark = whole.count >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF
+            let bytes = UnsafeBufferPointer(rebasing: whole[(hasMark ? 3 : 0)...])
+            return isMarkup(bytes) ? markupValues(in: bytes) : lines(of: bytes)
         }
         guard let baseURL = URL(string: base) else { return [] }
         let page = baseURL.absoluteString
@@ -31,10 +34,9 @@ public enum IndexLinks {
         return links
     }
 
-    /// True when the first character after white space (and a byte order mark) is `<`.
+    /// True when the first character after white space is `<`.
     private static func isMarkup(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         while index < bytes.count, isASCIIWhitespace(bytes[index]) { index += 1 }
         return index < bytes.count && bytes[index] == UInt8(ascii: "<")
     }
