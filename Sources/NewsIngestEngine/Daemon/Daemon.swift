@@ -117,7 +117,9 @@ public final class Daemon: Sendable {
                 controlSources.append(source)
             }
         }
-        registered.wait()
+        if registered.wait(timeout: .now() + 10) == .timedOut {
+            logger.warning("the signal handlers were not in place after 10 s; starting anyway")
+        }
     }
 
     private func handle(_ signalNumber: Int32) {
