@@ -104,7 +104,7 @@ enum NewsIngestBenchmarks {
     /// What the daemon's workers do per file, on one core: read, parse, encode, write to `/dev/null`.
     static func pipelineSeconds(
         _ corpus: BenchmarkCorpus,
-        clock: () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        clock: () -> Double = wallSeconds
     ) throws -> Double {
         let parser = ArticleParser()
         let memo = WordMemo()
@@ -129,7 +129,7 @@ enum NewsIngestBenchmarks {
     /// Parsing alone, from bytes already in memory.
     static func parseInMemorySeconds(
         _ corpus: BenchmarkCorpus,
-        clock: () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        clock: () -> Double = wallSeconds
     ) throws -> Double {
         let files = try corpus.paths.map { try ArticleFileReader.read($0, limit: 64 << 20) }
         let parser = ArticleParser()
@@ -179,6 +179,9 @@ enum NewsIngestBenchmarks {
             }
         }
     }
+
+    /// Wall-clock time, in seconds since an arbitrary start.
+    static func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// CPU time of the calling thread, in seconds.
     static func threadCPUSeconds() -> Double {

@@ -90,7 +90,7 @@ struct RunCommand: ParsableCommand {
         if let workers {
             guard workers >= 1 else { throw ConfigurationLoader.fail("--workers", "\(workers)", "must be at least 1") }
             settings.pipeline.workers = workers
-            settings.pipeline.maxInFlight = workers * PipelineSettings.defaultInFlightPerWorker
+            settings.pipeline.maxInFlight = PipelineSettings.defaultMaxInFlight(workers: workers)
         }
         if let settle {
             guard settle >= 0 else { throw ConfigurationLoader.fail("--settle", "\(settle)", "must be >= 0") }

@@ -84,16 +84,20 @@ public struct TextNormalizer: Sendable {
                 return scan.splices.isEmpty ? nil : Self.applying(scan.splices, to: text)
             }
             let cleaned = Self.cleanedAndComposed(input, report: &report)
-            let result = cleaned.withUnsafeBufferPointer { buffer -> [UInt8] in
+            let result = cleaned.withUnsafeBufferPointer { buffer -> [UInt8]? in
                 log?.begin(expectedBytes: buffer.count)
+                let splices: [Splice]
                 if let scan = scanWords(buffer, memo: memo, checkingCleanliness: false, log: &log) {
                     report.add(scan.report)
-                    return Self.applying(scan.splices, to: buffer)
+                    splices = scan.splices
+                } else {
+                    log?.abandon()
+                    splices = placeToneMarks(buffer, report: &report)
                 }
-                log?.abandon()
-                return Self.applying(placeToneMarks(buffer, report: &report), to: buffer)
+                // No word changed: the cleaned bytes are the result, not a copy of them.
+                return splices.isEmpty ? nil : Self.applying(splices, to: buffer)
             }
-            return String(decoding: result, as: UTF8.self)
+            return String(decoding: result ?? cleaned, as: UTF8.self)
         }
     }
 

@@ -49,13 +49,12 @@ struct JSONWriter {
     /// Writes `value` as ``string(_:)`` does; returns where its escaped contents (between the quotes) are in
     /// ``bytes``, or `nil` for `null`.
     mutating func stringReturningContents(_ value: String?) -> Range<Int>? {
-        guard value != nil else {
+        guard var value else {
             string(nil)
             return nil
         }
         separate()
         let start = bytes.count + 1
-        var value = value!
         value.withUTF8 { appendEscaped($0) }
         return start..<(bytes.count - 1)
     }

@@ -97,7 +97,7 @@ public enum Configuration {
             directories: directories,
             pipeline: PipelineSettings(
                 workers: workerCount,
-                maxInFlight: maxInFlight == 0 ? workerCount * PipelineSettings.defaultInFlightPerWorker : maxInFlight,
+                maxInFlight: maxInFlight == 0 ? PipelineSettings.defaultMaxInFlight(workers: workerCount) : maxInFlight,
                 toneStyle: try pipeline.choice("tone_style", ToneStyle.self) ?? .press,
                 dedupe: try output.choice("dedupe", DedupePolicy.self) ?? .content,
                 maxFileBytes: try pipeline.integer("max_file_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024,

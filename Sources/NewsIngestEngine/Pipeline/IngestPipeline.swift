@@ -203,7 +203,7 @@ public final class IngestPipeline: Sendable {
             return false
         }
         pendingWork.enter()
-        let workerIndex = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
+        let workerIndex = nextWorkerIndex()
         workers[workerIndex].async { @Sendable [self] in
             var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
@@ -211,6 +211,11 @@ public final class IngestPipeline: Sendable {
             writerQueue.async { @Sendable [self, result] in gather(result) }
         }
         return true
+    }
+
+    /// The worker to take the next job, in turn.
+    private func nextWorkerIndex() -> Int {
+        nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
     }
 
     /// Gives back a file's slot and its byte-budget credits.
@@ -245,7 +250,7 @@ public final class IngestPipeline: Sendable {
         committed: @escaping @Sendable (Bool) -> Void
     ) {
         pendingWork.enter()
-        let workerIndex = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
+        let workerIndex = nextWorkerIndex()
         workers[workerIndex].async { @Sendable [self] in
             var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
             result.whenCommitted = committed

@@ -17,9 +17,9 @@ public struct PipelineSettings: Sendable {
     /// Bytes of those files at once (by their size when found): large files are taken fewer at a time. A
     /// file larger than this is taken alone.
     public var maxInFlightBytes: Int = 64 << 20
-    /// Files in flight per worker when ``maxInFlight`` is not set: enough to keep the workers parsing while
-    /// the writer waits for a sync.
-    public static let defaultInFlightPerWorker = 256
+    /// ``maxInFlight`` when it is not set: 256 files per worker, enough to keep the workers parsing while the
+    /// writer waits for a sync.
+    public static func defaultMaxInFlight(workers: Int) -> Int { workers * 256 }
     /// Tone-mark style of the records.
     public var toneStyle: ToneStyle
     /// Duplicate-content policy.
