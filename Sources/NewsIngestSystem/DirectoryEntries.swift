@@ -17,6 +17,9 @@ public final class DirectoryEntries {
         public var name: String
         /// What `readdir` says the entry is; `unknown` on file systems that do not tell.
         public var kind: Kind
+        /// The inode number `readdir` gives (files listed in this order are read in the order of their
+        /// inodes on disk).
+        public var inode: UInt64
         public enum Kind { case file, directory, other, unknown }
     }
 
@@ -44,7 +47,7 @@ public final class DirectoryEntries {
             case Int32(DT_UNKNOWN): kind = .unknown
             default: kind = .other
             }
-            return Entry(name: name, kind: kind)
+            return Entry(name: name, kind: kind, inode: UInt64(entry.pointee.d_ino))
         }
         return nil
     }

@@ -223,6 +223,29 @@ import Testing
         #expect(Set(records.compactMap { $0["id"] as? String }).count == distinct)
     }
 
+    @Test func aBacklogIsReadInTheOrderOfItsInodes() throws {
+        let workspace = try Workspace()
+        // Names in an order unrelated to creation, so the directory's own order is not the inodes'.
+        var generator = SystemRandomNumberGenerator()
+        let articles = Self.articles(300, seed: 11)
+        for (index, bytes) in articles.enumerated() {
+            try workspace.write("\(UInt32.random(in: 0...UInt32.max, using: &generator))-\(index).txt", bytes)
+        }
+        // One worker: files are parsed and written in the order the scan submits them. No settle interval,
+        // so the files just written are all taken by the first scan.
+        let daemon = try start(workspace, extra: ["--workers", "1", "--settle", "0"])
+        #expect(Wait.until(seconds: 120) { workspace.records().count == 300 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let inodes = try workspace.records().map { record in
+            let path = try #require((record["source"] as? [String: Any])?["path"] as? String)
+            var status = stat()
+            #expect(stat(path, &status) == 0)
+            return status.st_ino
+        }
+        #expect(inodes.count == 300)
+        #expect(inodes == inodes.sorted())
+    }
+
     @Test func sigtermFinishesWorkInFlight() throws {
         let workspace = try Workspace()
         let articles = Self.articles(500, seed: 5)

@@ -27,6 +27,9 @@ public final class IngestPipeline: Sendable {
     private let pendingWork = DispatchGroup()
     private let writerQueue = DispatchQueue(label: "newsingest.writer")
     private let writer: Mutex<Writer>
+    /// The batch being gathered, under its own lock: a worker handing over a result never waits for the
+    /// writer's `write`, sync and commit.
+    private let gathering = Mutex(Gathering())
     private let counters = Mutex(Counters())
     /// Set when the daemon stops: from then on every batch is synced and committed at once.
     private let isDraining = Atomic<Bool>(false)
@@ -41,15 +44,18 @@ public final class IngestPipeline: Sendable {
         public var failed = 0
     }
 
-    /// What the writer owns: the files, the batch being gathered, and what was written but is not yet
-    /// synced and committed.
+    /// What the writer owns: the files, and what was written but is not yet synced and committed.
     private struct Writer: ~Copyable {
         var output: JSONLOutput
         var errors: JSONLOutput
-        var pending: [FileResult] = []
-        var flushScheduled = false
         var uncommitted = Uncommitted()
         var lastCommit = DispatchTime.now()
+    }
+
+    /// Results handed over by the workers since the last flush, and whether a flush is queued.
+    private struct Gathering {
+        var results: [FileResult] = []
+        var flushScheduled = false
     }
 
     /// Batches written to the files and waiting for the sync that lets them be committed (with
@@ -389,21 +395,28 @@ public final class IngestPipeline: Sendable {
 
     /// Adds a result to the batch; the flush runs after the results already queued, so batches grow with load.
     private func gather(_ result: FileResult) {
-        let scheduleFlush = writer.withLock { writer in
-            writer.pending.append(result)
-            defer { writer.flushScheduled = true }
-            return !writer.flushScheduled
+        let scheduleFlush = gathering.withLock { gathering in
+            gathering.results.append(result)
+            defer { gathering.flushScheduled = true }
+            return !gathering.flushScheduled
         }
         if scheduleFlush { writerQueue.async { @Sendable [self] in flush() } }
     }
 
     private func flush() {
-        writer.withLock { writer in
-            let batch = writer.pending
-            writer.pending.removeAll(keepingCapacity: true)
-            writer.flushScheduled = false
-            write(batch, to: &writer)
+        let batch = gathering.withLock { gathering in
+            gathering.flushScheduled = false
+            return Self.take(&gathering.results)
         }
+        writer.withLock { writer in write(batch, to: &writer) }
+    }
+
+    /// The results gathered so far, leaving an empty array of the same capacity in their place.
+    private static func take(_ results: inout [FileResult]) -> [FileResult] {
+        var taken: [FileResult] = []
+        taken.reserveCapacity(results.count)
+        swap(&taken, &results)
+        return taken
     }
 
     private func write(_ batch: [FileResult], to writer: inout Writer) {
