@@ -6,8 +6,12 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Where its log (standard error) goes.
     public let logURL: URL
 
-    /// Starts the binary with `arguments`, with `environment` added to the test's own.
-    public init(binary: URL, arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    /// Starts the binary with `arguments`, with `environment` added to the test's own; its standard output goes
+    /// to `standardOutput` when given (for `--output -`), else nowhere.
+    public init(
+        binary: URL, arguments: [String], in directory: URL, environment: [String: String] = [:],
+        standardOutput: Pipe? = nil
+    ) throws {
         logURL = directory.appendingPathComponent("daemon-\(UUID().uuidString).log")
         try Data().write(to: logURL)
         let log = try FileHandle(forWritingTo: logURL)
@@ -16,7 +20,7 @@ public final class DaemonProcess: @unchecked Sendable {
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = standardOutput ?? FileHandle.nullDevice
         process.standardError = log
         try process.run()
     }

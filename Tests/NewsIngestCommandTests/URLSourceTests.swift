@@ -1,5 +1,6 @@
 import ArticleFixtures
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -144,6 +145,119 @@ import Testing
         for index in articles.indices {
             #expect(server.requests.filter { $0.hasPrefix("GET /many/\(index).txt ") }.count == 1)
         }
+    }
+
+    @Test func aStalledOutputStopsAnIndexsLinksFromPilingUpInMemory() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(200, seed: 523)
+        for (index, bytes) in articles.enumerated() { try server.serve("stalled/\(index).txt", bytes) }
+        try server.serve(
+            "stalled.txt", Array(articles.indices.map { server.url("stalled/\($0).txt") + "\n" }.joined().utf8))
+        let config = workspace.temporary.path("stalled.toml")
+        try Data(
+            """
+            [source]
+            max_transfers = 2
+            max_per_host = 2
+            [[source.url]]
+            url = "\(server.url("stalled.txt"))"
+            kind = "index"
+            interval = 0.5
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        // Records go to a pipe nobody reads yet: once its 64 KiB are full, the writer's `write` blocks.
+        let output = Pipe()
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config, "--output", "-"],
+            in: workspace.temporary.url, standardOutput: output)
+        func fetched() -> Int { server.requests.filter { $0.hasPrefix("GET /stalled/") }.count }
+        // Links are fetched only as earlier records are written: a few more than the 4 × 2 running and the
+        // dozen records the pipe holds, never the whole index. (Before, each record only had to reach the
+        // writer's queue, and all 200 were fetched and held in a few seconds.)
+        #expect(!Wait.until(seconds: 10) { fetched() >= articles.count }, "\(daemon.log)")
+        #expect(fetched() < 60, "\(daemon.log)")
+
+        // Reading the pipe lets everything through, each article once.
+        let lines = PipeLines(output)
+        let distinct = Set(articles).count
+        #expect(Wait.until(seconds: 120) { lines.count == distinct }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let ids = lines.all.compactMap {
+            (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
+        }
+        #expect(ids.count == distinct && Set(ids).count == distinct)
+        #expect(fetched() == articles.count)
+    }
+
+    /// The lines written to a pipe, read on a thread of their own from the moment it is created.
+    final class PipeLines: Sendable {
+        private let lines = Mutex<[Data]>([])
+
+        init(_ pipe: Pipe) {
+            Thread { [self] in
+                var pending = Data()
+                while true {
+                    let chunk = pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { return }
+                    pending.append(chunk)
+                    while let newline = pending.firstIndex(of: 0x0A) {
+                        let line = Data(pending[pending.startIndex..<newline])
+                        pending.removeSubrange(pending.startIndex...newline)
+                        lines.withLock { $0.append(line) }
+                    }
+                }
+            }
+            .start()
+        }
+
+        var count: Int { lines.withLock { $0.count } }
+        var all: [Data] { lines.withLock { $0 } }
+    }
+
+    @Test func aLinkThatFailedForGoodIsNotFetchedAgainBeforeItsFailureIsCommitted() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        // Twelve records overfill a 64 KiB pipe; the link after them fails for good (404).
+        let articles = DaemonTests.articles(12, seed: 527)
+        for (index, bytes) in articles.enumerated() { try server.serve("filler/\(index).txt", bytes) }
+        let links = articles.indices.map { server.url("filler/\($0).txt") } + [server.url("status/404")]
+        try server.serve("failing.txt", Array(links.map { $0 + "\n" }.joined().utf8))
+        let config = workspace.temporary.path("failing.toml")
+        try Data(
+            """
+            [source]
+            max_transfers = 2
+            max_per_host = 2
+            [[source.url]]
+            url = "\(server.url("failing.txt"))"
+            kind = "index"
+            interval = 0.3
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        let output = Pipe()
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config, "--output", "-"],
+            in: workspace.temporary.url, standardOutput: output)
+        func failedFetches() -> Int { server.requests.filter { $0.hasPrefix("GET /status/404 ") }.count }
+        #expect(Wait.until(seconds: 60) { failedFetches() == 1 }, "\(daemon.log)")
+        // The writer is stuck on the full pipe, so the failure is not committed. The index is polled again
+        // and again meanwhile (its validators wait for every link), and must not fetch the link again.
+        // (Before, the link counted as settled as soon as its failure was handed to the writer.)
+        let polls = { server.requests.filter { $0.hasPrefix("GET /failing.txt ") }.count }
+        #expect(Wait.until(seconds: 60) { polls() >= 5 }, "\(daemon.log)")
+        #expect(failedFetches() == 1)
+
+        let lines = PipeLines(output)
+        #expect(Wait.until(seconds: 60) { lines.count == articles.count }, "\(daemon.log)")
+        #expect(Wait.until(seconds: 60) { errors(workspace).count == 1 }, "\(daemon.log)")
+        // Once committed, the index is asked conditionally, and the link stays taken.
+        #expect(
+            Wait.until(seconds: 60) { server.requests.contains { $0.hasPrefix("GET /failing.txt \"") } },
+            "\(server.requests)")
+        #expect(daemon.stop() == 0)
+        #expect(failedFetches() == 1)
+        #expect(errors(workspace).count == 1)
     }
 
     @Test func failingServersAreRetriedOrReportedOnceAndNeverStallDirectories() throws {

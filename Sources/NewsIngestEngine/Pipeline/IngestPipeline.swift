@@ -95,6 +95,9 @@ public final class IngestPipeline: Sendable {
         var url: URLOutcome?
         /// Byte-budget credits the file holds until it is written (none for a fetched URL).
         var credits = 0
+        /// For a fetched URL: run on the writer's queue once the result is written to the files (or dropped),
+        /// as a file's slot is given back then.
+        var whenWritten: (@Sendable () -> Void)?
         /// For a fetched URL: told true once the result is committed, false when it was dropped.
         var whenCommitted: (@Sendable (Bool) -> Void)?
     }
@@ -238,30 +241,36 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Hands a URL source's result to the writer as it is (a failure found without parsing anything).
-    public func submitFetched(_ fetched: FetchedOutcome, commit url: URLOutcome) {
+    /// `committed` runs on the writer's queue once the result is committed (true), or dropped because its
+    /// batch could not be written or committed (false).
+    public func submitFetched(
+        _ fetched: FetchedOutcome, commit url: URLOutcome, committed: @escaping @Sendable (Bool) -> Void = { _ in }
+    ) {
         pendingWork.enter()
-        let result = Self.fetchedResult(fetched, commit: url)
+        var result = Self.fetchedResult(fetched, commit: url)
+        result.whenCommitted = committed
         writerQueue.async { @Sendable [self, result] in gather(result) }
     }
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
-    /// worker's word memo), then to the writer. `queued` runs on the worker once the writer has the result in
-    /// its queue; `committed` runs on the writer's queue once the result is committed (true), or dropped
-    /// because its batch could not be written or committed (false). Until then the URL is not in the state,
-    /// and the caller must not fetch it again.
+    /// worker's word memo), then to the writer. On the writer's queue, `written` runs once the result is
+    /// written to the files or dropped (the response and its line are no longer held: the caller may fetch
+    /// another), and `committed` once it is committed (true), or dropped because its batch could not be
+    /// written or committed (false). Until then the URL is not in the state, and the caller must not fetch it
+    /// again.
     public func submitFetched(
         commit url: URLOutcome,
         producing produce: @escaping @Sendable (WordMemo) -> FetchedOutcome,
-        queued: @escaping @Sendable () -> Void,
+        written: @escaping @Sendable () -> Void,
         committed: @escaping @Sendable (Bool) -> Void
     ) {
         pendingWork.enter()
         let workerIndex = nextWorkerIndex()
         workers[workerIndex].async { @Sendable [self] in
             var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
+            result.whenWritten = written
             result.whenCommitted = committed
             writerQueue.async { @Sendable [self, result] in gather(result) }
-            queued()
         }
     }
 
@@ -497,7 +506,10 @@ public final class IngestPipeline: Sendable {
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
             for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
-            for result in batch { result.whenCommitted?(false) }
+            for result in batch {
+                result.whenWritten?()
+                result.whenCommitted?(false)
+            }
             return
         }
         writer.uncommitted.outcomes += outcomes
@@ -510,8 +522,11 @@ public final class IngestPipeline: Sendable {
             if case .failure = result.outcome { failed = true }
             writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
         }
-        // Written: the workers may go on (the files stay claimed until committed). Fetched URLs took no slot.
-        for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
+        // Written: the workers and URL sources may go on (the files and URLs stay claimed until committed).
+        // Fetched URLs took no slot.
+        for result in batch {
+            if result.url == nil { releaseSlot(credits: result.credits) } else { result.whenWritten?() }
+        }
         commitIfDue(&writer)
     }
 

@@ -16,8 +16,9 @@ import Synchronization
 /// for `Retry-After`; other 4xx and permanent failures go to the error log once per URL (until it recovers).
 /// Polling, retries and the links of indexes run on one serial queue and the client's thread; responses are
 /// parsed on the pipeline's workers. A slow or failing host never stalls directory ingestion. At most
-/// `4 × max_transfers` links of indexes are being fetched or parsed at once (the rest wait their turn), so
-/// the responses held in memory stay bounded however many links an index lists. A URL counts as in flight,
+/// `4 × max_transfers` links of indexes are being fetched, parsed or written at once (the rest wait their
+/// turn), so the responses and records held in memory stay bounded however many links an index lists and
+/// however slow the output's disk is. A URL counts as in flight,
 /// and is not fetched again, until its result is committed.
 public final class URLSource: Sendable {
     private let sources: [URLSettings]
@@ -39,10 +40,10 @@ public final class URLSource: Sendable {
     nonisolated(unsafe) private var linksInFlight = Set<String>()
     /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
     nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
-    /// Links of indexes being fetched or parsed now; on `queue` only.
+    /// Links of indexes being fetched, parsed or waiting for the writer now; on `queue` only.
     nonisolated(unsafe) private var runningLinks = 0
-    /// The most links fetched or parsed at once: enough to keep every transfer busy while earlier responses
-    /// are parsed, few enough that the responses held stay bounded.
+    /// The most links fetched, parsed or waiting for the writer at once: enough to keep every transfer busy
+    /// while earlier responses are parsed and written, few enough that what is held stays bounded.
     private var maxRunningLinks: Int { 4 * max(1, fetch.maxTransfers) }
 
     /// Retries of one fetch before its failure is reported.
@@ -147,23 +148,23 @@ public final class URLSource: Sendable {
                     let permanent = !(500...599).contains(response.status) && response.status != 429
                     report(
                         request.url, index: permanent ? index : nil, code: "http_\(response.status)",
-                        reason: "HTTP status \(response.status)", size: response.body.count)
-                    end(.failed(permanent: permanent))
+                        reason: "HTTP status \(response.status)", size: response.body.count
+                    ) { committed in end(.failed(permanent: permanent && committed)) }
                 case .failure(let error):
                     if error.isTransient, attempt < Self.maxAttempts {
                         return retry(after: backoff(attempt, source: source), again)
                     }
                     report(
                         request.url, index: error.isTransient ? nil : index, code: error.kind.rawValue,
-                        reason: error.message, size: nil)
-                    end(.failed(permanent: !error.isTransient))
+                        reason: error.message, size: nil
+                    ) { committed in end(.failed(permanent: !error.isTransient && committed)) }
                 }
             }
         }
     }
 
     /// Fetches one article (retrying per the rules) and submits its record or its failure. On `queue`,
-    /// `handedOver` runs once no response of it is held here any more (its result is in the writer's queue, or
+    /// `handedOver` runs once no response of it is held any more (its result is written to the files, or
     /// there is none), then `done` once it is settled: true when the URL is taken for good (its record
     /// committed, or failed for good), false when it should be fetched again later.
     private func fetchArticle(
@@ -177,7 +178,7 @@ public final class URLSource: Sendable {
             switch end {
             case .response(let response) where response.status != 304:
                 submitArticle(
-                    response, url: url, index: index, queued: { @Sendable [self] in queue.async { handedOver() } },
+                    response, url: url, index: index, written: { @Sendable [self] in queue.async { handedOver() } },
                     committed: { @Sendable [self] committed in queue.async { done(committed) } })
             case .response:
                 handedOver()
@@ -189,10 +190,10 @@ public final class URLSource: Sendable {
         }
     }
 
-    /// Has a worker decode and parse the response; `queued` runs once its result is in the writer's queue,
-    /// `committed` once it is committed (true) or was dropped (false).
+    /// Has a worker decode and parse the response; `written` runs once its result is written to the files (or
+    /// dropped), `committed` once it is committed (true) or was dropped (false).
     private func submitArticle(
-        _ response: HTTPResponse, url: String, index: String?, queued: @escaping @Sendable () -> Void,
+        _ response: HTTPResponse, url: String, index: String?, written: @escaping @Sendable () -> Void,
         committed: @escaping @Sendable (Bool) -> Void
     ) {
         let info = URLSourceInfo(
@@ -222,10 +223,10 @@ public final class URLSource: Sendable {
                             size: response.body.count))
                 }
             },
-            queued: queued, committed: committed)
+            written: written, committed: committed)
     }
 
-    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are fetched or parsed; `done` runs
+    /// Fetches an index's `link` once fewer than ``maxRunningLinks`` are running; `done` runs
     /// on `queue`, as for ``fetchArticle(_:of:index:handedOver:done:)``.
     private func fetchLink(
         _ link: String, of source: URLSettings, index: String, done: @escaping @Sendable (Bool) -> Void
@@ -337,15 +338,19 @@ public final class URLSource: Sendable {
     }
 
     /// Writes a failure to the error log, once per URL until it changes or the URL recovers. With `index`,
-    /// the failure is final for that index's link and is committed as taken.
-    private func report(_ url: String, index: String?, code: String, reason: String, size: Int?) {
+    /// the failure is final for that index's link and is committed as taken. `settled` runs on `queue` once
+    /// the failure is committed (true) or its batch dropped (false); at once (true) when nothing is written.
+    private func report(
+        _ url: String, index: String?, code: String, reason: String, size: Int?,
+        settled: @escaping @Sendable (Bool) -> Void = { _ in }
+    ) {
         let isNew = reported.withLock { reported in
             defer { reported[url] = code }
             return reported[url] != code
         }
         guard isNew || index != nil else {
             logger.debug("still failing", metadata: ["url": "\(url)", "code": "\(code)"])
-            return
+            return settled(true)
         }
         logger.warning("could not fetch", metadata: ["url": "\(url)", "code": "\(code)", "reason": "\(reason)"])
         let record = ErrorRecord(
@@ -353,7 +358,8 @@ public final class URLSource: Sendable {
             code: code, size: size)
         pipeline.submitFetched(
             .failure(record),
-            commit: URLOutcome(url: url, etag: nil, lastModified: nil, contentID: nil, kind: .failed, index: index))
+            commit: URLOutcome(url: url, etag: nil, lastModified: nil, contentID: nil, kind: .failed, index: index)
+        ) { @Sendable [self] committed in queue.async { settled(committed) } }
     }
 
     /// `Retry-After`: seconds, or an HTTP date.
