@@ -158,6 +158,8 @@ public struct FileStatus: Sendable, Equatable {
     public var modifiedMilliseconds: Int64
     /// Modification time, nanoseconds since 1970: with device, inode and size it identifies a file's version.
     public var modifiedNanoseconds: Int64
+    /// Status change time (a write, a rename, a new link), nanoseconds since 1970.
+    public var changedNanoseconds: Int64
     /// The device holding the file.
     public var device: UInt64
     /// The inode number.
@@ -171,6 +173,7 @@ public struct FileStatus: Sendable, Equatable {
         size = Int(info.st_size)
         modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         modifiedMilliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+        changedNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         isRegularFile = info.st_mode & S_IFMT == S_IFREG

@@ -223,6 +223,24 @@ import Testing
         #expect(Set(records.compactMap { $0["id"] as? String }).count == distinct)
     }
 
+    @Test func aFileNoEventAnnouncesIsTakenByARescanWhichSaysSo() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        #expect(daemon.log.contains("backlog scanned") && daemon.log.contains("files=0"), "\(daemon.log)")
+        // A hard link makes the file appear complete without a close or a move: inotify reports neither.
+        let staged = workspace.temporary.url.appendingPathComponent("staged.txt")
+        try Data(Self.articles(1, seed: 13)[0]).write(to: staged)
+        #expect(link(staged.path, workspace.input.appendingPathComponent("linked.txt").path) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(
+            Wait.until(seconds: 60) {
+                daemon.log.contains("a rescan found files no inotify event announced; taking them files=1")
+            },
+            "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aBacklogIsReadInTheOrderOfItsInodes() throws {
         let workspace = try Workspace()
         // Names in an order unrelated to creation, so the directory's own order is not the inodes'.

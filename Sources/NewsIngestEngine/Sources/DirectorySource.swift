@@ -33,6 +33,18 @@ public final class DirectorySource: Sendable {
         var watchedPaths: Set<String> = []
         /// Files a scan left for later because they were still changing.
         var settling = 0
+        /// When the first scan started (wall clock, nanoseconds). A file a later scan takes that changed since
+        /// then was never announced by an event: one that was would have been taken at the event.
+        var startedWatching: Int64 = .max
+    }
+
+    /// What a scan did.
+    private struct ScanTally {
+        /// Files submitted.
+        var taken = 0
+        /// Of those, files whose status changed after `since` (see ``Watches/startedWatching``).
+        var changedSince = 0
+        let since: Int64
     }
 
     /// Creates a source; nothing happens until ``start(ready:)``.
@@ -63,12 +75,12 @@ public final class DirectorySource: Sendable {
             events.resume()
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now() + rescanInterval, repeating: rescanInterval)
-            timer.setEventHandler { @Sendable [self] in scanAll(reason: "periodic") }
+            timer.setEventHandler { @Sendable [self] in scanAll(reason: .periodic) }
             timer.resume()
             sources = [events, timer]
             for index in directories.indices { watchTree(directories[index].path, root: index) }
             ready()
-            scanAll(reason: "start")
+            scanAll(reason: .start)
         }
     }
 
@@ -129,7 +141,7 @@ public final class DirectorySource: Sendable {
             if stopping { return }
             if event.isOverflow {
                 logger.warning("inotify queue overflowed: events were lost, rescanning everything")
-                scanAll(reason: "overflow")
+                scanAll(reason: .overflow)
                 continue
             }
             guard let directory = watches.withLock({ $0.directoryByWatch[event.watch] }) else { continue }
@@ -172,21 +184,56 @@ public final class DirectorySource: Sendable {
 
     // MARK: - Scans
 
-    private func scanAll(reason: String) {
-        logger.debug("scanning every watched directory", metadata: ["reason": "\(reason)"])
+    /// Why every directory is scanned.
+    private enum ScanReason: String {
+        /// The backlog, at start.
+        case start
+        /// The periodic rescan: what it finds that changed after the start, no event announced.
+        case periodic
+        /// The kernel's event queue overflowed: events were lost.
+        case overflow
+    }
+
+    private func scanAll(reason: ScanReason) {
+        logger.debug("scanning every watched directory", metadata: ["reason": "\(reason.rawValue)"])
+        let since = watches.withLock { watches in
+            if reason == .start { watches.startedWatching = WallClock.nowMilliseconds() * 1_000_000 }
+            return watches.startedWatching
+        }
+        var tally = ScanTally(since: since)
         for index in directories.indices {
             watchTree(directories[index].path, root: index)  // a root that was missing may exist now
-            scan(directories[index].path, root: index)
+            scan(directories[index].path, root: index, tally: &tally)
         }
         let settling = watches.withLock { $0.settling }
+        switch reason {
+        case .start:
+            logger.info(
+                "backlog scanned", metadata: ["files": "\(tally.taken)", "still_changing": "\(settling)"])
+        case .periodic:
+            reportUnannounced(tally)
+        case .overflow:
+            logger.notice("the rescan after the overflow is done", metadata: ["files": "\(tally.taken)"])
+        }
         if settling > 0 {
             logger.debug("files still changing, taken at a later scan", metadata: ["files": "\(settling)"])
             queue.asyncAfter(deadline: .now() + .nanoseconds(Int(settleNanoseconds))) { @Sendable [self] in
                 guard !stopping else { return }
                 watches.withLock { $0.settling = 0 }
-                for index in directories.indices { scan(directories[index].path, root: index) }
+                var tally = ScanTally(since: since)
+                for index in directories.indices { scan(directories[index].path, root: index, tally: &tally) }
+                reportUnannounced(tally)
             }
         }
+    }
+
+    /// Says when a rescan took files that changed after the start without an event: inotify cannot see
+    /// them (never closed after writing, hard-linked in, written on another machine over NFS) or lost them.
+    private func reportUnannounced(_ tally: ScanTally) {
+        guard tally.changedSince > 0 else { return }
+        logger.notice(
+            "a rescan found files no inotify event announced; taking them",
+            metadata: ["files": "\(tally.changedSince)"])
     }
 
     /// How many directory entries a scan reads before it sorts them by inode and takes them. Files taken in
@@ -198,6 +245,12 @@ public final class DirectorySource: Sendable {
     /// Takes the files of the directory at `path` (and of its subdirectories, when its root is recursive),
     /// a chunk of entries at a time in inode order.
     private func scan(_ path: String, root: Int) {
+        var tally = ScanTally(since: .max)
+        scan(path, root: root, tally: &tally)
+    }
+
+    /// ``scan(_:root:)``, counting what it takes into `tally`.
+    private func scan(_ path: String, root: Int, tally: inout ScanTally) {
         guard !stopping else { return }
         let entries: DirectoryEntries
         do {
@@ -219,9 +272,14 @@ public final class DirectorySource: Sendable {
                 let child = path + "/" + entry.name
                 switch entry.kind {
                 case .directory:
-                    if directories[root].recursive, !entry.name.hasPrefix(".") { scan(child, root: root) }
+                    if directories[root].recursive, !entry.name.hasPrefix(".") {
+                        scan(child, root: root, tally: &tally)
+                    }
                 case .file, .unknown:
-                    consider(child, root: root, isComplete: false)
+                    if let status = consider(child, root: root, isComplete: false) {
+                        tally.taken += 1
+                        if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
+                    }
                 case .other:
                     continue
                 }
@@ -231,29 +289,32 @@ public final class DirectorySource: Sendable {
 
     /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
     /// (found by a scan) it changed within the settle interval.
-    private func consider(_ path: String, root: Int, isComplete: Bool) {
+    /// - Returns: the file's status when it was submitted.
+    @discardableResult
+    private func consider(_ path: String, root: Int, isComplete: Bool) -> FileStatus? {
         let name = FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
-        guard filters[root].accepts(name), !disposal.owns(path) else { return }
-        guard let status = try? FileStatus(path: path), status.isRegularFile else { return }
+        guard filters[root].accepts(name), !disposal.owns(path) else { return nil }
+        guard let status = try? FileStatus(path: path), status.isRegularFile else { return nil }
         let identity = FileIdentity(status)
         // In flight first, then the state: the writer commits a file before it releases it, so a file found
         // released here is found committed next (the other order could miss both and take it twice).
-        if pipeline.isInFlight(identity) { return }
+        if pipeline.isInFlight(identity) { return nil }
         do {
             if let outcome = try state.outcome(of: identity) {
                 // Done before; a crash may have come between the commit and the move or delete.
                 disposal.apply(to: path, failed: outcome == .failed, logger: logger)
-                return
+                return nil
             }
         } catch {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
-            return
+            return nil
         }
         if !isComplete, WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds {
             watches.withLock { $0.settling += 1 }
-            return
+            return nil
         }
-        pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
+        let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
+        return submitted ? status : nil
     }
 }
