@@ -79,6 +79,7 @@ bench: deps
 	$(SWIFT) build -c release --product newsingest-bench
 	.build/release/newsingest-bench $(BENCH_MEGABYTES)
 	.build/release/newsingest-bench daemon-backlog $(BENCH_BACKLOG_FILES)
+	.build/release/newsingest-bench daemon-backlog-tiny $(BENCH_BACKLOG_FILES)
 	.build/release/newsingest-bench daemon-latency $(BENCH_LATENCY_SECONDS)
 	.build/release/newsingest-bench daemon-memory $(BENCH_MEMORY_FILES)
 	.build/release/newsingest-bench url-index $(BENCH_URL_ARTICLES)

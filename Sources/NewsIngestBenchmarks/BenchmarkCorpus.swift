@@ -15,12 +15,15 @@ struct BenchmarkCorpus {
         try make { _, total in total >= megabytes << 20 }
     }
 
-    /// Writes `files` articles into a new temporary directory.
-    static func make(files: Int) throws -> BenchmarkCorpus {
-        try make { count, _ in count >= files }
+    /// Writes `files` articles into a new temporary directory: seed-like ones, or `tiny` one-line ones (about
+    /// 70 bytes, distinct), whose parsing costs next to nothing, so that what is measured is the work per file.
+    static func make(files: Int, tiny: Bool = false) throws -> BenchmarkCorpus {
+        try make(tiny: tiny) { count, _ in count >= files }
     }
 
-    private static func make(until isDone: (_ files: Int, _ bytes: Int) -> Bool) throws -> BenchmarkCorpus {
+    private static func make(
+        tiny: Bool = false, until isDone: (_ files: Int, _ bytes: Int) -> Bool
+    ) throws -> BenchmarkCorpus {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("newsingest-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let seeds = try RepositoryFiles.seedNames.map { try RepositoryFiles.seed($0) }
@@ -30,7 +33,10 @@ struct BenchmarkCorpus {
         var contents = Set<Int>()
         while !isDone(paths.count, total) {
             // One file in ten is a real seed, the rest generated in the seeds' shape.
-            let bytes = paths.count % 10 == 0 ? seeds[paths.count / 10 % 2] : generator.nextSeedLike().bytes()
+            let bytes =
+                tiny
+                ? Array("TPO - Bài số \(paths.count) về thời tiết ở Hà Nội, ngày \(paths.count % 28 + 1)/12.\n".utf8)
+                : paths.count % 10 == 0 ? seeds[paths.count / 10 % 2] : generator.nextSeedLike().bytes()
             let name = String(format: "%06d_%016llx.txt", paths.count, UInt64(paths.count) &* 0x9E37_79B9_7F4A_7C15)
             let path = directory.appendingPathComponent(name).path
             // Plain writes: Foundation's `Data.write` syncs every file, which makes a large corpus slow to lay out.

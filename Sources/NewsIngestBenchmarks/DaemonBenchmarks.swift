@@ -49,9 +49,10 @@ enum DaemonBenchmarks {
         while counter.update() < count { usleep(poll) }
     }
 
-    /// Backlog of `count` seed-like articles to JSONL, against `cat` of the same files into one file.
-    static func backlog(count: Int) throws {
-        let corpus = try BenchmarkCorpus.make(files: count)
+    /// Backlog of `count` seed-like articles (or `tiny` one-line ones, to measure the work per file apart from
+    /// parsing) to JSONL, against `cat` of the same files into one file.
+    static func backlog(count: Int, tiny: Bool = false) throws {
+        let corpus = try BenchmarkCorpus.make(files: count, tiny: tiny)
         defer { corpus.remove() }
         let work = corpus.directory.deletingLastPathComponent().appendingPathComponent("newsingest-work-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -65,7 +66,9 @@ enum DaemonBenchmarks {
         daemon.terminate()
         daemon.waitUntilExit()
         let megabytes = Double(corpus.totalBytes) / 1_048_576
-        print("backlog: \(corpus.paths.count) files, \(String(format: "%.1f", megabytes)) MiB")
+        print(
+            "backlog: \(corpus.paths.count) \(tiny ? "one-line" : "seed-like") files, "
+                + "\(String(format: "%.1f", megabytes)) MiB")
         print("| what | seconds | files/s | MiB/s | speed against cat |")
         print("|---|---|---|---|---|")
         for (name, time) in [

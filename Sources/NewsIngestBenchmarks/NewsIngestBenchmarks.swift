@@ -12,6 +12,9 @@ enum NewsIngestBenchmarks {
         switch arguments.first {
         case "daemon-backlog":
             return try DaemonBenchmarks.backlog(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "daemon-backlog-tiny":
+            return try DaemonBenchmarks.backlog(
+                count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000, tiny: true)
         case "daemon-latency":
             return try DaemonBenchmarks.latency(rate: 500, seconds: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
         case "daemon-memory":
