@@ -18,8 +18,8 @@ import Synchronization
 /// parsed on the pipeline's workers. A slow or failing host never stalls directory ingestion. At most
 /// `4 × max_transfers` links of indexes are being fetched, parsed or written at once (the rest wait their
 /// turn), so the responses and records held in memory stay bounded however many links an index lists and
-/// however slow the output's disk is. A URL counts as in flight,
-/// and is not fetched again, until its result is committed.
+/// however slow the output's disk is. A URL counts as in flight, and is not fetched again, until its result
+/// (a record, or a failure for good) is committed.
 public final class URLSource: Sendable {
     private let sources: [URLSettings]
     private let fetch: FetchSettings
