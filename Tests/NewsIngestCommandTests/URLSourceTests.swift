@@ -112,27 +112,38 @@ import Testing
         #expect(server.requests.filter { $0.hasPrefix("GET /news/1.txt ") }.count == 1, "\(server.requests)")
     }
 
-    /// An index listing many more links than may be in flight at once (`max_transfers = 2`: eight links
-    /// fetched or parsed at a time) yields every article once, each fetched once (not again by a poll between
-    /// its parse and its commit), and its own validators are committed after them all.
-    @Test func anIndexOfManyLinksIsTakenAFewAtATimeEachOnce() throws {
-        let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(60, seed: 511)
-        for (index, bytes) in articles.enumerated() { try server.serve("many/\(index).txt", bytes) }
-        try server.serve("many.txt", Array(articles.indices.map { server.url("many/\($0).txt") + "\n" }.joined().utf8))
-        let config = workspace.temporary.path("many.toml")
+    /// Serves `articles` as `name/N.txt` and a plain list of links to them all as `name.txt`.
+    /// - Returns: the path of a configuration polling that index every half second with `max_transfers = 2`
+    ///   (eight links fetched, parsed or waiting for the writer at a time).
+    func serveIndex(
+        _ name: String, of articles: [[UInt8]], on server: TestHTTPServer, for workspace: DaemonTests.Workspace
+    ) throws -> String {
+        for (index, bytes) in articles.enumerated() { try server.serve("\(name)/\(index).txt", bytes) }
+        try server.serve(
+            "\(name).txt", Array(articles.indices.map { server.url("\(name)/\($0).txt") + "\n" }.joined().utf8))
+        let config = workspace.temporary.path("\(name).toml")
         try Data(
             """
             [source]
             max_transfers = 2
             max_per_host = 2
             [[source.url]]
-            url = "\(server.url("many.txt"))"
+            url = "\(server.url("\(name).txt"))"
             kind = "index"
             interval = 0.5
             """.utf8
         ).write(to: URL(fileURLWithPath: config))
+        return config
+    }
+
+    /// An index listing many more links than may be in flight at once yields every article once, each fetched
+    /// once (not again by a poll between its parse and its commit), and its own validators are committed after
+    /// them all.
+    @Test func anIndexOfManyLinksIsTakenAFewAtATimeEachOnce() throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(60, seed: 511)
+        let config = try serveIndex("many", of: articles, on: server, for: workspace)
         let daemon = try start(workspace, config: config)
         let distinct = Set(articles).count
         #expect(Wait.until(seconds: 120) { workspace.records().count == distinct }, "\(daemon.log)")
@@ -151,21 +162,7 @@ import Testing
         let server = try TestHTTPServer()
         let workspace = try DaemonTests.Workspace()
         let articles = DaemonTests.articles(200, seed: 523)
-        for (index, bytes) in articles.enumerated() { try server.serve("stalled/\(index).txt", bytes) }
-        try server.serve(
-            "stalled.txt", Array(articles.indices.map { server.url("stalled/\($0).txt") + "\n" }.joined().utf8))
-        let config = workspace.temporary.path("stalled.toml")
-        try Data(
-            """
-            [source]
-            max_transfers = 2
-            max_per_host = 2
-            [[source.url]]
-            url = "\(server.url("stalled.txt"))"
-            kind = "index"
-            interval = 0.5
-            """.utf8
-        ).write(to: URL(fileURLWithPath: config))
+        let config = try serveIndex("stalled", of: articles, on: server, for: workspace)
         // Records go to a pipe nobody reads yet: once its 64 KiB are full, the writer's `write` blocks.
         let output = Pipe()
         let daemon = try DaemonProcess(
