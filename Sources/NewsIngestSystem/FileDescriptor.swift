@@ -164,6 +164,8 @@ public struct FileStatus: Sendable, Equatable {
     public var device: UInt64
     /// The inode number.
     public var inode: UInt64
+    /// Names (hard links) the file has; 0 once removed while still open.
+    public var links: Int
     /// False for directories, devices, pipes.
     public var isRegularFile: Bool
     /// True for directories.
@@ -176,6 +178,7 @@ public struct FileStatus: Sendable, Equatable {
         changedNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
+        links = Int(info.st_nlink)
         isRegularFile = info.st_mode & S_IFMT == S_IFREG
         isDirectory = info.st_mode & S_IFMT == S_IFDIR
     }

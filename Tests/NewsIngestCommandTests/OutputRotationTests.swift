@@ -42,6 +42,67 @@ import Testing
         #expect(ids(in: [rotated, workspace.output]).count == all.count)
     }
 
+    /// What someone else does to the output without telling the daemon (no `SIGHUP`): each time, the next
+    /// batch goes to a file at the output's path, whole lines from its first byte, and the log says why.
+    @Test func anOutputMovedReplacedOrTruncatedWithoutSIGHUPIsOpenedAnew() throws {
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(40, seed: 79)
+        let rounds = stride(from: 0, to: 40, by: 10).map { Array(articles[$0..<$0 + 10]) }
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        func ingest(_ round: Int) {
+            for (index, bytes) in rounds[round].enumerated() { try? workspace.write("\(round)-\(index).txt", bytes) }
+        }
+        let directory = workspace.output.deletingLastPathComponent()
+        ingest(0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
+
+        // Moved away, nothing created (logrotate without create or postrotate).
+        let moved = directory.appendingPathComponent("articles.jsonl.1")
+        try FileManager.default.moveItem(at: workspace.output, to: moved)
+        ingest(1)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
+        #expect(daemon.log.contains("change=moved"), "\(daemon.log)")
+
+        // Replaced by a new empty file (logrotate's create, no postrotate).
+        let replaced = directory.appendingPathComponent("articles.jsonl.2")
+        try FileManager.default.moveItem(at: workspace.output, to: replaced)
+        #expect(FileManager.default.createFile(atPath: workspace.output.path, contents: nil))
+        ingest(2)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
+        #expect(daemon.log.contains("change=replaced"), "\(daemon.log)")
+
+        // Copied, then truncated in place (copytruncate).
+        let copied = directory.appendingPathComponent("articles.jsonl.3")
+        try FileManager.default.copyItem(at: workspace.output, to: copied)
+        #expect(truncate(workspace.output.path, 0) == 0)
+        ingest(3)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
+        #expect(daemon.log.contains("change=truncated"), "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+
+        // Every file holds its round, each article once, and the file at the path starts with a whole line.
+        for (round, file) in [moved, replaced, copied, workspace.output].enumerated() {
+            let names = DaemonTests.Workspace.lines(of: file).compactMap {
+                ((try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["source"] as? [String: Any])?["name"]
+                    as? String
+            }
+            #expect(names.count == Set(rounds[round]).count, "\(file.lastPathComponent)")
+            #expect(names.allSatisfy { $0.hasPrefix("\(round)-") }, "\(file.lastPathComponent): \(names)")
+        }
+        #expect(DaemonTests.Workspace.lines(of: workspace.output).first?.first == UInt8(ascii: "{"))
+        let all = ids(in: [moved, replaced, copied, workspace.output])
+        #expect(all.count == Set(articles).count && Set(all).count == all.count)
+
+        // A restart finds the committed end where the file ends, and emits nothing again.
+        let again = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { again.log.contains("watching") })
+        #expect(again.stop() == 0, "\(again.log)")
+        #expect(!again.log.contains("shorter than its committed end"), "\(again.log)")
+        #expect(ids(in: [workspace.output]).count == Set(rounds[3]).count)
+    }
+
     @Test func sizeRotationSplitsTheOutputWithoutLosingALine() throws {
         let workspace = try DaemonTests.Workspace()
         let config = workspace.temporary.path("rotate.toml")

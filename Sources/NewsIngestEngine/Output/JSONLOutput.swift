@@ -50,6 +50,32 @@ final class JSONLOutput {
     /// True for standard output, where nothing can be recovered or cut back.
     var isStandardOutput: Bool { path == "-" }
 
+    /// What someone else did to the file open here.
+    enum OutsideChange: String {
+        /// Deleted: what is appended goes nowhere anyone can read.
+        case removed
+        /// Renamed away, nothing at ``JSONLOutput/path`` now (`logrotate` without `create` or `postrotate`).
+        case moved
+        /// Another file is at ``JSONLOutput/path`` now (`logrotate` with `create` but no `postrotate`).
+        case replaced
+        /// Shorter than what was appended (`logrotate`'s `copytruncate`).
+        case truncated
+    }
+
+    /// Whether the file open here is still the one at ``path``, whole: `nil` when it is (and for standard
+    /// output), else what happened to it. One `fstat` and one `stat`.
+    func outsideChange() -> OutsideChange? {
+        guard !isStandardOutput, let open = try? file.status() else { return nil }
+        if open.links == 0 { return .removed }
+        do {
+            let atPath = try FileStatus(path: path)
+            if atPath.device != open.device || atPath.inode != open.inode { return .replaced }
+        } catch {
+            return error.isFileMissing ? .moved : nil
+        }
+        return Int64(open.size) < size ? .truncated : nil
+    }
+
     /// Appends complete lines in one write.
     func append(_ bytes: [UInt8]) throws(SystemCallError) {
         guard !bytes.isEmpty else { return }

@@ -329,6 +329,22 @@ public final class IngestPipeline: Sendable {
         writer.output = output
     }
 
+    /// Reopens the output and the error log when someone removed, moved, replaced or truncated either since
+    /// the last batch, so that no line goes into a file nobody will read: `logrotate` without the `SIGHUP`
+    /// of its `postrotate`, an `rm`, or `copytruncate`.
+    private func reopenIfChangedOutside(_ writer: inout Writer) throws {
+        var changed = false
+        for file in [writer.output, writer.errors] {
+            guard let change = file.outsideChange() else { continue }
+            changed = true
+            // Logrotate should send SIGHUP in postrotate, and use create rather than copytruncate.
+            logger.warning(
+                "a file the daemon writes was changed by someone else; opening its path anew",
+                metadata: ["path": "\(file.path)", "change": "\(change.rawValue)"])
+        }
+        if changed { try reopen(&writer) }
+    }
+
     /// The committed ends to record for these files (none for standard output).
     private static func ends(of files: JSONLOutput...) -> [(path: String, offset: Int64)] {
         files.filter { !$0.isStandardOutput }.map { ($0.path, $0.size) }
@@ -488,6 +504,7 @@ public final class IngestPipeline: Sendable {
                     }
                 }
             }
+            try reopenIfChangedOutside(&writer)
             try rotateIfDue(&writer, adding: lines.count)
             let committedEnd = writer.output.size
             do {
