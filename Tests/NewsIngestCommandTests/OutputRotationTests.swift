@@ -42,12 +42,13 @@ import Testing
         #expect(ids(in: [rotated, workspace.output]).count == all.count)
     }
 
-    /// What someone else does to the output without telling the daemon (no `SIGHUP`): each time, the next
-    /// batch goes to a file at the output's path, whole lines from its first byte, and the log says why.
-    @Test func anOutputMovedReplacedOrTruncatedWithoutSIGHUPIsOpenedAnew() throws {
+    /// What someone else does to the output without telling the daemon (no `SIGHUP`): moving it away,
+    /// replacing it, truncating it, deleting it. Each time, the next batch goes to a file at the output's
+    /// path, whole lines from its first byte, and the log says why.
+    @Test func anOutputMovedReplacedTruncatedOrDeletedWithoutSIGHUPIsOpenedAnew() throws {
         let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(40, seed: 79)
-        let rounds = stride(from: 0, to: 40, by: 10).map { Array(articles[$0..<$0 + 10]) }
+        let articles = DaemonTests.articles(50, seed: 79)
+        let rounds = stride(from: 0, to: 50, by: 10).map { Array(articles[$0..<$0 + 10]) }
         let daemon = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
         func ingest(_ round: Int) {
@@ -79,10 +80,16 @@ import Testing
         ingest(3)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
         #expect(daemon.log.contains("change=truncated"), "\(daemon.log)")
+
+        // Deleted (its lines are gone with it).
+        try FileManager.default.removeItem(at: workspace.output)
+        ingest(4)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 10 }, "\(daemon.log)")
+        #expect(daemon.log.contains("change=removed"), "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
 
         // Every file holds its round, each article once, and the file at the path starts with a whole line.
-        for (round, file) in [moved, replaced, copied, workspace.output].enumerated() {
+        for (file, round) in [(moved, 0), (replaced, 1), (copied, 2), (workspace.output, 4)] {
             let names = DaemonTests.Workspace.lines(of: file).compactMap {
                 ((try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["source"] as? [String: Any])?["name"]
                     as? String
@@ -92,7 +99,7 @@ import Testing
         }
         #expect(DaemonTests.Workspace.lines(of: workspace.output).first?.first == UInt8(ascii: "{"))
         let all = ids(in: [moved, replaced, copied, workspace.output])
-        #expect(all.count == Set(articles).count && Set(all).count == all.count)
+        #expect(all.count == Set(rounds[0] + rounds[1] + rounds[2] + rounds[4]).count && Set(all).count == all.count)
 
         // A restart finds the committed end where the file ends, and emits nothing again.
         let again = try DaemonProcess(
@@ -100,7 +107,7 @@ import Testing
         #expect(Wait.until(seconds: 60) { again.log.contains("watching") })
         #expect(again.stop() == 0, "\(again.log)")
         #expect(!again.log.contains("shorter than its committed end"), "\(again.log)")
-        #expect(ids(in: [workspace.output]).count == Set(rounds[3]).count)
+        #expect(ids(in: [workspace.output]).count == Set(rounds[4]).count)
     }
 
     @Test func sizeRotationSplitsTheOutputWithoutLosingALine() throws {
