@@ -82,9 +82,10 @@ let package = Package(
             dependencies: ["NewsFormat"],
             swiftSettings: strictSettings
         ),
-        // Helpers for integration tests: running the real binary, temporary directories.
+        // Helpers for integration tests: running the real binary, temporary directories, reading the state file.
         .target(
             name: "TestSupport",
+            dependencies: ["CSQLite"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -393,4 +393,46 @@ import Testing
         #expect(try fileManager.contentsOfDirectory(atPath: workspace.input.path).isEmpty)
         #expect(daemon.stop() == 0)
     }
+
+    @Test func filesThatLeftTheirDirectoryLeaveNoRowInTheState() throws {
+        let workspace = try DaemonTests.Workspace()
+        let done = workspace.temporary.url.appendingPathComponent("done")
+        let config = workspace.temporary.path("move.toml")
+        try Data(
+            "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\ndone_directory = \"\(done.path)\"\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: config))
+        var arguments = workspace.arguments
+        arguments.removeSubrange(arguments.firstIndex(of: "--watch")!...arguments.firstIndex(of: "--watch")! + 1)
+        let state = workspace.temporary.path("out/state")
+        let articles = DaemonTests.articles(21, seed: 37)
+        for (index, bytes) in articles[..<20].enumerated() { try workspace.write("\(index).txt", bytes) }
+        let daemon = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 20 }, "\(daemon.log)")
+        // The rows of moved files go with the next commit: one more file makes one.
+        try workspace.write("20.txt", articles[20])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 21 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: done.path).count == 21)
+        do {
+            let file = try StateFile(directory: state)
+            #expect(try file.rowCount(of: "files") <= 1)  // the last file's, moved after the last commit
+            #expect(try file.rowCount(of: "contents") == Set(articles).count)
+        }
+
+        // A file moved back in is taken again, and is a duplicate of what it was: nothing is emitted twice.
+        try FileManager.default.moveItem(
+            at: done.appendingPathComponent("3.txt"), to: workspace.input.appendingPathComponent("3.txt"))
+        let again = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+        #expect(
+            Wait.until(seconds: 60) { !FileManager.default.fileExists(atPath: workspace.input.path + "/3.txt") },
+            "\(again.log)")
+        #expect(again.stop() == 0)
+        let log = again.log
+        #expect(log.contains("duplicates=1"), "\(log)")
+        #expect(log.contains("emitted=0"), "\(log)")
+        #expect(workspace.records().count == 21)
+    }
 }

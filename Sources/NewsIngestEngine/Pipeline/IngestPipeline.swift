@@ -73,6 +73,8 @@ public final class IngestPipeline: Sendable {
         var counts = Counters()
         /// What to tell the submitters of fetched results once their batch is committed (or dropped).
         var whenCommitted: [@Sendable (Bool) -> Void] = []
+        /// Files moved or deleted after an earlier commit: their state rows go with this one.
+        var departed: [FileIdentity] = []
     }
 
     /// One file read and parsed by a worker.
@@ -575,7 +577,8 @@ public final class IngestPipeline: Sendable {
                 try writer.errors.synchronize()
             }
             try state.commit(
-                uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors))
+                uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors),
+                forgetting: uncommitted.departed)
             writer.lastCommit = DispatchTime.now()
         } catch {
             // The lines are in the files but not committed: a restart adopts them (output) or cuts them back
@@ -589,24 +592,30 @@ public final class IngestPipeline: Sendable {
             return
         }
         counters.withLock { $0.add(uncommitted.counts) }
-        release(uncommitted.files)
+        writer.uncommitted.departed += release(uncommitted.files)
         for tell in uncommitted.whenCommitted { tell(true) }
     }
 
     /// Ends the files' turn in the pipeline: a committed file (one with an identity) is kept, moved or
     /// deleted as configured, and its claim is released.
+    /// - Returns: the committed files that left their directory (moved or deleted), whose state rows the
+    ///   next commit drops: a scan cannot find them again, so remembering them would only grow the state.
+    @discardableResult
     private func release(
         _ files: [(path: String, claimed: FileIdentity?, identity: FileIdentity?, disposal: FileDisposal, failed: Bool)]
-    ) {
+    ) -> [FileIdentity] {
         // Only now, with the outcome durable, may a file be moved or deleted (skipped files have no identity:
         // nothing of them was committed).
-        for file in files where file.identity != nil {
-            file.disposal.apply(to: file.path, failed: file.failed, logger: logger)
+        var departed: [FileIdentity] = []
+        for file in files {
+            guard let identity = file.identity else { continue }
+            if file.disposal.apply(to: file.path, failed: file.failed, logger: logger) { departed.append(identity) }
         }
         inFlight.withLock { set in
             for file in files { if let claimed = file.claimed { set.remove(claimed) } }
         }
         for _ in files { pendingWork.leave() }
+        return departed
     }
 }
 

@@ -38,22 +38,27 @@ public struct FileDisposal: Sendable, Equatable {
 
     /// Applies the disposal to a committed file: `failed` files go to quarantine (never deleted), the others
     /// are kept, moved or deleted. Errors are logged; the file stays done in the state store either way.
-    func apply(to path: String, failed: Bool, logger: Logger) {
+    /// - Returns: true when the file has left `path` (moved, deleted, or gone already): no scan will find it
+    ///   there again, so the state need not remember it.
+    @discardableResult
+    func apply(to path: String, failed: Bool, logger: Logger) -> Bool {
         do {
             if failed {
-                guard let quarantineDirectory else { return }
+                guard let quarantineDirectory else { return false }
                 try Self.move(path, into: quarantineDirectory)
-                return
+                return true
             }
             switch after {
-            case .keep: return
+            case .keep: return false
             case .move: try Self.move(path, into: doneDirectory ?? ".")
             case .delete: try SystemCall.retrying("unlink", path) { unlink(path) }
             }
+            return true
         } catch let error as SystemCallError where error.isFileMissing {
-            return  // already moved or deleted
+            return true  // already moved or deleted
         } catch {
             logger.error("could not dispose of a committed file", metadata: ["path": "\(path)", "error": "\(error)"])
+            return false
         }
     }
 

@@ -54,6 +54,10 @@ public struct URLOutcome: Sendable {
 /// far the output is committed. SQLite in WAL mode with `synchronous = FULL`: a commit is durable when it
 /// returns, and a kill at any moment leaves either the whole batch or none of it.
 ///
+/// A file version's row is kept while the file may still be found where it was; the row of a file moved
+/// or deleted after its commit goes with a later commit, so with `after = "move"` or `"delete"` the state
+/// grows with the distinct contents emitted (one short row each), not with every file ever taken.
+///
 /// One connection behind a mutex: the sources ask, the writer commits. The daemon is the database's only
 /// user, so it holds the file's lock for as long as it runs (`locking_mode = EXCLUSIVE`): no lock and
 /// unlock system calls around every lookup, no shared-memory index, and a second daemon pointed at the same
@@ -67,6 +71,7 @@ public final class StateStore: Sendable {
         let outcome: SQLiteStatement
         let hasEmitted: SQLiteStatement
         let insertFile: SQLiteStatement
+        let deleteFile: SQLiteStatement
         let insertContent: SQLiteStatement
         let outputOffset: SQLiteStatement
         let setOutputOffset: SQLiteStatement
@@ -129,6 +134,8 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO files (device, inode, size, mtime_ns, path, content_id, outcome) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
+                deleteFile: try database.prepare(
+                    "DELETE FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
                 insertContent: try database.prepare("INSERT OR IGNORE INTO contents (id) VALUES (?)"),
                 outputOffset: try database.prepare("SELECT committed_offset FROM outputs WHERE path = ?"),
                 setOutputOffset: try database.prepare(
@@ -180,12 +187,15 @@ public final class StateStore: Sendable {
     }
 
     /// Commits a batch: the outcomes of its files, the content ids it emitted, and the new ends of the files
-    /// it appended to (the output and the error log).
+    /// it appended to (the output and the error log). The rows of `forgetting` go first: files moved or
+    /// deleted after an earlier commit, which no scan can find again. (Their contents stay remembered.)
     public func commit(
-        _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)]
+        _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)],
+        forgetting departed: [FileIdentity] = []
     ) throws {
         try database.withLock { connection in
             try connection.database.transaction {
+                for identity in departed { try connection.deleteFile.run(Self.key(identity)) }
                 for outcome in urls {
                     try connection.setURL.run([
                         .text(outcome.url), outcome.etag.map(SQLiteValue.text) ?? .null,
