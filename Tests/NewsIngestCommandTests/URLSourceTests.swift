@@ -156,6 +156,10 @@ import Testing
         for index in articles.indices {
             #expect(server.requests.filter { $0.hasPrefix("GET /many/\(index).txt ") }.count == 1)
         }
+        // The state holds each link once, and validators for the polled index only.
+        let state = try StateFile(directory: workspace.temporary.path("out/state"))
+        #expect(try state.rowCount(of: "links") == articles.count)
+        #expect(try state.rowCount(of: "urls") == 1)
     }
 
     @Test func aStalledOutputStopsAnIndexsLinksFromPilingUpInMemory() throws {

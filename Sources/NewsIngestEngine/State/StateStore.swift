@@ -197,11 +197,15 @@ public final class StateStore: Sendable {
             try connection.database.transaction {
                 for identity in departed { try connection.deleteFile.run(Self.key(identity)) }
                 for outcome in urls {
-                    try connection.setURL.run([
-                        .text(outcome.url), outcome.etag.map(SQLiteValue.text) ?? .null,
-                        outcome.lastModified.map(SQLiteValue.text) ?? .null,
-                        outcome.contentID.map(SQLiteValue.text) ?? .null, .text(outcome.kind.rawValue),
-                    ])
+                    // An index's link is fetched once, never asked again: its row in `links` is all it needs.
+                    // Validators are kept for the URLs polled (articles and indexes).
+                    if outcome.index == nil {
+                        try connection.setURL.run([
+                            .text(outcome.url), outcome.etag.map(SQLiteValue.text) ?? .null,
+                            outcome.lastModified.map(SQLiteValue.text) ?? .null,
+                            outcome.contentID.map(SQLiteValue.text) ?? .null, .text(outcome.kind.rawValue),
+                        ])
+                    }
                     if outcome.kind == .emitted, let id = outcome.contentID {
                         try connection.insertContent.run([.text(id)])
                     }
