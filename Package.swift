@@ -105,6 +105,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "NewsIngestSystemTests",
+            dependencies: ["NewsIngestSystem"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "NewsIngestEngineTests",
             dependencies: ["NewsIngestEngine", "ArticleFixtures", "TestSupport"],
             swiftSettings: strictSettings

@@ -13,8 +13,11 @@ public final class DirectoryEntries {
 
     /// One directory entry.
     public struct Entry {
-        /// The name, without the directory.
+        /// The name, without the directory (escaped, see ``FileNameBytes/escaped(_:)``, when it is not UTF-8).
         public var name: String
+        /// The name's bytes when they are not UTF-8: ``name`` then names no file, and only
+        /// ``DirectoryEntries/status(ofEntryNamed:)`` reaches it.
+        public var undecodableName: [UInt8]?
         /// What `readdir` says the entry is; `unknown` on file systems that do not tell.
         public var kind: Kind
         /// The inode number `readdir` gives (files listed in this order are read in the order of their
@@ -33,12 +36,26 @@ public final class DirectoryEntries {
 
     deinit { closedir(stream) }
 
+    /// `fstatat(2)` of the entry named `bytes` in this directory (following symbolic links): how a file whose
+    /// name is not UTF-8 is reached.
+    /// - Throws: ``SystemCallError`` (`ENOENT` when it is gone).
+    public func status(ofEntryNamed bytes: [UInt8]) throws(SystemCallError) -> FileStatus {
+        var info = stat()
+        let directory = dirfd(stream)
+        try SystemCall.retrying("fstatat", path + "/" + FileNameBytes.escaped(bytes)) {
+            (bytes + [0]).withUnsafeBufferPointer { name in
+                name.withMemoryRebound(to: CChar.self) { fstatat(directory, $0.baseAddress!, &info, 0) }
+            }
+        }
+        return FileStatus(info)
+    }
+
     /// The next entry other than `.` and `..`, or `nil` at the end.
     public func next() -> Entry? {
         while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let bytes = withUnsafeBytes(of: &entry.pointee.d_name) { name in Array(name.prefix { $0 != 0 }) }
+            let text = FileNameBytes.text(bytes)
+            let name = text ?? FileNameBytes.escaped(bytes)
             if name == "." || name == ".." { continue }
             let kind: Entry.Kind
             switch Int32(entry.pointee.d_type) {
@@ -47,7 +64,8 @@ public final class DirectoryEntries {
             case Int32(DT_UNKNOWN): kind = .unknown
             default: kind = .other
             }
-            return Entry(name: name, kind: kind, inode: UInt64(entry.pointee.d_ino))
+            return Entry(
+                name: name, undecodableName: text == nil ? bytes : nil, kind: kind, inode: UInt64(entry.pointee.d_ino))
         }
         return nil
     }

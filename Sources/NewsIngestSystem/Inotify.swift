@@ -14,6 +14,8 @@ public final class Inotify: Sendable {
         public var watch: Int32
         public var mask: UInt32
         public var name: String
+        /// False when the name's bytes are not UTF-8: ``name`` is then escaped and names no file.
+        public var nameIsExact = true
 
         public var isDirectory: Bool { mask & UInt32(IN_ISDIR) != 0 }
         /// A file was closed after writing, or moved into the directory: it is complete.
@@ -70,8 +72,11 @@ public final class Inotify: Sendable {
                     )
                 }
                 let nameBytes = buffer[(offset + 16)..<min(count, offset + 16 + length)]
-                let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
-                events.append(Event(watch: watch, mask: mask, name: name))
+                let bytes = nameBytes.prefix { $0 != 0 }
+                let text = FileNameBytes.text(bytes)
+                events.append(
+                    Event(
+                        watch: watch, mask: mask, name: text ?? FileNameBytes.escaped(bytes), nameIsExact: text != nil))
                 offset += 16 + length
             }
         }

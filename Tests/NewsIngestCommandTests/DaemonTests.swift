@@ -241,6 +241,54 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    @Test func aFileWhoseNameIsNotUTF8IsReportedOnceNotSilentlySkipped() throws {
+        let workspace = try Workspace()
+        /// Writes `bytes` into the input directory under a name in a legacy code page (`é` as the byte E9).
+        func writeLegacyNamed(_ name: [UInt8], _ bytes: [UInt8]) {
+            let path = Array(workspace.input.path.utf8) + [0x2F] + name + [0]
+            let file = path.withUnsafeBufferPointer { path in
+                path.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+            }
+            #expect(file >= 0)
+            #expect(bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress, $0.count) } == bytes.count)
+            close(file)
+        }
+        let articles = Self.articles(3, seed: 17)
+        writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])  // in the backlog
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        writeLegacyNamed(Array("b".utf8) + [0xE0] + Array("i.txt".utf8), articles[1])  // arriving
+        func errors() -> [[String: Any]] {
+            Workspace.lines(of: workspace.errors).compactMap {
+                try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+            }
+        }
+        #expect(Wait.until(seconds: 60) { errors().count == 2 }, "\(daemon.log)")
+        let paths = Set(errors().compactMap { $0["path"] as? String })
+        #expect(paths == [workspace.input.path + "/tin-t\\xE9c.txt", workspace.input.path + "/b\\xE0i.txt"])
+        #expect(errors().allSatisfy { $0["code"] as? String == "file_name_not_utf8" })
+        #expect(daemon.log.contains("a file name is not UTF-8"))
+
+        // Rescans go on (a hard-linked file is found only by one), and report neither file again.
+        let staged = workspace.temporary.url.appendingPathComponent("staged.txt")
+        try Data(articles[2]).write(to: staged)
+        #expect(link(staged.path, workspace.input.appendingPathComponent("linked.txt").path) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(errors().count == 2)
+
+        // Given a UTF-8 name, the file is taken at once.
+        let legacy = Array(workspace.input.path.utf8) + Array("/tin-t".utf8) + [0xE9] + Array("c.txt".utf8) + [0]
+        let renamed = legacy.withUnsafeBufferPointer { from in
+            from.withMemoryRebound(to: CChar.self) {
+                rename($0.baseAddress!, workspace.input.appendingPathComponent("tin-tec.txt").path)
+            }
+        }
+        #expect(renamed == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(errors().count == 2)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aBacklogIsReadInTheOrderOfItsInodes() throws {
         let workspace = try Workspace()
         // Names in an order unrelated to creation, so the directory's own order is not the inodes'.

@@ -224,6 +224,18 @@ public final class IngestPipeline: Sendable {
         return true
     }
 
+    /// Hands the writer a file's error found without reading the file (its name is not UTF-8, so no path
+    /// reaches it): the error goes to the error log, and nothing is committed for the file itself. Waits, like
+    /// ``submit(path:identity:disposal:shouldGiveUp:)``, while the pipeline is full.
+    public func submitFailure(_ failure: ErrorRecord, shouldGiveUp: () -> Bool) {
+        while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if shouldGiveUp() { return }
+        }
+        pendingWork.enter()
+        let result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
+        writerQueue.async { @Sendable [self, result] in gather(result) }
+    }
+
     /// The worker to take the next job, in turn.
     private func nextWorkerIndex() -> Int {
         nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count

@@ -33,6 +33,8 @@ public final class DirectorySource: Sendable {
         var watchedPaths: Set<String> = []
         /// Files a scan left for later because they were still changing.
         var settling = 0
+        /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
+        var reportedUndecodable: Set<FileIdentity> = []
         /// When the first scan started (wall clock, nanoseconds). A file a later scan takes that changed since
         /// then was never announced by an event: one that was would have been taken at the event.
         var startedWatching: Int64 = .max
@@ -164,7 +166,11 @@ public final class DirectorySource: Sendable {
                 watchTree(path, root: directory.root)
                 scan(path, root: directory.root)
             } else if event.isFileComplete {
-                consider(path, root: directory.root, isComplete: true)
+                if event.nameIsExact {
+                    consider(path, root: directory.root, isComplete: true)
+                } else {
+                    scan(directory.path, root: directory.root)  // reaches the file by its bytes, and reports it
+                }
             }
         }
     }
@@ -276,7 +282,9 @@ public final class DirectorySource: Sendable {
                         scan(child, root: root, tally: &tally)
                     }
                 case .file, .unknown:
-                    if let status = consider(child, root: root, isComplete: false) {
+                    if let bytes = entry.undecodableName {
+                        reportUndecodable(bytes, path: child, in: entries, root: root)
+                    } else if let status = consider(child, root: root, isComplete: false) {
                         tally.taken += 1
                         if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
                     }
@@ -285,6 +293,34 @@ public final class DirectorySource: Sendable {
                 }
             }
         }
+    }
+
+    /// Reports a file whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon holds
+    /// opens it, so its error goes to the error log, once per version while the daemon runs, and the file
+    /// stays where it is.
+    private func reportUndecodable(_ bytes: [UInt8], path: String, in entries: DirectoryEntries, root: Int) {
+        guard filters[root].accepts(FileSource.lastComponent(of: path)),
+            let status = try? entries.status(ofEntryNamed: bytes), status.isRegularFile
+        else { return }
+        // Like any file a scan finds, it is reported only once it has stopped changing.
+        let isSettled = WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds >= settleNanoseconds
+        let isNew = watches.withLock { watches in
+            guard isSettled else {
+                watches.settling += 1
+                return false
+            }
+            return watches.reportedUndecodable.insert(FileIdentity(status)).inserted
+        }
+        guard isNew else { return }
+        logger.warning(
+            "a file name is not UTF-8, so the file cannot be read; it is reported and left as it is",
+            metadata: ["path": "\(path)"])
+        let failure = ErrorRecord(
+            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path,
+            reason: "the file name is not UTF-8 (bytes that are not are shown as \\xNN); "
+                + "give the file a UTF-8 name to have it ingested",
+            code: "file_name_not_utf8", size: status.size)
+        pipeline.submitFailure(failure) { [self] in stopping }
     }
 
     /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
