@@ -241,7 +241,7 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    @Test func aFileWhoseNameIsNotUTF8IsReportedOnceNotSilentlySkipped() throws {
+    @Test func namesThatAreNotUTF8AreReportedOnceNotSilentlySkipped() throws {
         let workspace = try Workspace()
         /// Writes `bytes` into the input directory under a name in a legacy code page (`é` as the byte E9).
         func writeLegacyNamed(_ name: [UInt8], _ bytes: [UInt8]) {
@@ -255,7 +255,7 @@ import Testing
         }
         let articles = Self.articles(3, seed: 17)
         writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])  // in the backlog
-        let daemon = try start(workspace)
+        let daemon = try start(workspace, extra: ["--recursive"])
         #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
         writeLegacyNamed(Array("b".utf8) + [0xE0] + Array("i.txt".utf8), articles[1])  // arriving
         func errors() -> [[String: Any]] {
@@ -276,6 +276,16 @@ import Testing
         #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
         #expect(errors().count == 2)
 
+        // A subdirectory so named is reported too (the root is recursive), once.
+        let directory = Array(workspace.input.path.utf8) + Array("/c".utf8) + [0xE1] + [0]
+        #expect(
+            directory.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } }
+                == 0)
+        #expect(Wait.until(seconds: 60) { errors().count == 3 }, "\(daemon.log)")
+        #expect(errors().last?["code"] as? String == "directory_name_not_utf8")
+        #expect(errors().last?["path"] as? String == workspace.input.path + "/c\\xE1")
+        #expect(!daemon.log.contains("does not exist"), "\(daemon.log)")
+
         // Given a UTF-8 name, the file is taken at once.
         let legacy = Array(workspace.input.path.utf8) + Array("/tin-t".utf8) + [0xE9] + Array("c.txt".utf8) + [0]
         let renamed = legacy.withUnsafeBufferPointer { from in
@@ -285,7 +295,7 @@ import Testing
         }
         #expect(renamed == 0)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
-        #expect(errors().count == 2)
+        #expect(errors().count == 3)
         #expect(daemon.stop() == 0)
     }
 

@@ -35,6 +35,8 @@ public final class DirectorySource: Sendable {
         var settling = 0
         /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
         var reportedUndecodable: Set<FileIdentity> = []
+        /// Directories (device and inode) whose names are not UTF-8, reported once each while the daemon runs.
+        var reportedUndecodableDirectories: Set<[UInt64]> = []
         /// When the first scan started (wall clock, nanoseconds). A file a later scan takes that changed since
         /// then was never announced by an event: one that was would have been taken at the event.
         var startedWatching: Int64 = .max
@@ -162,15 +164,19 @@ public final class DirectorySource: Sendable {
                 continue
             }
             let path = directory.path + "/" + event.name
+            guard event.nameIsExact else {
+                // No path reaches a name that is not UTF-8: a scan of its directory finds it by its bytes and
+                // reports it.
+                if event.isFileComplete || (event.isNewDirectory && directories[directory.root].recursive) {
+                    scan(directory.path, root: directory.root)
+                }
+                continue
+            }
             if event.isNewDirectory, directories[directory.root].recursive {
                 watchTree(path, root: directory.root)
                 scan(path, root: directory.root)
             } else if event.isFileComplete {
-                if event.nameIsExact {
-                    consider(path, root: directory.root, isComplete: true)
-                } else {
-                    scan(directory.path, root: directory.root)  // reaches the file by its bytes, and reports it
-                }
+                consider(path, root: directory.root, isComplete: true)
             }
         }
     }
@@ -278,7 +284,10 @@ public final class DirectorySource: Sendable {
                 let child = path + "/" + entry.name
                 switch entry.kind {
                 case .directory:
-                    if directories[root].recursive, !entry.name.hasPrefix(".") {
+                    guard directories[root].recursive, !entry.name.hasPrefix(".") else { continue }
+                    if let bytes = entry.undecodableName {
+                        reportUndecodableDirectory(bytes, path: child, in: entries)
+                    } else {
                         scan(child, root: root, tally: &tally)
                     }
                 case .file, .unknown:
@@ -320,6 +329,23 @@ public final class DirectorySource: Sendable {
             reason: "the file name is not UTF-8 (bytes that are not are shown as \\xNN); "
                 + "give the file a UTF-8 name to have it ingested",
             code: "file_name_not_utf8", size: status.size)
+        pipeline.submitFailure(failure) { [self] in stopping }
+    }
+
+    /// Reports a subdirectory whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon
+    /// holds lists it, so the files in it cannot be taken. Once per directory while the daemon runs.
+    private func reportUndecodableDirectory(_ bytes: [UInt8], path: String, in entries: DirectoryEntries) {
+        guard let status = try? entries.status(ofEntryNamed: bytes), status.isDirectory,
+            watches.withLock({ $0.reportedUndecodableDirectories.insert([status.device, status.inode]).inserted })
+        else { return }
+        logger.warning(
+            "a directory name is not UTF-8, so the files in it cannot be read; it is reported and left as it is",
+            metadata: ["path": "\(path)"])
+        let failure = ErrorRecord(
+            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path,
+            reason: "the directory name is not UTF-8 (bytes that are not are shown as \\xNN), so the files in it "
+                + "cannot be read; give the directory a UTF-8 name to have them ingested",
+            code: "directory_name_not_utf8", size: nil)
         pipeline.submitFailure(failure) { [self] in stopping }
     }
 
