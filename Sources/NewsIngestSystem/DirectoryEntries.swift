@@ -23,7 +23,7 @@ public final class DirectoryEntries {
         /// The inode number `readdir` gives (files listed in this order are read in the order of their
         /// inodes on disk).
         public var inode: UInt64
-        public enum Kind { case file, directory, other, unknown }
+        public enum Kind { case file, directory, symbolicLink, other, unknown }
     }
 
     /// Opens `path` for listing.
@@ -61,6 +61,7 @@ public final class DirectoryEntries {
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): kind = .file
             case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
             case Int32(DT_UNKNOWN): kind = .unknown
             default: kind = .other
             }

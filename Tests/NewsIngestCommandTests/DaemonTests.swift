@@ -299,6 +299,34 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    @Test func aSymbolicLinkToAnArticleIsTakenOneToADirectoryIsNotFollowed() throws {
+        let workspace = try Workspace()
+        let elsewhere = workspace.temporary.url.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let articles = Self.articles(2, seed: 19)
+        try Data(articles[0]).write(to: elsewhere.appendingPathComponent("real.txt"))
+        try Data(articles[1]).write(to: elsewhere.appendingPathComponent("inner.txt"))
+        try FileManager.default.createSymbolicLink(
+            at: workspace.input.appendingPathComponent("linked.txt"),
+            withDestinationURL: elsewhere.appendingPathComponent("real.txt"))
+        // A link to a directory, and one to the watched directory itself: neither is followed.
+        try FileManager.default.createSymbolicLink(
+            at: workspace.input.appendingPathComponent("elsewhere"), withDestinationURL: elsewhere)
+        try FileManager.default.createSymbolicLink(
+            at: workspace.input.appendingPathComponent("loop"), withDestinationURL: workspace.input)
+        let daemon = try start(workspace, extra: ["--recursive"])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        let source = try #require(workspace.records().first?["source"] as? [String: Any])
+        #expect(source["path"] as? String == workspace.input.appendingPathComponent("linked.txt").path)
+        // Rescans (a hard link is found only by one) take nothing else.
+        let staged = workspace.temporary.url.appendingPathComponent("staged.txt")
+        try Data(Self.articles(1, seed: 23)[0]).write(to: staged)
+        #expect(link(staged.path, workspace.input.appendingPathComponent("hard.txt").path) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(workspace.records().count == 2)
+    }
+
     @Test func aBacklogIsReadInTheOrderOfItsInodes() throws {
         let workspace = try Workspace()
         // Names in an order unrelated to creation, so the directory's own order is not the inodes'.

@@ -290,7 +290,9 @@ public final class DirectorySource: Sendable {
                     } else {
                         scan(child, root: root, tally: &tally)
                     }
-                case .file, .unknown:
+                case .file, .symbolicLink, .unknown:
+                    // A symbolic link is taken when it leads to a regular file (`stat` follows it); one that leads
+                    // to a directory is not followed, so a link to a parent cannot make the scan go round.
                     if let bytes = entry.undecodableName {
                         reportUndecodable(bytes, path: child, in: entries, root: root)
                     } else if let status = consider(child, root: root, isComplete: false) {
