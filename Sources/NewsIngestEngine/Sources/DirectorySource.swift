@@ -323,15 +323,9 @@ public final class DirectorySource: Sendable {
             return watches.reportedUndecodable.insert(FileIdentity(status)).inserted
         }
         guard isNew else { return }
-        logger.warning(
-            "a file name is not UTF-8, so the file cannot be read; it is reported and left as it is",
-            metadata: ["path": "\(path)"])
-        let failure = ErrorRecord(
-            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path,
-            reason: "the file name is not UTF-8 (bytes that are not are shown as \\xNN); "
-                + "give the file a UTF-8 name to have it ingested",
+        reportUnreachable(
+            path, what: "file", consequence: "the file cannot be read", remedy: "the file a UTF-8 name to have it",
             code: "file_name_not_utf8", size: status.size)
-        pipeline.submitFailure(failure) { [self] in stopping }
     }
 
     /// Reports a subdirectory whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon
@@ -340,14 +334,23 @@ public final class DirectorySource: Sendable {
         guard let status = try? entries.status(ofEntryNamed: bytes), status.isDirectory,
             watches.withLock({ $0.reportedUndecodableDirectories.insert([status.device, status.inode]).inserted })
         else { return }
+        reportUnreachable(
+            path, what: "directory", consequence: "the files in it cannot be read",
+            remedy: "the directory a UTF-8 name to have them", code: "directory_name_not_utf8", size: nil)
+    }
+
+    /// Logs, and writes to the error log, that the `what` at `path` has a name that is not UTF-8.
+    private func reportUnreachable(
+        _ path: String, what: String, consequence: String, remedy: String, code: String, size: Int?
+    ) {
         logger.warning(
-            "a directory name is not UTF-8, so the files in it cannot be read; it is reported and left as it is",
+            "a \(what) name is not UTF-8, so \(consequence); it is reported and left as it is",
             metadata: ["path": "\(path)"])
         let failure = ErrorRecord(
             time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path,
-            reason: "the directory name is not UTF-8 (bytes that are not are shown as \\xNN), so the files in it "
-                + "cannot be read; give the directory a UTF-8 name to have them ingested",
-            code: "directory_name_not_utf8", size: nil)
+            reason: "the \(what) name is not UTF-8 (bytes that are not are shown as \\xNN), so \(consequence); "
+                + "give \(remedy) ingested",
+            code: code, size: size)
         pipeline.submitFailure(failure) { [self] in stopping }
     }
 
