@@ -480,6 +480,51 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// `/dev/shm` when it is another file system than the temporary directory's, as on most Linux machines.
+    static let otherFileSystem: String? = {
+        var temporary = stat()
+        var shared = stat()
+        guard stat(FileManager.default.temporaryDirectory.path, &temporary) == 0, stat("/dev/shm", &shared) == 0,
+            temporary.st_dev != shared.st_dev
+        else { return nil }
+        return "/dev/shm"
+    }()
+
+    @Test(.enabled(if: otherFileSystem != nil, "needs a second file system: /dev/shm"))
+    func filesAreMovedToADoneDirectoryOnAnotherFileSystem() throws {
+        let workspace = try DaemonTests.Workspace()
+        let other = try #require(Self.otherFileSystem) + "/newsingest-test-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let done = other + "/done"
+        let config = workspace.temporary.path("move.toml")
+        try Data(
+            "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\ndone_directory = \"\(done)\"\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: config))
+        var arguments = workspace.arguments
+        arguments.removeSubrange(arguments.firstIndex(of: "--watch")!...arguments.firstIndex(of: "--watch")! + 1)
+        let articles = DaemonTests.articles(3, seed: 41)
+        for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
+        let modified = Date(timeIntervalSince1970: 1_700_000_000)
+        try FileManager.default.setAttributes(
+            [.modificationDate: modified], ofItemAtPath: workspace.input.appendingPathComponent("0.txt").path)
+        let daemon = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+        #expect(
+            Wait.until(seconds: 60) { (try? FileManager.default.contentsOfDirectory(atPath: done))?.count == 3 },
+            "\(daemon.log)")
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(!daemon.log.contains("could not dispose"), "\(daemon.log)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.input.path).isEmpty)
+        // Whole copies under their own names, nothing half-copied left, the time kept as `mv` keeps it.
+        for (index, bytes) in articles.enumerated() {
+            #expect(FileManager.default.contents(atPath: done + "/\(index).txt") == Data(bytes))
+        }
+        let time = try FileManager.default.attributesOfItem(atPath: done + "/0.txt")[.modificationDate] as? Date
+        #expect(time == modified)
+    }
+
     @Test func filesThatLeftTheirDirectoryLeaveNoRowInTheState() throws {
         let workspace = try DaemonTests.Workspace()
         let done = workspace.temporary.url.appendingPathComponent("done")

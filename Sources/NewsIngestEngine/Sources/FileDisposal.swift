@@ -65,8 +65,49 @@ public struct FileDisposal: Sendable, Equatable {
     private static func move(_ path: String, into directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        _ = try UnusedName.rename(path) { attempt in
-            directory + "/" + name + (attempt == 1 ? "" : "." + String(attempt))
+        let candidate = { (attempt: Int) in directory + "/" + name + (attempt == 1 ? "" : "." + String(attempt)) }
+        do {
+            _ = try UnusedName.rename(path, to: candidate)
+        } catch {
+            guard error.errno == EXDEV else { throw error }
+            try moveAcrossFileSystems(path, into: directory, name: name, to: candidate)
         }
+    }
+
+    /// `rename` cannot leave the file system (`EXDEV`): copies the file into a hidden name in `directory`,
+    /// syncs it, gives it its name there, then removes the original. A crash before the removal leaves the
+    /// original in place (it is done in the state, so the next scan moves it again) and at worst a second
+    /// copy in `directory`; never a lost file.
+    private static func moveAcrossFileSystems(
+        _ path: String, into directory: String, name: String, to candidate: (Int) -> String
+    ) throws {
+        let partial = directory + "/.newsingest-partial-" + name
+        do {
+            try copy(path, to: partial)
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        _ = try UnusedName.rename(partial, to: candidate)
+        try SystemCall.retrying("unlink", path) { unlink(path) }
+    }
+
+    /// Copies the file at `path` to a new file `destination`, with its permissions and times (as `mv` does),
+    /// and syncs the copy.
+    private static func copy(_ path: String, to destination: String) throws(SystemCallError) {
+        let source = try FileDescriptor(openingForReading: path)
+        let copy = try FileDescriptor(openingForWriting: destination, create: true)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try source.read(into: &buffer)
+            if count == 0 { break }
+            try copy.writeAll(Array(buffer[..<count]))
+        }
+        var info = stat()
+        if fstat(source.rawValue, &info) == 0 {
+            fchmod(copy.rawValue, info.st_mode & 0o7777)
+            futimens(copy.rawValue, [info.st_atim, info.st_mtim])
+        }
+        try copy.synchronizeData()
     }
 }
