@@ -82,6 +82,7 @@ public struct FileDisposal: Sendable, Equatable {
         _ path: String, into directory: String, name: String, to candidate: (Int) -> String
     ) throws {
         let partial = directory + "/.newsingest-partial-" + name
+        unlink(partial)  // what a crash may have left of an earlier attempt
         do {
             try copy(path, to: partial)
         } catch {
