@@ -480,6 +480,20 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// `newsingest run` arguments for the workspace, its input directory configured with `after = "move"` into
+    /// `done`.
+    static func arguments(moving workspace: DaemonTests.Workspace, into done: String) throws -> [String] {
+        let config = workspace.temporary.path("move.toml")
+        try Data(
+            "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\ndone_directory = \"\(done)\"\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: config))
+        var arguments = workspace.arguments
+        let watch = try #require(arguments.firstIndex(of: "--watch"))
+        arguments.removeSubrange(watch...watch + 1)
+        return arguments + ["--config", config]
+    }
+
     /// `/dev/shm` when it is another file system than the temporary directory's, as on most Linux machines.
     static let otherFileSystem: String? = {
         var temporary = stat()
@@ -496,20 +510,14 @@ import Testing
         let other = try #require(Self.otherFileSystem) + "/newsingest-test-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: other) }
         let done = other + "/done"
-        let config = workspace.temporary.path("move.toml")
-        try Data(
-            "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\ndone_directory = \"\(done)\"\n"
-                .utf8
-        ).write(to: URL(fileURLWithPath: config))
-        var arguments = workspace.arguments
-        arguments.removeSubrange(arguments.firstIndex(of: "--watch")!...arguments.firstIndex(of: "--watch")! + 1)
+        let arguments = try Self.arguments(moving: workspace, into: done)
         let articles = DaemonTests.articles(3, seed: 41)
         for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
         let modified = Date(timeIntervalSince1970: 1_700_000_000)
         try FileManager.default.setAttributes(
             [.modificationDate: modified], ofItemAtPath: workspace.input.appendingPathComponent("0.txt").path)
         let daemon = try DaemonProcess(
-            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+            binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
         #expect(
             Wait.until(seconds: 60) { (try? FileManager.default.contentsOfDirectory(atPath: done))?.count == 3 },
             "\(daemon.log)")
@@ -528,18 +536,12 @@ import Testing
     @Test func filesThatLeftTheirDirectoryLeaveNoRowInTheState() throws {
         let workspace = try DaemonTests.Workspace()
         let done = workspace.temporary.url.appendingPathComponent("done")
-        let config = workspace.temporary.path("move.toml")
-        try Data(
-            "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\ndone_directory = \"\(done.path)\"\n"
-                .utf8
-        ).write(to: URL(fileURLWithPath: config))
-        var arguments = workspace.arguments
-        arguments.removeSubrange(arguments.firstIndex(of: "--watch")!...arguments.firstIndex(of: "--watch")! + 1)
+        let arguments = try Self.arguments(moving: workspace, into: done.path)
         let state = workspace.temporary.path("out/state")
         let articles = DaemonTests.articles(21, seed: 37)
         for (index, bytes) in articles[..<20].enumerated() { try workspace.write("\(index).txt", bytes) }
         let daemon = try DaemonProcess(
-            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+            binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 20 }, "\(daemon.log)")
         // The rows of moved files go with the next commit: one more file makes one.
         try workspace.write("20.txt", articles[20])
@@ -556,7 +558,7 @@ import Testing
         try FileManager.default.moveItem(
             at: done.appendingPathComponent("3.txt"), to: workspace.input.appendingPathComponent("3.txt"))
         let again = try DaemonProcess(
-            binary: BinaryRunner().binary, arguments: arguments + ["--config", config], in: workspace.temporary.url)
+            binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
         #expect(
             Wait.until(seconds: 60) { !FileManager.default.fileExists(atPath: workspace.input.path + "/3.txt") },
             "\(again.log)")
