@@ -195,17 +195,13 @@ public final class IngestPipeline: Sendable {
         disposal: FileDisposal = .keep,
         shouldGiveUp: () -> Bool
     ) -> Bool {
-        while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if shouldGiveUp() { return false }
-        }
+        guard Self.take(slots, unless: shouldGiveUp) else { return false }
         // One source queue submits files, so taking credits one by one cannot deadlock with another taker.
         let needed = min(creditCount, max(1, (Int(identity.size) + Self.creditBytes - 1) / Self.creditBytes))
         for taken in 0..<needed {
-            while credits.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-                if shouldGiveUp() {
-                    releaseSlot(credits: taken)
-                    return false
-                }
+            guard Self.take(credits, unless: shouldGiveUp) else {
+                releaseSlot(credits: taken)
+                return false
             }
         }
         let isNew = inFlight.withLock { $0.insert(identity).inserted }
@@ -228,12 +224,19 @@ public final class IngestPipeline: Sendable {
     /// reaches it): the error goes to the error log, and nothing is committed for the file itself. Waits, like
     /// ``submit(path:identity:disposal:shouldGiveUp:)``, while the pipeline is full.
     public func submitFailure(_ failure: ErrorRecord, shouldGiveUp: () -> Bool) {
-        while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if shouldGiveUp() { return }
-        }
+        guard Self.take(slots, unless: shouldGiveUp) else { return }
         pendingWork.enter()
         let result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
         writerQueue.async { @Sendable [self, result] in gather(result) }
+    }
+
+    /// Waits for `semaphore`, asking `shouldGiveUp` every 100 ms. Returns false, having taken nothing, when it
+    /// said to give up.
+    private static func take(_ semaphore: DispatchSemaphore, unless shouldGiveUp: () -> Bool) -> Bool {
+        while semaphore.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if shouldGiveUp() { return false }
+        }
+        return true
     }
 
     /// The worker to take the next job, in turn.
@@ -536,11 +539,8 @@ public final class IngestPipeline: Sendable {
                 metadata: ["files": "\(batch.count)", "error": "\(error)"]
             )
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            for result in batch where result.url == nil { releaseSlot(credits: result.credits) }
-            for result in batch {
-                result.whenWritten?()
-                result.whenCommitted?(false)
-            }
+            handBack(batch)
+            for result in batch { result.whenCommitted?(false) }
             return
         }
         writer.uncommitted.outcomes += outcomes
@@ -554,11 +554,16 @@ public final class IngestPipeline: Sendable {
             writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
         }
         // Written: the workers and URL sources may go on (the files and URLs stay claimed until committed).
-        // Fetched URLs took no slot.
+        handBack(batch)
+        commitIfDue(&writer)
+    }
+
+    /// Gives back what the results of a batch that was written (or dropped) held while they waited: a file's
+    /// slot and credits, a fetched URL's place among its source's running links (it took no slot).
+    private func handBack(_ batch: [FileResult]) {
         for result in batch {
             if result.url == nil { releaseSlot(credits: result.credits) } else { result.whenWritten?() }
         }
-        commitIfDue(&writer)
     }
 
     /// True when the record with content `id` from `path` (a file's path or a URL) is in the output already:

@@ -306,6 +306,16 @@ public final class DirectorySource: Sendable {
         }
     }
 
+    /// True when a file a scan found changed within the settle interval; it is counted, so that a later scan
+    /// looks again.
+    private func isStillChanging(_ status: FileStatus) -> Bool {
+        guard WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds else {
+            return false
+        }
+        watches.withLock { $0.settling += 1 }
+        return true
+    }
+
     /// Reports a file whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon holds
     /// opens it, so its error goes to the error log, once per version while the daemon runs, and the file
     /// stays where it is.
@@ -314,15 +324,9 @@ public final class DirectorySource: Sendable {
             let status = try? entries.status(ofEntryNamed: bytes), status.isRegularFile
         else { return }
         // Like any file a scan finds, it is reported only once it has stopped changing.
-        let isSettled = WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds >= settleNanoseconds
-        let isNew = watches.withLock { watches in
-            guard isSettled else {
-                watches.settling += 1
-                return false
-            }
-            return watches.reportedUndecodable.insert(FileIdentity(status)).inserted
-        }
-        guard isNew else { return }
+        guard !isStillChanging(status),
+            watches.withLock({ $0.reportedUndecodable.insert(FileIdentity(status)).inserted })
+        else { return }
         reportUnreachable(
             path, what: "file", consequence: "the file cannot be read", remedy: "the file a UTF-8 name to have it",
             code: "file_name_not_utf8", size: status.size)
@@ -377,10 +381,7 @@ public final class DirectorySource: Sendable {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
             return nil
         }
-        if !isComplete, WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds {
-            watches.withLock { $0.settling += 1 }
-            return nil
-        }
+        if !isComplete, isStillChanging(status) { return nil }
         let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
         return submitted ? status : nil
     }

@@ -347,7 +347,10 @@ public final class URLSource: Sendable {
         let isNew = reported.withLock { reported in
             // A link's failure for good is its last word: nothing more is reported of it, so nothing is kept
             // (an index of many dead links would otherwise hold an entry for each as long as the daemon runs).
-            guard index == nil else { return reported.removeValue(forKey: url) != code }
+            guard index == nil else {
+                reported.removeValue(forKey: url)
+                return true
+            }
             defer { reported[url] = code }
             return reported[url] != code
         }
