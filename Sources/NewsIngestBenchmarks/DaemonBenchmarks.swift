@@ -63,6 +63,7 @@ enum DaemonBenchmarks {
         let daemon = try startDaemon(input: corpus.directory.path, work: work)
         waitForLines(work.appendingPathComponent("articles.jsonl"), count: corpus.distinctArticles, poll: 20_000)
         let seconds = NewsIngestBenchmarks.seconds(since: start)
+        let written = bytesWritten(daemon.processIdentifier)
         daemon.terminate()
         daemon.waitUntilExit()
         let megabytes = Double(corpus.totalBytes) / 1_048_576
@@ -79,6 +80,21 @@ enum DaemonBenchmarks {
                     + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |"
             )
         }
+        let outputBytes =
+            (try? FileManager.default.attributesOfItem(atPath: work.appendingPathComponent("articles.jsonl").path)[
+                .size] as? Int) ?? 0
+        print(
+            "written to disk by the daemon: \(written / 1_048_576) MiB, \(written / corpus.distinctArticles) bytes "
+                + "per article (the output itself: \(outputBytes / corpus.distinctArticles); the rest is the state "
+                + "and its journal)")
+    }
+
+    /// Bytes the process `pid` caused to be written to storage so far (`write_bytes` of `/proc/PID/io`).
+    static func bytesWritten(_ pid: Int32) -> Int {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+            let line = io.split(separator: "\n").first(where: { $0.hasPrefix("write_bytes:") })
+        else { return 0 }
+        return Int(line.split(separator: " ").last ?? "0") ?? 0
     }
 
     /// Files arriving at `rate` per second for `seconds`: time from each file's rename into place to its line.

@@ -18,7 +18,23 @@ import Testing
             articleCount: 1_500, kills: 20, configuration: "[output]\nfsync = \"interval\"\nfsync_interval = 0.5\n")
     }
 
-    private func killRepeatedly(articleCount: Int, kills expectedKills: Int, configuration: String? = nil) throws {
+    /// With `dedupe = "none"`, a line past the committed end is recognized by its file's path and content
+    /// alone: copies of an article under other names must each appear once, no more. The recognition is
+    /// committed with the outcome it decides: a kill in between must leave the line to be recognized again.
+    @Test(arguments: ["batch", "interval"])
+    func withoutDeduplicationAKilledDaemonEmitsEveryFileOnceCopiesIncluded(sync: String) throws {
+        try killRepeatedly(
+            articleCount: 1_500, kills: 20, copies: 150,
+            configuration: "[output]\ndedupe = \"none\"\nfsync = \"\(sync)\"\nfsync_interval = 0.5\n")
+    }
+
+    /// Writes `articleCount` articles (and `copies` of the first ones under other names) and 60 bad files,
+    /// kills the daemon `expectedKills` times at random moments, then lets it finish and checks the output
+    /// and the error log. With `dedupe = "none"` in `configuration`, every file must appear exactly once;
+    /// otherwise every distinct article.
+    private func killRepeatedly(
+        articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil
+    ) throws {
         var workspace = try DaemonTests.Workspace()
         if let configuration {
             let path = workspace.temporary.path("sync.toml")
@@ -29,10 +45,12 @@ import Testing
         for (index, bytes) in articles.enumerated() {
             try workspace.write(String(format: "%05d_%016x.txt", index, index), bytes)
         }
+        for index in 0..<copies { try workspace.write(String(format: "copy_%05d.txt", index), articles[index]) }
+        let deduplicates = !(configuration ?? "").contains("dedupe = \"none\"")
         // Bad files among them: each must end up in the error log once.
         let badNames = (0..<60).map { String(format: "bad_%03d.txt", $0) }
         for name in badNames { try workspace.write(name, [0x00, 0x01, 0x02] + Array(name.utf8)) }
-        let expected = Set(articles).count
+        let expected = deduplicates ? Set(articles).count : articles.count + copies
         let binary = BinaryRunner().binary
         var random = SplitMix64(seed: 2026)
         var kills = 0
@@ -58,14 +76,22 @@ import Testing
         let data = try Data(contentsOf: workspace.output)
         #expect(data.last == 0x0A, "the output ends with a whole line")
         var ids: [String] = []
+        var paths: [String] = []
         for (number, line) in lines.enumerated() {
             let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any]
             #expect(object != nil, "line \(number + 1) is not a whole record")
             if let id = object?["id"] as? String { ids.append(id) }
+            if let path = (object?["source"] as? [String: Any])?["path"] as? String { paths.append(path) }
         }
         #expect(ids.count == expected)
-        #expect(Set(ids).count == ids.count, "an article appears twice")
-        #expect(Set(ids).count == expected, "an article is missing")
+        if deduplicates {
+            #expect(Set(ids).count == ids.count, "an article appears twice")
+            #expect(Set(ids).count == expected, "an article is missing")
+        } else {
+            #expect(Set(paths).count == paths.count, "a file appears twice")
+            #expect(Set(paths).count == expected, "a file is missing")
+            #expect(Set(ids).count == Set(articles).count, "an article is missing")
+        }
 
         let errorData = try Data(contentsOf: workspace.errors)
         #expect(errorData.last == 0x0A, "the error log ends with a whole line")

@@ -543,7 +543,11 @@ import Testing
         let daemon = try DaemonProcess(
             binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 20 }, "\(daemon.log)")
-        // The rows of moved files go with the next commit: one more file makes one.
+        // Moved once their outcomes are committed (which may come after their lines appear)...
+        #expect(
+            Wait.until(seconds: 60) { (try? FileManager.default.contentsOfDirectory(atPath: done.path))?.count == 20 },
+            "\(daemon.log)")
+        // ...and the rows of moved files go with the next commit: one more file makes one.
         try workspace.write("20.txt", articles[20])
         #expect(Wait.until(seconds: 60) { workspace.records().count == 21 }, "\(daemon.log)")
         #expect(daemon.stop() == 0)

@@ -30,6 +30,9 @@ public final class IngestPipeline: Sendable {
     /// The batch being gathered, under its own lock: a worker handing over a result never waits for the
     /// writer's `write`, sync and commit.
     private let gathering = Mutex(Gathering())
+    /// Results submitted and not yet gathered (being read, parsed or fetched, or on their way to the writer):
+    /// while there are some, the writer is not idle.
+    private let onTheirWay = Atomic<Int>(0)
     private let counters = Mutex(Counters())
     /// Set when the daemon stops: from then on every batch is synced and committed at once.
     private let isDraining = Atomic<Bool>(false)
@@ -50,7 +53,19 @@ public final class IngestPipeline: Sendable {
         var errors: JSONLOutput
         var uncommitted = Uncommitted()
         var lastCommit = DispatchTime.now()
+        /// When the oldest batch of `uncommitted` was written.
+        var oldestUncommitted: DispatchTime?
+        /// True while a look for an idle writer (``commitIfIdle()``) is queued.
+        var idleCheckScheduled = false
     }
+
+    /// Under `fsync = "batch"` or `"never"`, a busy writer commits the state once this many files wait (or
+    /// ``stateCommitSeconds`` after the oldest was written), and an idle writer at once: each commit rewrites
+    /// the pages it touches, so committing every small batch of a backlog would rewrite the same pages again
+    /// and again. The batches between are written (and synced, under `batch`); a crash before their commit
+    /// leaves lines that start-up adopts.
+    static let stateCommitFiles = 2048
+    static let stateCommitSeconds = 0.25
 
     /// Results handed over by the workers since the last flush, and whether a flush is queued.
     private struct Gathering {
@@ -75,6 +90,8 @@ public final class IngestPipeline: Sendable {
         var whenCommitted: [@Sendable (Bool) -> Void] = []
         /// Files moved or deleted after an earlier commit: their state rows go with this one.
         var departed: [FileIdentity] = []
+        /// Recovered lines that results turned out to be, consumed with the commit.
+        var recognized = Set<RecoveredLine>()
     }
 
     /// One file read and parsed by a worker.
@@ -210,12 +227,13 @@ public final class IngestPipeline: Sendable {
             return false
         }
         pendingWork.enter()
+        onTheirWay.add(1, ordering: .relaxed)
         let workerIndex = nextWorkerIndex()
         workers[workerIndex].async { @Sendable [self] in
             var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
             result.credits = needed
-            writerQueue.async { @Sendable [self, result] in gather(result) }
+            writerQueue.async { @Sendable [self, result] in gather(result, fromWorker: true) }
         }
         return true
     }
@@ -282,12 +300,13 @@ public final class IngestPipeline: Sendable {
         committed: @escaping @Sendable (Bool) -> Void
     ) {
         pendingWork.enter()
+        onTheirWay.add(1, ordering: .relaxed)
         let workerIndex = nextWorkerIndex()
         workers[workerIndex].async { @Sendable [self] in
             var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
             result.whenWritten = written
             result.whenCommitted = committed
-            writerQueue.async { @Sendable [self, result] in gather(result) }
+            writerQueue.async { @Sendable [self, result] in gather(result, fromWorker: true) }
         }
     }
 
@@ -436,8 +455,10 @@ public final class IngestPipeline: Sendable {
     // MARK: - Writer
 
     /// Adds a result to the batch; the flush runs after the results already queued, so batches grow with load.
-    private func gather(_ result: FileResult) {
+    /// `fromWorker`: the result was counted among those ``onTheirWay``.
+    private func gather(_ result: FileResult, fromWorker: Bool = false) {
         let scheduleFlush = gathering.withLock { gathering in
+            if fromWorker { onTheirWay.subtract(1, ordering: .relaxed) }
             gathering.results.append(result)
             defer { gathering.flushScheduled = true }
             return !gathering.flushScheduled
@@ -466,6 +487,7 @@ public final class IngestPipeline: Sendable {
         var errorLines: [UInt8] = []
         var outcomes: [FileOutcome] = []
         var emittedInBatch = Set<String>()
+        var recognizedInBatch = Set<RecoveredLine>()
         var counts = Counters()
         var urls: [URLOutcome] = []
         do {
@@ -480,7 +502,8 @@ public final class IngestPipeline: Sendable {
                         url.kind = .failed
                     case .record(let line, let id):
                         let isDuplicate = try isEmitted(
-                            id, from: result.path, inBatch: emittedInBatch, uncommitted: writer.uncommitted.emittedIDs)
+                            id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
+                            uncommitted: writer.uncommitted)
                         url.contentID = id
                         url.kind = isDuplicate ? .duplicate : .emitted
                         if isDuplicate {
@@ -507,7 +530,8 @@ public final class IngestPipeline: Sendable {
                 case .record(let line, let id):
                     guard let identity = result.identity else { continue }
                     let isDuplicate = try isEmitted(
-                        id, from: result.path, inBatch: emittedInBatch, uncommitted: writer.uncommitted.emittedIDs)
+                        id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
+                        uncommitted: writer.uncommitted)
                     if isDuplicate {
                         counts.duplicates += 1
                         outcomes.append(
@@ -541,11 +565,13 @@ public final class IngestPipeline: Sendable {
             release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
             handBack(batch)
             for result in batch { result.whenCommitted?(false) }
+            commitIfDue(&writer)  // earlier batches may still wait
             return
         }
         writer.uncommitted.outcomes += outcomes
         writer.uncommitted.urls += urls
         writer.uncommitted.emittedIDs.formUnion(emittedInBatch)
+        writer.uncommitted.recognized.formUnion(recognizedInBatch)
         writer.uncommitted.counts.add(counts)
         writer.uncommitted.whenCommitted += batch.compactMap(\.whenCommitted)
         for result in batch {
@@ -567,50 +593,121 @@ public final class IngestPipeline: Sendable {
     }
 
     /// True when the record with content `id` from `path` (a file's path or a URL) is in the output already:
-    /// its line was recovered after a crash, or, with `dedupe = "content"`, the same content was emitted in
-    /// this batch, in one waiting for its commit, or before.
+    /// its line was recovered after a crash (and not yet recognized as another result's, in this batch or
+    /// one waiting for its commit: it is added to `recognized`), or, with `dedupe = "content"`, the same
+    /// content was emitted in this batch, in one waiting for its commit, or before.
     private func isEmitted(
-        _ id: String, from path: String, inBatch: Set<String>, uncommitted: Set<String>
+        _ id: String, from path: String, inBatch: Set<String>, recognizing recognized: inout Set<RecoveredLine>,
+        uncommitted: Uncommitted
     ) throws -> Bool {
-        if try state.takeRecovered(path: path, id: id) { return true }
+        let line = RecoveredLine(path: path, id: id)
+        if !recognized.contains(line), !uncommitted.recognized.contains(line),
+            try state.isRecovered(path: path, id: id)
+        {
+            recognized.insert(line)
+            return true
+        }
         guard settings.dedupe == .content else { return false }
-        return try inBatch.contains(id) || uncommitted.contains(id) || state.hasEmitted(id)
+        return try inBatch.contains(id) || uncommitted.emittedIDs.contains(id) || state.hasEmitted(id)
     }
 
     /// Syncs the files and commits what was written since the last commit, when the sync policy says it is
-    /// time (always for `batch` and `never`; under `interval`, once the interval has passed, when draining,
-    /// or when `force`d before the files are closed).
+    /// time, when draining, or when `force`d before the files are closed:
+    /// - `batch`: every batch is synced as it is written; the state is committed as soon as the writer is
+    ///   idle, or once ``stateCommitFiles`` files or ``stateCommitSeconds`` of batches wait.
+    /// - `never`: the same, without syncs.
+    /// - `interval`: synced and committed once the interval has passed.
     private func commitIfDue(_ writer: inout Writer, force: Bool = false) {
         guard !writer.uncommitted.files.isEmpty else { return }
-        if settings.sync == .interval, !force, !isDraining.load(ordering: .relaxed) {
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - writer.lastCommit.uptimeNanoseconds) / 1e9
-            guard elapsed >= settings.syncIntervalSeconds else { return }
+        let now = DispatchTime.now()
+        if !force, !isDraining.load(ordering: .relaxed) {
+            if settings.sync == .interval {
+                let elapsed = Double(now.uptimeNanoseconds - writer.lastCommit.uptimeNanoseconds) / 1e9
+                guard elapsed >= settings.syncIntervalSeconds else { return }
+            } else {
+                if settings.sync == .batch {
+                    do {
+                        try Self.synchronize(&writer)
+                    } catch {
+                        abandonUncommitted(&writer, error: error)
+                        return
+                    }
+                }
+                let oldest = writer.oldestUncommitted ?? now
+                writer.oldestUncommitted = oldest
+                let waited = Double(now.uptimeNanoseconds - oldest.uptimeNanoseconds) / 1e9
+                guard writer.uncommitted.files.count >= Self.stateCommitFiles || waited >= Self.stateCommitSeconds
+                else {
+                    scheduleIdleCheck(&writer)
+                    return
+                }
+            }
         }
         let uncommitted = writer.uncommitted
-        writer.uncommitted = Uncommitted()
         do {
-            if settings.sync != .never {
-                try writer.output.synchronize()
-                try writer.errors.synchronize()
-            }
+            if settings.sync != .never { try Self.synchronize(&writer) }
             try state.commit(
                 uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors),
-                forgetting: uncommitted.departed)
-            writer.lastCommit = DispatchTime.now()
+                forgetting: uncommitted.departed, recognized: Array(uncommitted.recognized))
         } catch {
-            // The lines are in the files but not committed: a restart adopts them (output) or cuts them back
-            // (error log); until then the files are taken again by the next scan.
-            logger.error(
-                "could not sync or commit written batches; their files will be retried",
-                metadata: ["files": "\(uncommitted.files.count)", "error": "\(error)"]
-            )
-            release(uncommitted.files.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            for tell in uncommitted.whenCommitted { tell(false) }
+            abandonUncommitted(&writer, error: error)
             return
         }
+        writer.uncommitted = Uncommitted()
+        writer.oldestUncommitted = nil
+        writer.lastCommit = DispatchTime.now()
         counters.withLock { $0.add(uncommitted.counts) }
         writer.uncommitted.departed += release(uncommitted.files)
         for tell in uncommitted.whenCommitted { tell(true) }
+    }
+
+    /// Makes what the writer appended durable.
+    private static func synchronize(_ writer: inout Writer) throws(SystemCallError) {
+        try writer.output.synchronize()
+        try writer.errors.synchronize()
+    }
+
+    /// Gives up what was written but could not be synced or committed: the lines are in the files, and a
+    /// restart adopts them (output) or cuts them back (error log); until then the files are taken again by
+    /// the next scan.
+    private func abandonUncommitted(_ writer: inout Writer, error: any Error) {
+        let uncommitted = writer.uncommitted
+        writer.uncommitted = Uncommitted()
+        writer.oldestUncommitted = nil
+        logger.error(
+            "could not sync or commit written batches; their files will be retried",
+            metadata: ["files": "\(uncommitted.files.count)", "error": "\(error)"]
+        )
+        release(uncommitted.files.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
+        for tell in uncommitted.whenCommitted { tell(false) }
+    }
+
+    /// Queues a look, after the results workers have handed over meanwhile, at whether more is on its way:
+    /// if not, the writer is idle and commits what waits now rather than when the thresholds are reached.
+    private func scheduleIdleCheck(_ writer: inout Writer) {
+        guard !writer.idleCheckScheduled else { return }
+        writer.idleCheckScheduled = true
+        writerQueue.async { @Sendable [self] in commitIfIdle() }
+    }
+
+    /// Commits what waits unless more results are on their way or gathered. Each of those is written in a
+    /// batch whose end commits or looks again; and a worker slow on one large file does not hold back what
+    /// waits past ``stateCommitSeconds``: the writer looks again then.
+    private func commitIfIdle() {
+        let isIdle = gathering.withLock { $0.results.isEmpty && onTheirWay.load(ordering: .relaxed) == 0 }
+        writer.withLock { writer in
+            guard !isIdle else {
+                writer.idleCheckScheduled = false
+                commitIfDue(&writer, force: true)
+                return
+            }
+            writerQueue.asyncAfter(deadline: .now() + Self.stateCommitSeconds) { @Sendable [self] in
+                self.writer.withLock { writer in
+                    writer.idleCheckScheduled = false
+                    commitIfDue(&writer)
+                }
+            }
+        }
     }
 
     /// Ends the files' turn in the pipeline: a committed file (one with an identity) is kept, moved or

@@ -25,6 +25,17 @@ public struct FileOutcome: Sendable {
     }
 }
 
+/// A line of the output recovered after a crash, by the path (or URL) and content id of its record.
+public struct RecoveredLine: Hashable, Sendable {
+    public var path: String
+    public var id: String
+
+    public init(path: String, id: String) {
+        self.path = path
+        self.id = id
+    }
+}
+
 /// What became of one fetch of a URL, committed together with its output.
 public struct URLOutcome: Sendable {
     /// The URL, as configured or found in an index.
@@ -76,7 +87,8 @@ public final class StateStore: Sendable {
         let outputOffset: SQLiteStatement
         let setOutputOffset: SQLiteStatement
         let insertRecovered: SQLiteStatement
-        let takeRecovered: SQLiteStatement
+        let isRecovered: SQLiteStatement
+        let deleteRecovered: SQLiteStatement
         let validators: SQLiteStatement
         let setURL: SQLiteStatement
         let hasLink: SQLiteStatement
@@ -142,7 +154,8 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
                 ),
                 insertRecovered: try database.prepare("INSERT OR IGNORE INTO recovered (path, id) VALUES (?, ?)"),
-                takeRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ? RETURNING 1"),
+                isRecovered: try database.prepare("SELECT 1 FROM recovered WHERE path = ? AND id = ?"),
+                deleteRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ?"),
                 validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
                 setURL: try database.prepare(
                     "INSERT OR REPLACE INTO urls (url, etag, last_modified, content_id, outcome) VALUES (?, ?, ?, ?, ?)"
@@ -189,13 +202,16 @@ public final class StateStore: Sendable {
     /// Commits a batch: the outcomes of its files, the content ids it emitted, and the new ends of the files
     /// it appended to (the output and the error log). The rows of `forgetting` go first: files moved or
     /// deleted after an earlier commit, which no scan can find again. (Their contents stay remembered.)
+    /// `recognized`: recovered lines (``isRecovered(path:id:)``) that results of the batch turned out to be;
+    /// they are consumed with the outcomes that say so.
     public func commit(
         _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)],
-        forgetting departed: [FileIdentity] = []
+        forgetting departed: [FileIdentity] = [], recognized: [RecoveredLine] = []
     ) throws {
         try database.withLock { connection in
             try connection.database.transaction {
                 for identity in departed { try connection.deleteFile.run(Self.key(identity)) }
+                for line in recognized { try connection.deleteRecovered.run([.text(line.path), .text(line.id)]) }
                 for outcome in urls {
                     // An index's link is fetched once, never asked again: its row in `links` is all it needs.
                     // Validators are kept for the URLs polled (articles and indexes).
@@ -274,14 +290,15 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// True (once) when `path` with content `id` matches a recovered output line: it was emitted already.
-    public func takeRecovered(path: String, id: String) throws(SQLiteError) -> Bool {
+    /// True when `path` with content `id` matches a recovered output line not yet consumed: it was emitted
+    /// already. The line is consumed by the commit that records the result as a duplicate (`recognized`), so a
+    /// crash before that commit leaves it to be recognized again.
+    public func isRecovered(path: String, id: String) throws(SQLiteError) -> Bool {
         try database.withLock { connection throws(SQLiteError) in
             guard connection.mayHoldRecovered else { return false }
-            try connection.takeRecovered.bind([.text(path), .text(id)])
-            let found = try connection.takeRecovered.step()
-            while try connection.takeRecovered.step() {}
-            return found
+            try connection.isRecovered.bind([.text(path), .text(id)])
+            defer { while (try? connection.isRecovered.step()) == true {} }
+            return try connection.isRecovered.step()
         }
     }
 }
