@@ -28,25 +28,46 @@ import Testing
             configuration: "[output]\ndedupe = \"none\"\nfsync = \"\(sync)\"\nfsync_interval = 0.5\n")
     }
 
+    /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan
+    /// (a kill came between commit and move) is moved then: every article ends up in the done directory once,
+    /// under its own name, and in the output once.
+    @Test func withFilesMovedAfterCommitAKilledDaemonEmitsAndMovesEveryFileOnce() throws {
+        try killRepeatedly(articleCount: 1_500, kills: 20, movingIntoDone: true)
+    }
+
     /// Writes `articleCount` articles (and `copies` of the first ones under other names) and 60 bad files,
     /// kills the daemon `expectedKills` times at random moments, then lets it finish and checks the output
     /// and the error log. With `dedupe = "none"` in `configuration`, every file must appear exactly once;
-    /// otherwise every distinct article.
+    /// otherwise every distinct article. With `movingIntoDone`, the directory is configured with
+    /// `after = "move"`, and every article file must end up in the done directory, once.
     private func killRepeatedly(
-        articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil
+        articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil,
+        movingIntoDone: Bool = false
     ) throws {
         var workspace = try DaemonTests.Workspace()
-        if let configuration {
-            let path = workspace.temporary.path("sync.toml")
+        let done = workspace.temporary.path("done")
+        var configuration = configuration ?? ""
+        if movingIntoDone {
+            configuration =
+                "[[source.directory]]\npath = \"\(workspace.input.path)\"\nafter = \"move\"\n"
+                + "done_directory = \"\(done)\"\n" + configuration
+        }
+        if !configuration.isEmpty {
+            let path = workspace.temporary.path("kill.toml")
             try Data(configuration.utf8).write(to: URL(fileURLWithPath: path))
             workspace.extraArguments = ["--config", path]
+        }
+        var arguments = workspace.arguments
+        if movingIntoDone, let watch = arguments.firstIndex(of: "--watch") {
+            arguments.removeSubrange(watch...watch + 1)
         }
         let articles = DaemonTests.articles(articleCount, seed: 42)
         for (index, bytes) in articles.enumerated() {
             try workspace.write(String(format: "%05d_%016x.txt", index, index), bytes)
         }
         for index in 0..<copies { try workspace.write(String(format: "copy_%05d.txt", index), articles[index]) }
-        let deduplicates = !(configuration ?? "").contains("dedupe = \"none\"")
+        let articleNames = try FileManager.default.contentsOfDirectory(atPath: workspace.input.path)
+        let deduplicates = !configuration.contains("dedupe = \"none\"")
         // Bad files among them: each must end up in the error log once.
         let badNames = (0..<60).map { String(format: "bad_%03d.txt", $0) }
         for name in badNames { try workspace.write(name, [0x00, 0x01, 0x02] + Array(name.utf8)) }
@@ -55,7 +76,7 @@ import Testing
         var random = SplitMix64(seed: 2026)
         var kills = 0
         for _ in 0..<expectedKills {
-            let daemon = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+            let daemon = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
             // Kill at a random moment: during start-up, recovery, scanning, writing or committing.
             usleep(UInt32(20_000 + random.next() % 400_000))
             if daemon.stop(signal: SIGKILL) == 128 + SIGKILL { kills += 1 }
@@ -63,7 +84,7 @@ import Testing
         }
         #expect(kills >= expectedKills * 4 / 5)
 
-        let final = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        let final = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
         #expect(
             Wait.until(seconds: 600) {
                 DaemonTests.Workspace.lines(of: workspace.output).count >= expected
@@ -99,5 +120,11 @@ import Testing
             ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["path"] as? String) ?? "<torn>"
         }
         #expect(failedPaths.sorted() == badNames.map { workspace.input.appendingPathComponent($0).path }.sorted())
+        if movingIntoDone {
+            let moved = try FileManager.default.contentsOfDirectory(atPath: done)
+            #expect(moved.sorted() == articleNames.sorted(), "each article moved once, under its own name")
+            let left = try FileManager.default.contentsOfDirectory(atPath: workspace.input.path)
+            #expect(left.sorted() == badNames, "only the files that failed stay")
+        }
     }
 }
