@@ -74,7 +74,11 @@ struct RunCommand: ParsableCommand {
                 reload: config == nil ? nil : { @Sendable in try command.settingsWithOverrides() }
             )
         } catch {
-            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            var metadata: Logger.Metadata = ["error": "\(error)"]
+            if let error = error as? SystemCallError, let advice = Inotify.limitAdvice(for: error) {
+                metadata["advice"] = "\(advice)"
+            }
+            logger.critical("cannot start", metadata: metadata)
             throw ExitCode(1)
         }
         daemon.run()

@@ -48,6 +48,21 @@ public final class Inotify: Sendable {
         try SystemCall.retrying("inotify_add_watch", path) { inotify_add_watch(descriptor, path, Self.directoryEvents) }
     }
 
+    /// What to tell an operator when ``init()`` or ``watchDirectory(_:)`` failed because a per-user limit
+    /// was reached, naming the setting to raise; `nil` for other failures.
+    public static func limitAdvice(for error: SystemCallError) -> String? {
+        switch (error.call, error.errno) {
+        case ("inotify_add_watch", ENOSPC):
+            return "the limit on inotify watches per user is reached: raise fs.inotify.max_user_watches "
+                + "(sysctl -w fs.inotify.max_user_watches=N, or a file in /etc/sysctl.d)"
+        case ("inotify_init1", EMFILE):
+            return "the limit on inotify instances per user is reached: raise fs.inotify.max_user_instances "
+                + "(sysctl -w fs.inotify.max_user_instances=N, or a file in /etc/sysctl.d)"
+        default:
+            return nil
+        }
+    }
+
     /// Reads the events available now (none when the queue is empty).
     public func readEvents() throws(SystemCallError) -> [Event] {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -31,6 +31,9 @@ public final class DirectorySource: Sendable {
     private struct Watches {
         var directoryByWatch: [Int32: (path: String, root: Int)] = [:]
         var watchedPaths: Set<String> = []
+        /// Directories that could not be watched (their root's index), tried again at each rescan and
+        /// reported once until they are watched.
+        var unwatchable: [String: Int] = [:]
         /// Files a scan left for later because they were still changing.
         var settling = 0
         /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
@@ -108,17 +111,27 @@ public final class DirectorySource: Sendable {
         guard isNew else { return }
         do {
             let watch = try inotify.watchDirectory(path)
-            watches.withLock { watches in
+            let failedBefore = watches.withLock { watches in
                 watches.directoryByWatch[watch] = (path, root)
                 watches.watchedPaths.insert(path)
+                return watches.unwatchable.removeValue(forKey: path) != nil
+            }
+            if failedBefore {
+                logger.notice("watching a directory that could not be watched before", metadata: ["path": "\(path)"])
             }
         } catch {
             if error.isFileMissing {
+                // A subdirectory that could not be watched and is gone since needs no more tries.
+                guard watches.withLock({ $0.unwatchable.removeValue(forKey: path) }) == nil else { return }
                 logger.warning(
                     "watched directory does not exist (yet); checked again at each rescan",
                     metadata: ["path": "\(path)"])
-            } else {
-                logger.error("cannot watch directory", metadata: ["path": "\(path)", "error": "\(error)"])
+            } else if watches.withLock({ $0.unwatchable.updateValue(root, forKey: path) == nil }) {
+                var metadata: Logger.Metadata = ["path": "\(path)", "error": "\(error)"]
+                if let advice = Inotify.limitAdvice(for: error) { metadata["advice"] = "\(advice)" }
+                logger.error(
+                    "cannot watch directory; rescans find its new files and try the watch again",
+                    metadata: metadata)
             }
             return
         }
@@ -213,8 +226,10 @@ public final class DirectorySource: Sendable {
             return watches.startedWatching
         }
         var tally = ScanTally(since: since)
+        // A root that was missing may exist now; a directory the system would not let be watched may be now.
+        for (path, root) in watches.withLock({ $0.unwatchable }) { watchTree(path, root: root) }
         for index in directories.indices {
-            watchTree(directories[index].path, root: index)  // a root that was missing may exist now
+            watchTree(directories[index].path, root: index)
             scan(directories[index].path, root: index, tally: &tally)
         }
         let settling = watches.withLock { $0.settling }
