@@ -4,7 +4,8 @@ import NewsIngestSystem
 
 /// How the writer makes batches durable before they count as committed in the state store.
 public enum SyncPolicy: String, Sendable, CaseIterable {
-    /// `fdatasync` after every batch, then the state commit (the default: exactly once across power loss).
+    /// `fdatasync`, then the state commit, as soon as the writer is idle; a busy writer syncs and commits the
+    /// batches written meanwhile together (the default: exactly once across power loss).
     case batch
     /// `fdatasync` at most every `fsync_interval` seconds; batches written in between are committed to the
     /// state only with the sync that makes them durable. Lines appear in the output at once; exactly once

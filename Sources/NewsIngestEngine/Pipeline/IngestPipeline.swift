@@ -59,11 +59,11 @@ public final class IngestPipeline: Sendable {
         var idleCheckScheduled = false
     }
 
-    /// Under `fsync = "batch"` or `"never"`, a busy writer commits the state once this many files wait (or
-    /// ``stateCommitSeconds`` after the oldest was written), and an idle writer at once: each commit rewrites
-    /// the pages it touches, so committing every small batch of a backlog would rewrite the same pages again
-    /// and again. The batches between are written (and synced, under `batch`); a crash before their commit
-    /// leaves lines that start-up adopts.
+    /// Under `fsync = "batch"` or `"never"`, a writer with nothing more on its way syncs and commits at once;
+    /// a busy one once this many files wait (or ``stateCommitSeconds`` after the oldest was written). Each
+    /// sync and each commit has a fixed cost (a journal write, whole database pages rewritten), so syncing
+    /// and committing every small batch of a backlog would pay it again and again. A batch still counts as
+    /// committed only after a sync has made it durable; a crash before leaves lines that start-up adopts.
     static let stateCommitFiles = 2048
     static let stateCommitSeconds = 0.25
 
@@ -613,8 +613,8 @@ public final class IngestPipeline: Sendable {
 
     /// Syncs the files and commits what was written since the last commit, when the sync policy says it is
     /// time, when draining, or when `force`d before the files are closed:
-    /// - `batch`: every batch is synced as it is written; the state is committed as soon as the writer is
-    ///   idle, or once ``stateCommitFiles`` files or ``stateCommitSeconds`` of batches wait.
+    /// - `batch`: synced and committed as soon as the writer is idle, or once ``stateCommitFiles`` files or
+    ///   ``stateCommitSeconds`` of batches wait.
     /// - `never`: the same, without syncs.
     /// - `interval`: synced and committed once the interval has passed.
     private func commitIfDue(_ writer: inout Writer, force: Bool = false) {
@@ -625,14 +625,6 @@ public final class IngestPipeline: Sendable {
                 let elapsed = Double(now.uptimeNanoseconds - writer.lastCommit.uptimeNanoseconds) / 1e9
                 guard elapsed >= settings.syncIntervalSeconds else { return }
             } else {
-                if settings.sync == .batch {
-                    do {
-                        try Self.synchronize(&writer)
-                    } catch {
-                        abandonUncommitted(&writer, error: error)
-                        return
-                    }
-                }
                 let oldest = writer.oldestUncommitted ?? now
                 writer.oldestUncommitted = oldest
                 let waited = Double(now.uptimeNanoseconds - oldest.uptimeNanoseconds) / 1e9
