@@ -9,19 +9,7 @@ import Testing
 /// The limit is lowered for the daemon alone: it runs in a user namespace of its own, whose
 /// `/proc/sys/user/max_inotify_watches` its own root may set without touching the machine's.
 @Suite struct WatchLimitTests {
-    /// True where an unprivileged user namespace may be created and its inotify limit set.
-    static let userNamespacesWork: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["--user", "--map-root-user", "sh", "-c", "echo 5 > /proc/sys/user/max_inotify_watches"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
-    @Test(.enabled(if: userNamespacesWork, "needs unshare --user (user namespaces)"))
+    @Test(.enabled(if: UserNamespace.isAvailable, "needs unshare --user --mount (user namespaces)"))
     func directoriesBeyondTheWatchLimitAreReportedOnceScannedAndWatchedOnceTheLimitAllows() throws {
         let workspace = try DaemonTests.Workspace()
         let subdirectories = ["a", "b", "c", "d"]
@@ -46,10 +34,9 @@ import Testing
             (while [ ! -e "\(raise)" ]; do sleep 0.1; done; echo 100 > /proc/sys/user/max_inotify_watches) &
             exec "$0" "$@"
             """
-        let daemon = try DaemonProcess(
-            binary: URL(fileURLWithPath: "/usr/bin/unshare"),
-            arguments: ["--user", "--map-root-user", "sh", "-c", script, BinaryRunner().binary.path] + arguments,
-            in: workspace.temporary.url)
+        let (unshare, unshareArguments) = UserNamespace.command(
+            script: script, binary: BinaryRunner().binary, arguments: arguments)
+        let daemon = try DaemonProcess(binary: unshare, arguments: unshareArguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(daemon.log)")
         let refusals = { daemon.log.components(separatedBy: "cannot watch directory").count - 1 }
         #expect(refusals() == 3, "\(daemon.log)")

@@ -57,6 +57,9 @@ public final class IngestPipeline: Sendable {
         var oldestUncommitted: DispatchTime?
         /// True while a look for an idle writer (``commitIfIdle()``) is queued.
         var idleCheckScheduled = false
+        /// Failed attempts in a row to sync and commit what waits; while there are some, no new batch is
+        /// written and the attempt is repeated (``retryCommit()``).
+        var failedCommits = 0
     }
 
     /// Under `fsync = "batch"` or `"never"`, a writer with nothing more on its way syncs and commits at once;
@@ -233,7 +236,7 @@ public final class IngestPipeline: Sendable {
             var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
             result.credits = needed
-            writerQueue.async { @Sendable [self, result] in gather(result, fromWorker: true) }
+            gather(result, fromWorker: true)
         }
         return true
     }
@@ -245,7 +248,7 @@ public final class IngestPipeline: Sendable {
         guard Self.take(slots, unless: shouldGiveUp) else { return }
         pendingWork.enter()
         let result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
-        writerQueue.async { @Sendable [self, result] in gather(result) }
+        gather(result)
     }
 
     /// Waits for `semaphore`, asking `shouldGiveUp` every 100 ms. Returns false, having taken nothing, when it
@@ -284,7 +287,7 @@ public final class IngestPipeline: Sendable {
         pendingWork.enter()
         var result = Self.fetchedResult(fetched, commit: url)
         result.whenCommitted = committed
-        writerQueue.async { @Sendable [self, result] in gather(result) }
+        gather(result)
     }
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
@@ -306,7 +309,7 @@ public final class IngestPipeline: Sendable {
             var result = Self.fetchedResult(produce(memos[workerIndex]), commit: url)
             result.whenWritten = written
             result.whenCommitted = committed
-            writerQueue.async { @Sendable [self, result] in gather(result, fromWorker: true) }
+            gather(result, fromWorker: true)
         }
     }
 
@@ -326,7 +329,7 @@ public final class IngestPipeline: Sendable {
     public func commitFetchState(_ url: URLOutcome) {
         pendingWork.enter()
         let result = FileResult(path: url.url, claimed: nil, identity: nil, outcome: .skipped, url: url)
-        writerQueue.async { @Sendable [self, result] in gather(result) }
+        gather(result)
     }
 
     /// Runs `body` on `queue` once everything submitted so far is written and committed (call ``drain()``
@@ -454,8 +457,10 @@ public final class IngestPipeline: Sendable {
 
     // MARK: - Writer
 
-    /// Adds a result to the batch; the flush runs after the results already queued, so batches grow with load.
-    /// `fromWorker`: the result was counted among those ``onTheirWay``.
+    /// Adds a result to the batch being gathered, and queues a flush on the writer's queue unless one is
+    /// queued already: while the writer writes and syncs, results gather for the next batch, so batches grow
+    /// with load, and a worker hands over a result without waking the writer for each. `fromWorker`: the
+    /// result was counted among those ``onTheirWay``.
     private func gather(_ result: FileResult, fromWorker: Bool = false) {
         let scheduleFlush = gathering.withLock { gathering in
             if fromWorker { onTheirWay.subtract(1, ordering: .relaxed) }
@@ -467,11 +472,16 @@ public final class IngestPipeline: Sendable {
     }
 
     private func flush() {
-        let batch = gathering.withLock { gathering in
-            gathering.flushScheduled = false
-            return Self.take(&gathering.results)
+        writer.withLock { writer in
+            // While the state cannot be committed, results wait where they are, holding their slots: the
+            // sources stop, and nothing more is written that could not be committed either.
+            let batch = gathering.withLock { gathering in
+                gathering.flushScheduled = false
+                return writer.failedCommits > 0 ? [] : Self.take(&gathering.results)
+            }
+            guard !batch.isEmpty else { return }
+            write(batch, to: &writer)
         }
-        writer.withLock { writer in write(batch, to: &writer) }
     }
 
     /// The results gathered so far, leaving an empty array of the same capacity in their place.
@@ -617,8 +627,12 @@ public final class IngestPipeline: Sendable {
     ///   ``stateCommitSeconds`` of batches wait.
     /// - `never`: the same, without syncs.
     /// - `interval`: synced and committed once the interval has passed.
-    private func commitIfDue(_ writer: inout Writer, force: Bool = false) {
-        guard !writer.uncommitted.files.isEmpty else { return }
+    ///
+    /// After a failure only `isRetry` (``commitFailed(_:error:)``'s retry) tries again.
+    private func commitIfDue(_ writer: inout Writer, force: Bool = false, isRetry: Bool = false) {
+        // After a failure, only the retry tries again: its pause is what keeps a broken disk from being
+        // hammered.
+        guard !writer.uncommitted.files.isEmpty, writer.failedCommits == 0 || isRetry else { return }
         let now = DispatchTime.now()
         if !force, !isDraining.load(ordering: .relaxed) {
             if settings.sync == .interval {
@@ -642,8 +656,19 @@ public final class IngestPipeline: Sendable {
                 uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors),
                 forgetting: uncommitted.departed, recognized: Array(uncommitted.recognized))
         } catch {
-            abandonUncommitted(&writer, error: error)
+            commitFailed(&writer, error: error)
             return
+        }
+        if writer.failedCommits > 0 {
+            logger.notice(
+                "the output is synced and the state committed again; taking new files again",
+                metadata: ["files": "\(uncommitted.files.count)", "failed_attempts": "\(writer.failedCommits)"])
+            writer.failedCommits = 0
+            let resume = gathering.withLock { gathering in
+                defer { gathering.flushScheduled = gathering.flushScheduled || !gathering.results.isEmpty }
+                return !gathering.flushScheduled && !gathering.results.isEmpty
+            }
+            if resume { writerQueue.async { @Sendable [self] in flush() } }
         }
         writer.uncommitted = Uncommitted()
         writer.oldestUncommitted = nil
@@ -659,20 +684,26 @@ public final class IngestPipeline: Sendable {
         try writer.errors.synchronize()
     }
 
-    /// Gives up what was written but could not be synced or committed: the lines are in the files, and a
-    /// restart adopts them (output) or cuts them back (error log); until then the files are taken again by
-    /// the next scan.
-    private func abandonUncommitted(_ writer: inout Writer, error: any Error) {
-        let uncommitted = writer.uncommitted
-        writer.uncommitted = Uncommitted()
-        writer.oldestUncommitted = nil
+    /// What was written could not be synced or committed (the state's disk is full, say). It is not given up:
+    /// its lines are in the output, and taking its files again would write them twice. The writer keeps it,
+    /// writes nothing new, and tries again after a pause that doubles up to ``longestCommitPause``; a restart
+    /// meanwhile adopts the lines.
+    private func commitFailed(_ writer: inout Writer, error: any Error) {
+        writer.failedCommits += 1
+        let pause = min(Self.longestCommitPause, 0.5 * Double(1 << min(writer.failedCommits - 1, 10)))
         logger.error(
-            "could not sync or commit written batches; their files will be retried",
-            metadata: ["files": "\(uncommitted.files.count)", "error": "\(error)"]
-        )
-        release(uncommitted.files.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-        for tell in uncommitted.whenCommitted { tell(false) }
+            "could not sync the output or commit the state; new files wait until it works again",
+            metadata: [
+                "files": "\(writer.uncommitted.files.count)", "error": "\(error)",
+                "attempt": "\(writer.failedCommits)", "next_attempt_in": "\(pause)s",
+            ])
+        writerQueue.asyncAfter(deadline: .now() + pause) { @Sendable [self] in
+            self.writer.withLock { writer in commitIfDue(&writer, force: true, isRetry: true) }
+        }
     }
+
+    /// The longest pause between two attempts to commit, in seconds.
+    static let longestCommitPause = 30.0
 
     /// Queues a look, after the results workers have handed over meanwhile, at whether more is on its way:
     /// if not, the writer is idle and commits what waits now rather than when the thresholds are reached.
