@@ -57,9 +57,11 @@ public final class IngestPipeline: Sendable {
         var oldestUncommitted: DispatchTime?
         /// True while a look for an idle writer (``commitIfIdle()``) is queued.
         var idleCheckScheduled = false
-        /// Failed attempts in a row to sync and commit what waits; while there are some, no new batch is
-        /// written and the attempt is repeated (``retryCommit()``).
-        var failedCommits = 0
+        /// Failed attempts in a row to write a batch, or to sync and commit what waits.
+        var failedAttempts = 0
+        /// True from a failure until the pause before the next attempt is over (``retryAfterPause()``): no
+        /// batch is written and nothing committed meanwhile.
+        var isPaused = false
     }
 
     /// Under `fsync = "batch"` or `"never"`, a writer with nothing more on its way syncs and commits at once;
@@ -473,11 +475,11 @@ public final class IngestPipeline: Sendable {
 
     private func flush() {
         writer.withLock { writer in
-            // While the state cannot be committed, results wait where they are, holding their slots: the
-            // sources stop, and nothing more is written that could not be committed either.
+            // After a failure, results wait where they are, holding their slots: the sources stop, and nothing
+            // more is written that could not be written or committed either.
             let batch = gathering.withLock { gathering in
                 gathering.flushScheduled = false
-                return writer.failedCommits > 0 ? [] : Self.take(&gathering.results)
+                return writer.isPaused ? [] : Self.take(&gathering.results)
             }
             guard !batch.isEmpty else { return }
             write(batch, to: &writer)
@@ -557,25 +559,23 @@ public final class IngestPipeline: Sendable {
             }
             try reopenIfChangedOutside(&writer)
             try rotateIfDue(&writer, adding: lines.count)
-            let committedEnd = writer.output.size
+            let ends = (output: writer.output.size, errors: writer.errors.size)
             do {
                 try writer.output.append(lines)
+                try writer.errors.append(errorLines)
             } catch {
-                // A failed or short write may leave a partial line: cut back to the end before it.
-                writer.output.cutBack(to: committedEnd)
+                // A failed or short write may leave a partial line, and the output's lines must not stay
+                // without the error log's: both are cut back to where the batch began.
+                writer.output.cutBack(to: ends.output)
+                writer.errors.cutBack(to: ends.errors)
                 throw error
             }
-            try writer.errors.append(errorLines)
         } catch {
-            // Nothing of this batch is written: its files are taken again by the next scan.
-            logger.error(
-                "could not write a batch; its files will be retried",
-                metadata: ["files": "\(batch.count)", "error": "\(error)"]
-            )
-            release(batch.map { ($0.path, $0.claimed, nil, $0.disposal, false) })
-            handBack(batch)
-            for result in batch { result.whenCommitted?(false) }
-            commitIfDue(&writer)  // earlier batches may still wait
+            // Nothing of this batch is written (the output's disk is full, say). It goes back before what
+            // gathered since and is written after a pause; its files stay claimed meanwhile. Dropping it would
+            // have its files read and parsed again at every rescan, and fail again.
+            gathering.withLock { $0.results = batch + $0.results }
+            pauseAfterFailure(&writer, "could not write a batch; it is written when the output takes it", error: error)
             return
         }
         writer.uncommitted.outcomes += outcomes
@@ -627,12 +627,10 @@ public final class IngestPipeline: Sendable {
     ///   ``stateCommitSeconds`` of batches wait.
     /// - `never`: the same, without syncs.
     /// - `interval`: synced and committed once the interval has passed.
-    ///
-    /// After a failure only `isRetry` (``commitFailed(_:error:)``'s retry) tries again.
-    private func commitIfDue(_ writer: inout Writer, force: Bool = false, isRetry: Bool = false) {
-        // After a failure, only the retry tries again: its pause is what keeps a broken disk from being
-        // hammered.
-        guard !writer.uncommitted.files.isEmpty, writer.failedCommits == 0 || isRetry else { return }
+    private func commitIfDue(_ writer: inout Writer, force: Bool = false) {
+        // After a failure, nothing is tried before the pause is over: it is what keeps a broken disk from
+        // being hammered.
+        guard !writer.uncommitted.files.isEmpty, !writer.isPaused else { return }
         let now = DispatchTime.now()
         if !force, !isDraining.load(ordering: .relaxed) {
             if settings.sync == .interval {
@@ -656,19 +654,16 @@ public final class IngestPipeline: Sendable {
                 uncommitted.outcomes, urls: uncommitted.urls, ends: Self.ends(of: writer.output, writer.errors),
                 forgetting: uncommitted.departed, recognized: Array(uncommitted.recognized))
         } catch {
-            commitFailed(&writer, error: error)
+            pauseAfterFailure(
+                &writer, "could not sync the output or commit the state; new files wait until it works again",
+                error: error)
             return
         }
-        if writer.failedCommits > 0 {
+        if writer.failedAttempts > 0 {
             logger.notice(
-                "the output is synced and the state committed again; taking new files again",
-                metadata: ["files": "\(uncommitted.files.count)", "failed_attempts": "\(writer.failedCommits)"])
-            writer.failedCommits = 0
-            let resume = gathering.withLock { gathering in
-                defer { gathering.flushScheduled = gathering.flushScheduled || !gathering.results.isEmpty }
-                return !gathering.flushScheduled && !gathering.results.isEmpty
-            }
-            if resume { writerQueue.async { @Sendable [self] in flush() } }
+                "the output is written and synced and the state committed again; taking new files again",
+                metadata: ["files": "\(uncommitted.files.count)", "failed_attempts": "\(writer.failedAttempts)"])
+            writer.failedAttempts = 0
         }
         writer.uncommitted = Uncommitted()
         writer.oldestUncommitted = nil
@@ -684,26 +679,41 @@ public final class IngestPipeline: Sendable {
         try writer.errors.synchronize()
     }
 
-    /// What was written could not be synced or committed (the state's disk is full, say). It is not given up:
-    /// its lines are in the output, and taking its files again would write them twice. The writer keeps it,
-    /// writes nothing new, and tries again after a pause that doubles up to ``longestCommitPause``; a restart
-    /// meanwhile adopts the lines.
-    private func commitFailed(_ writer: inout Writer, error: any Error) {
-        writer.failedCommits += 1
-        let pause = min(Self.longestCommitPause, 0.5 * Double(1 << min(writer.failedCommits - 1, 10)))
+    /// A batch could not be written, or what was written could not be synced or committed (a disk is full,
+    /// say). Nothing is given up: lines written are in the output, and taking their files again would write
+    /// them twice; a batch not written waits with its files claimed. The writer writes and commits nothing
+    /// until a pause, doubling up to ``longestPause``, is over, then tries again (``retryAfterPause()``); a
+    /// restart meanwhile adopts the lines written.
+    private func pauseAfterFailure(_ writer: inout Writer, _ message: Logger.Message, error: any Error) {
+        writer.failedAttempts += 1
+        writer.isPaused = true
+        let pause = min(Self.longestPause, 0.5 * Double(1 << min(writer.failedAttempts - 1, 10)))
         logger.error(
-            "could not sync the output or commit the state; new files wait until it works again",
+            message,
             metadata: [
                 "files": "\(writer.uncommitted.files.count)", "error": "\(error)",
-                "attempt": "\(writer.failedCommits)", "next_attempt_in": "\(pause)s",
+                "attempt": "\(writer.failedAttempts)", "next_attempt_in": "\(pause)s",
             ])
-        writerQueue.asyncAfter(deadline: .now() + pause) { @Sendable [self] in
-            self.writer.withLock { writer in commitIfDue(&writer, force: true, isRetry: true) }
-        }
+        writerQueue.asyncAfter(deadline: .now() + pause) { @Sendable [self] in retryAfterPause() }
     }
 
-    /// The longest pause between two attempts to commit, in seconds.
-    static let longestCommitPause = 30.0
+    /// Commits what waits, then writes what gathered meanwhile (a batch that could not be written first).
+    private func retryAfterPause() {
+        let isPaused = writer.withLock { writer in
+            writer.isPaused = false
+            commitIfDue(&writer, force: true)
+            return writer.isPaused
+        }
+        guard !isPaused else { return }
+        let hasResults = gathering.withLock { gathering in
+            defer { gathering.flushScheduled = gathering.flushScheduled || !gathering.results.isEmpty }
+            return !gathering.flushScheduled && !gathering.results.isEmpty
+        }
+        if hasResults { writerQueue.async { @Sendable [self] in flush() } }
+    }
+
+    /// The longest pause between two attempts to write or commit, in seconds.
+    static let longestPause = 30.0
 
     /// Queues a look, after the results workers have handed over meanwhile, at whether more is on its way:
     /// if not, the writer is idle and commits what waits now rather than when the thresholds are reached.
