@@ -87,6 +87,9 @@ struct RunCommand: ParsableCommand {
     /// The configuration file (or the built-in one) with the command line's overrides applied.
     func settingsWithOverrides() throws -> DaemonSettings {
         var settings = try ConfigurationLoader.load(path: config)
+        for (option, path) in watch.map({ ("--watch", $0) }) + (stateDir.map { [("--state-dir", $0)] } ?? []) {
+            if let reason = Configuration.notADirectory(path) { throw ConfigurationLoader.fail(option, path, reason) }
+        }
         if !watch.isEmpty { settings.directories = watch.map { DirectorySettings(path: $0, recursive: recursive) } }
         if let output { settings.pipeline.outputPath = output }
         if let errors { settings.pipeline.errorsPath = errors }

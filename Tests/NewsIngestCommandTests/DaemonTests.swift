@@ -428,6 +428,36 @@ import Testing
         let missing = try runner.run(["check-config", temporary.path("nope.toml")])
         #expect(missing.status == 78)
     }
+
+    /// A directory that does not exist yet is fine (it is watched, or created, once it does); a file where a
+    /// directory should be is a mistake said at once, naming the key.
+    @Test func aFileWhereADirectoryBelongsIsAConfigurationError() throws {
+        let temporary = try TemporaryDirectory()
+        let file = temporary.path("articles.txt")
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: file))
+        for (key, toml) in [
+            ("source.directory[0].path", "[[source.directory]]\npath = \"\(file)\"\n"),
+            (
+                "source.directory[0].done_directory",
+                "[[source.directory]]\npath = \"\(temporary.path("in"))\"\nafter = \"move\"\n"
+                    + "done_directory = \"\(file)\"\n"
+            ),
+            ("state.directory", "[[source.directory]]\npath = \"in\"\n[state]\ndirectory = \"\(file)\"\n"),
+        ] {
+            let config = temporary.path("config.toml")
+            try Data(toml.utf8).write(to: URL(fileURLWithPath: config))
+            let check = try runner.run(["check-config", config])
+            #expect(check.status == 78)
+            #expect(check.error.contains("\(key) = \"\(file)\": is not a directory"), "\(check.error)")
+        }
+        let watch = try runner.run(["run", "--watch", file, "--state-dir", temporary.path("state")])
+        #expect(watch.status == 78)
+        #expect(watch.error.contains("--watch \(file): is not a directory"), "\(watch.error)")
+        let fine = temporary.path("config.toml")
+        try Data("[[source.directory]]\npath = \"\(temporary.path("not-yet"))\"\n".utf8).write(
+            to: URL(fileURLWithPath: fine))
+        #expect(try runner.run(["check-config", fine]).status == 0)
+    }
 }
 
 /// `after = "move"` and `"delete"`, and the quarantine: only once the outcome is committed.

@@ -1,4 +1,5 @@
 import NewsFormat
+import NewsIngestSystem
 
 /// The daemon's configuration file (TOML), read into ``DaemonSettings``.
 ///
@@ -6,6 +7,13 @@ import NewsFormat
 /// naming the key, the value and the reason. `config/newsingest.toml` documents every key; ``builtIn`` is the
 /// same defaults, embedded, used when no file is given.
 public enum Configuration {
+    /// Why `path` cannot be used as a directory, when something other than a directory is there; `nil` when
+    /// it is a directory (or a link to one) or nothing is there yet.
+    public static func notADirectory(_ path: String) -> String? {
+        guard let status = try? FileStatus(path: path), !status.isDirectory else { return nil }
+        return "is not a directory (a file is there)"
+    }
+
     /// The defaults: watch `seeds/`, write `out/articles.jsonl`.
     public static let builtIn = """
         [[source.directory]]
@@ -45,20 +53,20 @@ public enum Configuration {
         for entry in try sources.tables("directory") {
             try entry.allow(["path", "recursive", "include", "exclude", "after", "done_directory", "quarantine"])
             var directory = DirectorySettings(
-                path: try entry.string("path", required: true)!,
+                path: try entry.directoryPath("path", required: true)!,
                 recursive: try entry.bool("recursive") ?? false,
                 include: try entry.strings("include") ?? ["*.txt"],
                 exclude: try entry.strings("exclude") ?? []
             )
             let after = try entry.choice("after", FileDisposal.After.self) ?? .keep
-            let done = try entry.string("done_directory")
+            let done = try entry.directoryPath("done_directory")
             if after == .move, done == nil {
                 throw entry.fail("done_directory", nil, "is required when after = \"move\"")
             }
             directory.disposal = FileDisposal(
                 after: after,
                 doneDirectory: done,
-                quarantineDirectory: try entry.string("quarantine")
+                quarantineDirectory: try entry.directoryPath("quarantine")
             )
             directories.append(directory)
         }
@@ -105,7 +113,7 @@ public enum Configuration {
                 outputPath: try output.string("path") ?? "out/articles.jsonl",
                 errorsPath: try output.string("errors") ?? "out/errors.jsonl"
             ),
-            stateDirectory: try state.string("directory") ?? "out/state",
+            stateDirectory: try state.directoryPath("directory") ?? "out/state",
             settleSeconds: try sources.seconds("settle", in: 0...3600) ?? 2,
             rescanSeconds: try sources.seconds("rescan_interval", in: 0.1...86_400) ?? 60,
             shutdownTimeoutSeconds: try daemon.seconds("shutdown_timeout", in: 0.1...3600) ?? 10,
@@ -177,6 +185,14 @@ struct TableReader {
             return value
         case let value?: throw fail(key, value, "must be a string, not a \(value.typeName)")
         }
+    }
+
+    /// A string naming a directory: it may not exist yet (it is watched or created once it does), but
+    /// something other than a directory at that path is a mistake to say at once.
+    func directoryPath(_ key: String, required: Bool = false) throws(ConfigurationError) -> String? {
+        guard let path = try string(key, required: required) else { return nil }
+        if let reason = Configuration.notADirectory(path) { throw fail(key, .string(path), reason) }
+        return path
     }
 
     func strings(_ key: String) throws(ConfigurationError) -> [String]? {
