@@ -40,16 +40,19 @@ final class JSONLOutput {
             file = StandardStreams.output
             size = 0
             openedDay = today
+            isStream = true
         } else {
             file = try FileDescriptor(openingForWriting: path, append: true, create: true, alsoReading: true)
             let status = try file.status()
-            size = Int64(status.size)
+            isStream = !status.isRegularFile
+            size = isStream ? 0 : Int64(status.size)
             openedDay = status.size > 0 ? min(today, status.modifiedMilliseconds / 86_400_000) : today
         }
     }
 
-    /// True for standard output, where nothing can be recovered or cut back.
-    var isStandardOutput: Bool { path == "-" }
+    /// True for standard output, and for a path that is not a regular file (`/dev/null`, a named pipe): a
+    /// stream, where nothing can be recovered, cut back, synced or rotated.
+    let isStream: Bool
 
     /// What someone else did to the file open here.
     enum OutsideChange: String {
@@ -66,7 +69,7 @@ final class JSONLOutput {
     /// Whether the file open here is still the one at ``path``, whole: `nil` when it is (and for standard
     /// output), else what happened to it. One `fstat` and one `stat`.
     func outsideChange() -> OutsideChange? {
-        guard !isStandardOutput, let open = try? file.status() else { return nil }
+        guard !isStream, let open = try? file.status() else { return nil }
         if open.links == 0 { return .removed }
         do {
             let atPath = try FileStatus(path: path)
@@ -88,7 +91,7 @@ final class JSONLOutput {
     /// Makes what was appended durable (`fdatasync`); nothing to do when nothing was appended since, or for
     /// standard output.
     func synchronize() throws(SystemCallError) {
-        guard hasUnsyncedBytes, !isStandardOutput else { return }
+        guard hasUnsyncedBytes, !isStream else { return }
         try file.synchronizeData()
         hasUnsyncedBytes = false
     }
@@ -111,7 +114,7 @@ final class JSONLOutput {
     /// Cuts the file back to `size` after a failed write, so no partial line stays in it (best effort: the
     /// write already failed, and the next start-up cuts a torn tail anyway).
     func cutBack(to size: Int64) {
-        guard !isStandardOutput else { return }
+        guard !isStream else { return }
         if (try? file.truncate(to: Int(size))) != nil { self.size = size }
     }
 
@@ -134,7 +137,7 @@ final class JSONLOutput {
         adopt: ([(path: String?, id: String)]) throws -> Void
     ) throws -> Recovery {
         var recovery = Recovery()
-        guard !isStandardOutput, size > committedOffset else { return recovery }
+        guard !isStream, size > committedOffset else { return recovery }
         // Start of the bytes not yet split into lines, and what of them was read.
         var lineStart = committedOffset
         var carried: [UInt8] = []
@@ -173,7 +176,7 @@ final class JSONLOutput {
     /// that was never committed (the error log: those files are taken again and their errors logged again).
     /// - Returns: the bytes cut.
     func discardUncommitted(committedOffset: Int64) throws(SystemCallError) -> Int64 {
-        guard !isStandardOutput, size > committedOffset else { return 0 }
+        guard !isStream, size > committedOffset else { return 0 }
         let cut = size - committedOffset
         try file.truncate(to: Int(committedOffset))
         size = committedOffset

@@ -139,7 +139,7 @@ public final class IngestPipeline: Sendable {
         self.memos = workers.map { _ in WordMemo() }
         let output = try JSONLOutput(path: settings.outputPath)
         let errors = try JSONLOutput(path: settings.errorsPath)
-        if !output.isStandardOutput {
+        if !output.isStream {
             let committed = try state.committedOffset(ofOutput: settings.outputPath) ?? 0
             if output.size < committed {
                 logger.warning(
@@ -166,7 +166,7 @@ public final class IngestPipeline: Sendable {
             }
             try state.commit([], ends: [(settings.outputPath, output.size)])
         }
-        if !errors.isStandardOutput {
+        if !errors.isStream {
             // Error lines past the committed end belong to a batch a crash cut short: its files are taken
             // again and fail again, so the lines are cut rather than kept twice (or torn).
             let committed = try state.committedOffset(ofOutput: settings.errorsPath) ?? errors.size
@@ -361,7 +361,7 @@ public final class IngestPipeline: Sendable {
     /// Opens the output and error log anew and commits the new file's size as its committed end: what is in
     /// a freshly opened file was put there by someone else (logrotate's `create`), not by an unfinished batch.
     private func reopen(_ writer: inout Writer) throws {
-        guard !writer.output.isStandardOutput else { return }
+        guard !writer.output.isStream else { return }
         // What is written but not committed belongs to the files being closed: commit it first.
         commitIfDue(&writer, force: true)
         let output = try JSONLOutput(path: settings.outputPath)
@@ -388,12 +388,12 @@ public final class IngestPipeline: Sendable {
 
     /// The committed ends to record for these files (none for standard output).
     private static func ends(of files: JSONLOutput...) -> [(path: String, offset: Int64)] {
-        files.filter { !$0.isStandardOutput }.map { ($0.path, $0.size) }
+        files.filter { !$0.isStream }.map { ($0.path, $0.size) }
     }
 
     /// Rotates the output when the batch would take it past `rotateBytes`, or on a new UTC day.
     private func rotateIfDue(_ writer: inout Writer, adding bytes: Int) throws {
-        guard !writer.output.isStandardOutput, writer.output.size > 0 else { return }
+        guard !writer.output.isStream, writer.output.size > 0 else { return }
         let today = WallClock.nowMilliseconds() / 86_400_000
         let bySize = settings.rotateBytes > 0 && writer.output.size + Int64(bytes) > Int64(settings.rotateBytes)
         let byDay = settings.rotateDaily && today != writer.output.openedDay
