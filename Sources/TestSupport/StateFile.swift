@@ -23,15 +23,30 @@ public struct StateFile: ~Copyable {
 
     deinit { sqlite3_close(database) }
 
-    /// The number of rows in `table`.
-    public func rowCount(of table: String) throws(Failure) -> Int {
+    /// Creates `state.sqlite3` in `directory` and runs `sql` on it: a state as an earlier version wrote it.
+    public static func create(directory: String, executing sql: String) throws(Failure) {
+        var handle: OpaquePointer?
+        let path = directory + "/state.sqlite3"
+        defer { sqlite3_close(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
+            sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK
+        else { throw Failure(description: "cannot create \(path): \(String(cString: sqlite3_errmsg(handle)))") }
+    }
+
+    /// The first column of the first row `query` returns, as an integer.
+    public func integer(_ query: String) throws(Failure) -> Int {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(database, "SELECT count(*) FROM \(table)", -1, &statement, nil) == SQLITE_OK
+        guard sqlite3_prepare_v2(database, query, -1, &statement, nil) == SQLITE_OK
         else { throw Failure(description: String(cString: sqlite3_errmsg(database))) }
         defer { sqlite3_finalize(statement) }
         guard sqlite3_step(statement) == SQLITE_ROW else {
             throw Failure(description: String(cString: sqlite3_errmsg(database)))
         }
         return Int(sqlite3_column_int64(statement, 0))
+    }
+
+    /// The number of rows in `table`.
+    public func rowCount(of table: String) throws(Failure) -> Int {
+        try integer("SELECT count(*) FROM \(table)")
     }
 }

@@ -584,8 +584,8 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: done.path).count == 21)
         do {
             let file = try StateFile(directory: state)
-            #expect(try file.rowCount(of: "files") <= 1)  // the last file's, moved after the last commit
-            #expect(try file.rowCount(of: "contents") == Set(articles).count)
+            #expect(try file.rowCount(of: "file_versions") <= 1)  // the last file's, moved after the last commit
+            #expect(try file.rowCount(of: "emitted_contents") == Set(articles).count)
         }
 
         // A file moved back in is taken again, and is a duplicate of what it was: nothing is emitted twice.

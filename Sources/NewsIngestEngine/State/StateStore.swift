@@ -116,11 +116,17 @@ public final class StateStore: Sendable {
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA cache_size = -8192;
-            CREATE TABLE IF NOT EXISTS files (
+            """
+        )
+        try Self.migrate(database)
+        try database.execute(
+            """
+            CREATE TABLE IF NOT EXISTS file_versions (
                 device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                path TEXT NOT NULL, content_id TEXT, outcome TEXT NOT NULL,
+                path TEXT NOT NULL, outcome TEXT NOT NULL,
                 PRIMARY KEY (device, inode, size, mtime_ns)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS contents (id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+            PRAGMA user_version = 2;
             CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS recovered (path TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (path, id))
                 WITHOUT ROWID;
@@ -139,16 +145,16 @@ public final class StateStore: Sendable {
             Connection(
                 database: database,
                 outcome: try database.prepare(
-                    "SELECT outcome FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
+                    "SELECT outcome FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
-                hasEmitted: try database.prepare("SELECT 1 FROM contents WHERE id = ?"),
+                hasEmitted: try database.prepare("SELECT 1 FROM emitted_contents WHERE key = ?"),
                 insertFile: try database.prepare(
-                    "INSERT OR REPLACE INTO files (device, inode, size, mtime_ns, path, content_id, outcome) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
-                    "DELETE FROM files WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
-                insertContent: try database.prepare("INSERT OR IGNORE INTO contents (id) VALUES (?)"),
+                    "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
+                insertContent: try database.prepare("INSERT OR IGNORE INTO emitted_contents (key) VALUES (?)"),
                 outputOffset: try database.prepare("SELECT committed_offset FROM outputs WHERE path = ?"),
                 setOutputOffset: try database.prepare(
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
@@ -165,6 +171,51 @@ public final class StateStore: Sendable {
                 mayHoldRecovered: mayHoldRecovered
             )
         )
+    }
+
+    /// How a content id is remembered: its first 32 hex digits, 128 bits of its SHA-256. Two different
+    /// articles share them with a probability of about n² / 2¹²⁹ (n articles: 10⁻²⁶ for a billion), and the
+    /// rows are half as long, so a commit rewrites half as many pages: content ids are random keys, and each
+    /// one emitted dirties a page of its own.
+    static func key(ofContent id: String) -> SQLiteValue { .text(String(decoding: id.utf8.prefix(32), as: UTF8.self)) }
+
+    /// Brings a state written by an earlier version to the current schema (`user_version` 2), in one
+    /// transaction: version 1 kept each file version's content id in `files` (never read) and whole content
+    /// ids in `contents`.
+    private static func migrate(_ database: SQLiteDatabase) throws(SQLiteError) {
+        let version = try database.prepare("PRAGMA user_version")
+        let isCurrent = try version.step() && version.integer(at: 0) >= 2
+        while try version.step() {}
+        let hasVersion1 = try database.prepare(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('files', 'contents')")
+        let isVersion1 = try hasVersion1.step()
+        while try hasVersion1.step() {}
+        guard !isCurrent, isVersion1 else { return }
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            try database.execute(
+                """
+                CREATE TABLE IF NOT EXISTS file_versions (
+                    device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    path TEXT NOT NULL, outcome TEXT NOT NULL,
+                    PRIMARY KEY (device, inode, size, mtime_ns)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS files (device INTEGER, inode INTEGER, size INTEGER, mtime_ns INTEGER,
+                    path TEXT, content_id TEXT, outcome TEXT);
+                CREATE TABLE IF NOT EXISTS contents (id TEXT);
+                INSERT OR REPLACE INTO file_versions
+                    SELECT device, inode, size, mtime_ns, path, outcome FROM files ORDER BY device, inode, size, mtime_ns;
+                INSERT OR IGNORE INTO emitted_contents SELECT substr(id, 1, 32) FROM contents ORDER BY 1;
+                DROP TABLE files;
+                DROP TABLE contents;
+                PRAGMA user_version = 2;
+                COMMIT;
+                """
+            )
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
     }
 
     private static func key(_ identity: FileIdentity) -> [SQLiteValue] {
@@ -186,7 +237,7 @@ public final class StateStore: Sendable {
     /// True when a record with this content id was emitted before.
     public func hasEmitted(_ contentID: String) throws(SQLiteError) -> Bool {
         try database.withLock { connection throws(SQLiteError) in
-            try connection.hasEmitted.bind([.text(contentID)])
+            try connection.hasEmitted.bind([Self.key(ofContent: contentID)])
             return try connection.hasEmitted.step()
         }
     }
@@ -223,19 +274,15 @@ public final class StateStore: Sendable {
                         ])
                     }
                     if outcome.kind == .emitted, let id = outcome.contentID {
-                        try connection.insertContent.run([.text(id)])
+                        try connection.insertContent.run([Self.key(ofContent: id)])
                     }
                     if let index = outcome.index { try connection.insertLink.run([.text(index), .text(outcome.url)]) }
                 }
                 for outcome in outcomes {
                     try connection.insertFile.run(
-                        Self.key(outcome.identity) + [
-                            .text(outcome.path), outcome.contentID.map(SQLiteValue.text) ?? .null,
-                            .text(outcome.kind.rawValue),
-                        ]
-                    )
+                        Self.key(outcome.identity) + [.text(outcome.path), .text(outcome.kind.rawValue)])
                     if outcome.kind == .emitted, let id = outcome.contentID {
-                        try connection.insertContent.run([.text(id)])
+                        try connection.insertContent.run([Self.key(ofContent: id)])
                     }
                 }
                 for end in ends {
@@ -253,7 +300,7 @@ public final class StateStore: Sendable {
         try database.withLock { connection in
             try connection.database.transaction {
                 for line in lines {
-                    try connection.insertContent.run([.text(line.id)])
+                    try connection.insertContent.run([Self.key(ofContent: line.id)])
                     if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
                 }
             }
