@@ -69,6 +69,11 @@ public struct URLOutcome: Sendable {
 /// or deleted after its commit goes with a later commit, so with `after = "move"` or `"delete"` the state
 /// grows with the distinct contents emitted (one short row each), not with every file ever taken.
 ///
+/// What a commit writes is mostly whole pages of the database, and keys that are random (content ids;
+/// device and inode as a directory lists them) put each row on a page of its own. So rows are kept short:
+/// a content by 128 bits of its id, a file version's row (with its path, for whoever reads the file) appended
+/// in commit order, with only its identity in the index a lookup reads.
+///
 /// One connection behind a mutex: the sources ask, the writer commits. The daemon is the database's only
 /// user, so it holds the file's lock for as long as it runs (`locking_mode = EXCLUSIVE`): no lock and
 /// unlock system calls around every lookup, no shared-memory index, and a second daemon pointed at the same
@@ -123,8 +128,9 @@ public final class StateStore: Sendable {
             """
             CREATE TABLE IF NOT EXISTS file_versions (
                 device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                path TEXT NOT NULL, outcome TEXT NOT NULL,
-                PRIMARY KEY (device, inode, size, mtime_ns)) WITHOUT ROWID;
+                path TEXT NOT NULL, outcome TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS file_versions_by_identity
+                ON file_versions (device, inode, size, mtime_ns);
             CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
             PRAGMA user_version = 2;
             CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
@@ -197,8 +203,9 @@ public final class StateStore: Sendable {
                 """
                 CREATE TABLE IF NOT EXISTS file_versions (
                     device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                    path TEXT NOT NULL, outcome TEXT NOT NULL,
-                    PRIMARY KEY (device, inode, size, mtime_ns)) WITHOUT ROWID;
+                    path TEXT NOT NULL, outcome TEXT NOT NULL);
+                CREATE UNIQUE INDEX IF NOT EXISTS file_versions_by_identity
+                    ON file_versions (device, inode, size, mtime_ns);
                 CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS files (device INTEGER, inode INTEGER, size INTEGER, mtime_ns INTEGER,
                     path TEXT, content_id TEXT, outcome TEXT);
