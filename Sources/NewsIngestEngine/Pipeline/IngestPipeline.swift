@@ -715,8 +715,9 @@ public final class IngestPipeline: Sendable {
     /// The longest pause between two attempts to write or commit, in seconds.
     static let longestPause = 30.0
 
-    /// Queues a look, after the results workers have handed over meanwhile, at whether more is on its way:
-    /// if not, the writer is idle and commits what waits now rather than when the thresholds are reached.
+    /// Queues a look, behind what the writer's queue holds now, at whether more results are gathered or on
+    /// their way: if not, the writer is idle and commits what waits now rather than when the thresholds are
+    /// reached.
     private func scheduleIdleCheck(_ writer: inout Writer) {
         guard !writer.idleCheckScheduled else { return }
         writer.idleCheckScheduled = true

@@ -126,12 +126,7 @@ public final class StateStore: Sendable {
         try Self.migrate(database)
         try database.execute(
             """
-            CREATE TABLE IF NOT EXISTS file_versions (
-                device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                path TEXT NOT NULL, outcome TEXT NOT NULL);
-            CREATE UNIQUE INDEX IF NOT EXISTS file_versions_by_identity
-                ON file_versions (device, inode, size, mtime_ns);
-            CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+            \(Self.fileAndContentTables)
             PRAGMA user_version = 2;
             CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS recovered (path TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (path, id))
@@ -185,6 +180,15 @@ public final class StateStore: Sendable {
     /// one emitted dirties a page of its own.
     static func key(ofContent id: String) -> SQLiteValue { .text(String(decoding: id.utf8.prefix(32), as: UTF8.self)) }
 
+    /// The tables of file versions and emitted contents, as schema 2 has them.
+    private static let fileAndContentTables = """
+        CREATE TABLE IF NOT EXISTS file_versions (
+            device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            path TEXT NOT NULL, outcome TEXT NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS file_versions_by_identity ON file_versions (device, inode, size, mtime_ns);
+        CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+        """
+
     /// Brings a state written by an earlier version to the current schema (`user_version` 2), in one
     /// transaction: version 1 kept each file version's content id in `files` (never read) and whole content
     /// ids in `contents`.
@@ -201,12 +205,7 @@ public final class StateStore: Sendable {
         do {
             try database.execute(
                 """
-                CREATE TABLE IF NOT EXISTS file_versions (
-                    device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                    path TEXT NOT NULL, outcome TEXT NOT NULL);
-                CREATE UNIQUE INDEX IF NOT EXISTS file_versions_by_identity
-                    ON file_versions (device, inode, size, mtime_ns);
-                CREATE TABLE IF NOT EXISTS emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+                \(Self.fileAndContentTables)
                 CREATE TABLE IF NOT EXISTS files (device INTEGER, inode INTEGER, size INTEGER, mtime_ns INTEGER,
                     path TEXT, content_id TEXT, outcome TEXT);
                 CREATE TABLE IF NOT EXISTS contents (id TEXT);
