@@ -14,4 +14,17 @@ public enum WallClock {
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
+
+    /// Nanoseconds since 1970 now, by the clock the kernel stamps file times with (`CLOCK_REALTIME_COARSE`,
+    /// a clock tick's resolution). A file changed after this call has a time at least this large; the fine
+    /// clock can be a few milliseconds ahead of the times of files changed after it was read.
+    public static func nowNanosecondsAsFileTimes() -> Int64 {
+        var time = timespec()
+        #if os(Linux)
+            clock_gettime(CLOCK_REALTIME_COARSE, &time)
+        #else
+            clock_gettime(CLOCK_REALTIME, &time)
+        #endif
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
 }

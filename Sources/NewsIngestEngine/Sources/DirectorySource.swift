@@ -40,8 +40,9 @@ public final class DirectorySource: Sendable {
         var reportedUndecodable: Set<FileIdentity> = []
         /// Directories (device and inode) whose names are not UTF-8, reported once each while the daemon runs.
         var reportedUndecodableDirectories: Set<[UInt64]> = []
-        /// When the first scan started (wall clock, nanoseconds). A file a later scan takes that changed since
-        /// then was never announced by an event: one that was would have been taken at the event.
+        /// When the first scan started (nanoseconds, by the clock file times are stamped with). A file a later
+        /// scan takes that changed since then was never announced by an event: one that was would have been
+        /// taken at the event.
         var startedWatching: Int64 = .max
     }
 
@@ -222,7 +223,7 @@ public final class DirectorySource: Sendable {
     private func scanAll(reason: ScanReason) {
         logger.debug("scanning every watched directory", metadata: ["reason": "\(reason.rawValue)"])
         let since = watches.withLock { watches in
-            if reason == .start { watches.startedWatching = WallClock.nowMilliseconds() * 1_000_000 }
+            if reason == .start { watches.startedWatching = WallClock.nowNanosecondsAsFileTimes() }
             return watches.startedWatching
         }
         var tally = ScanTally(since: since)
