@@ -20,7 +20,10 @@ import Testing
         let filled: String
         let free: String
 
-        init(workspace: DaemonTests.Workspace, mountPoint: String, arguments: [String]) throws {
+        init(
+            workspace: DaemonTests.Workspace, mountPoint: String, arguments: [String],
+            environment: [String: String] = [:]
+        ) throws {
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
             fill = workspace.temporary.path("fill")
             filled = workspace.temporary.path("filled")
@@ -37,7 +40,8 @@ import Testing
                 """
             let (unshare, unshareArguments) = UserNamespace.command(
                 script: script, binary: BinaryRunner().binary, arguments: arguments)
-            daemon = try DaemonProcess(binary: unshare, arguments: unshareArguments, in: workspace.temporary.url)
+            daemon = try DaemonProcess(
+                binary: unshare, arguments: unshareArguments, in: workspace.temporary.url, environment: environment)
         }
 
         func fillUp() {
@@ -88,7 +92,11 @@ import Testing
         let output = mountPoint + "/articles.jsonl"
         var arguments = workspace.arguments
         arguments[try #require(arguments.firstIndex(of: workspace.output.path))] = output
-        let disk = try FillableDisk(workspace: workspace, mountPoint: mountPoint, arguments: arguments)
+        // systemd is told why the daemon is paused (`systemctl status` shows it), and when it is no longer.
+        let socket = try NotifySocket(path: workspace.temporary.path("notify.sock"))
+        let disk = try FillableDisk(
+            workspace: workspace, mountPoint: mountPoint, arguments: arguments,
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
         let daemon = disk.daemon
         let records = { DaemonTests.Workspace.lines(of: disk.seenByDaemon(output)) }
         let articles = DaemonTests.articles(300, seed: 59)
@@ -102,10 +110,19 @@ import Testing
         #expect(daemon.log.contains("No space left on device"), "\(daemon.log)")
         // One line per attempt, not one per file and rescan.
         #expect(daemon.log.components(separatedBy: "could not write a batch").count - 1 <= 4, "\(daemon.log)")
+        #expect(
+            Wait.until(seconds: 60) {
+                socket.hasReceived("; paused: could not write a batch; it is written when the output takes it")
+                    && socket.hasReceived("No space left on device")
+            }, "\(socket.messages)")
 
         disk.makeRoom()
         #expect(Wait.until(seconds: 60) { records().count >= count }, "\(daemon.log)")
         #expect(daemon.log.contains("written and synced and the state committed again"), "\(daemon.log)")
+        #expect(
+            Wait.until(seconds: 60) {
+                socket.messages.contains { $0.hasPrefix("STATUS=emitted \(count),") && !$0.contains("paused") }
+            }, "\(socket.messages)")
         let lines = records()
         #expect(daemon.stop() == 0)
         let paths = lines.compactMap { line in

@@ -227,10 +227,11 @@ public final class Daemon: Sendable {
         )
     }
 
-    /// Counts for `STATUS=` and logs.
+    /// Counts for `STATUS=` and logs, and why the pipeline is paused when it is.
     private var statusLine: String {
         let counts = pipeline.counts
-        return "emitted \(counts.emitted), duplicates \(counts.duplicates), failed \(counts.failed)"
+        let line = "emitted \(counts.emitted), duplicates \(counts.duplicates), failed \(counts.failed)"
+        return pipeline.pause.map { line + "; paused: " + $0 } ?? line
     }
 
     /// Every status interval: `STATUS=` with counts, and `WATCHDOG=1` only once the writer has answered, so a

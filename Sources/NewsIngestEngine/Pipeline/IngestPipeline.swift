@@ -34,6 +34,8 @@ public final class IngestPipeline: Sendable {
     /// while there are some, the writer is not idle.
     private let onTheirWay = Atomic<Int>(0)
     private let counters = Mutex(Counters())
+    /// Why the writer is paused, while it is (see ``pause``).
+    private let pauseReason = Mutex<String?>(nil)
     /// Set when the daemon stops: from then on every batch is synced and committed at once.
     private let isDraining = Atomic<Bool>(false)
     /// Commits what an idle pipeline wrote, under `fsync = "interval"`. Set once in `init` and only kept
@@ -202,6 +204,10 @@ public final class IngestPipeline: Sendable {
 
     /// Counts so far.
     public var counts: Counters { counters.withLock { $0 } }
+
+    /// While a batch cannot be written or what was written cannot be committed (a disk is full, say): what
+    /// failed, how often, and the error; `nil` while the pipeline moves.
+    public var pause: String? { pauseReason.withLock { $0 } }
 
     /// True when this file version is being read, parsed or written now.
     public func isInFlight(_ identity: FileIdentity) -> Bool {
@@ -660,6 +666,7 @@ public final class IngestPipeline: Sendable {
             return
         }
         if writer.failedAttempts > 0 {
+            pauseReason.withLock { $0 = nil }
             logger.notice(
                 "the output is written and synced and the state committed again; taking new files again",
                 metadata: ["files": "\(uncommitted.files.count)", "failed_attempts": "\(writer.failedAttempts)"])
@@ -688,6 +695,8 @@ public final class IngestPipeline: Sendable {
         writer.failedAttempts += 1
         writer.isPaused = true
         let pause = min(Self.longestPause, 0.5 * Double(1 << min(writer.failedAttempts - 1, 10)))
+        let reason = "\(message) (attempt \(writer.failedAttempts)): \(error)"
+        pauseReason.withLock { $0 = reason.replacing("\n", with: " ") }  // one line, for STATUS=
         logger.error(
             message,
             metadata: [
