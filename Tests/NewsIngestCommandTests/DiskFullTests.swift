@@ -28,12 +28,14 @@ import Testing
             fill = workspace.temporary.path("fill")
             filled = workspace.temporary.path("filled")
             free = workspace.temporary.path("free")
+            // The helper gives up once the daemon ($$, which the shell becomes by exec) is gone, so a test
+            // that fails before its signal leaves nothing running.
             let script = """
                 mount -t tmpfs -o size=8m tmpfs "\(mountPoint)" || exit 99
                 (
-                    while [ ! -e "\(fill)" ]; do sleep 0.05; done
+                    while [ ! -e "\(fill)" ]; do kill -0 $$ 2>/dev/null || exit; sleep 0.05; done
                     dd if=/dev/zero of="\(mountPoint)/filler" bs=4k 2>/dev/null; touch "\(filled)"
-                    while [ ! -e "\(free)" ]; do sleep 0.05; done
+                    while [ ! -e "\(free)" ]; do kill -0 $$ 2>/dev/null || exit; sleep 0.05; done
                     rm "\(mountPoint)/filler"
                 ) &
                 exec "$0" "$@"

@@ -27,11 +27,14 @@ import Testing
         arguments.removeSubrange(watch...watch + 1)
         arguments += ["--config", config]
         // Two watches: the root and one subdirectory. A helper in the same namespace raises the limit once
-        // the test creates `raise`.
+        // the test creates `raise` (or gives up once the daemon, $$ after the exec, is gone).
         let raise = workspace.temporary.path("raise")
         let script = """
             echo 2 > /proc/sys/user/max_inotify_watches || exit 99
-            (while [ ! -e "\(raise)" ]; do sleep 0.1; done; echo 100 > /proc/sys/user/max_inotify_watches) &
+            (
+                while [ ! -e "\(raise)" ]; do kill -0 $$ 2>/dev/null || exit; sleep 0.1; done
+                echo 100 > /proc/sys/user/max_inotify_watches
+            ) &
             exec "$0" "$@"
             """
         let (unshare, unshareArguments) = UserNamespace.command(
