@@ -80,8 +80,8 @@ public final class IngestPipeline: Sendable {
         var flushScheduled = false
     }
 
-    /// Batches written to the files and waiting for the sync that lets them be committed (with
-    /// `fsync = "interval"`; with the other policies a batch is committed as soon as it is written).
+    /// Batches written to the files and waiting for the sync and commit that ``commitIfDue(_:force:)`` makes
+    /// when the sync policy says it is time.
     private struct Uncommitted {
         var outcomes: [FileOutcome] = []
         /// Every file of the batches: its claim is released, and a kept, moved or deleted file disposed of,
@@ -93,8 +93,8 @@ public final class IngestPipeline: Sendable {
         /// Content ids emitted, for `dedupe = "content"` across batches not yet in the state.
         var emittedIDs = Set<String>()
         var counts = Counters()
-        /// What to tell the submitters of fetched results once their batch is committed (or dropped).
-        var whenCommitted: [@Sendable (Bool) -> Void] = []
+        /// What to tell the submitters of fetched results once their batch is committed.
+        var whenCommitted: [@Sendable () -> Void] = []
         /// Files moved or deleted after an earlier commit: their state rows go with this one.
         var departed: [FileIdentity] = []
         /// Recovered lines that results turned out to be, consumed with the commit.
@@ -121,11 +121,11 @@ public final class IngestPipeline: Sendable {
         var url: URLOutcome?
         /// Byte-budget credits the file holds until it is written (none for a fetched URL).
         var credits = 0
-        /// For a fetched URL: run on the writer's queue once the result is written to the files (or dropped),
-        /// as a file's slot is given back then.
+        /// For a fetched URL: run on the writer's queue once the result is written to the files, as a file's
+        /// slot is given back then.
         var whenWritten: (@Sendable () -> Void)?
-        /// For a fetched URL: told true once the result is committed, false when it was dropped.
-        var whenCommitted: (@Sendable (Bool) -> Void)?
+        /// For a fetched URL: run on the writer's queue once the result is committed.
+        var whenCommitted: (@Sendable () -> Void)?
     }
 
     /// Opens the output and error log, recovers what a crash left past the committed end, and starts the
@@ -287,10 +287,10 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Hands a URL source's result to the writer as it is (a failure found without parsing anything).
-    /// `committed` runs on the writer's queue once the result is committed (true), or dropped because its
-    /// batch could not be written or committed (false).
+    /// `committed` runs on the writer's queue once the result is committed (a batch that cannot be written
+    /// or committed is tried again, never dropped).
     public func submitFetched(
-        _ fetched: FetchedOutcome, commit url: URLOutcome, committed: @escaping @Sendable (Bool) -> Void = { _ in }
+        _ fetched: FetchedOutcome, commit url: URLOutcome, committed: @escaping @Sendable () -> Void = {}
     ) {
         pendingWork.enter()
         var result = Self.fetchedResult(fetched, commit: url)
@@ -300,15 +300,14 @@ public final class IngestPipeline: Sendable {
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
     /// worker's word memo), then to the writer. On the writer's queue, `written` runs once the result is
-    /// written to the files or dropped (the response and its line are no longer held: the caller may fetch
-    /// another), and `committed` once it is committed (true), or dropped because its batch could not be
-    /// written or committed (false). Until then the URL is not in the state, and the caller must not fetch it
-    /// again.
+    /// written to the files (the response and its line are no longer held: the caller may fetch another),
+    /// and `committed` once it is committed. Until then the URL is not in the state, and the caller must not
+    /// fetch it again.
     public func submitFetched(
         commit url: URLOutcome,
         producing produce: @escaping @Sendable (WordMemo) -> FetchedOutcome,
         written: @escaping @Sendable () -> Void,
-        committed: @escaping @Sendable (Bool) -> Void
+        committed: @escaping @Sendable () -> Void
     ) {
         pendingWork.enter()
         onTheirWay.add(1, ordering: .relaxed)
@@ -600,7 +599,7 @@ public final class IngestPipeline: Sendable {
         commitIfDue(&writer)
     }
 
-    /// Gives back what the results of a batch that was written (or dropped) held while they waited: a file's
+    /// Gives back what the results of a batch that was written held while they waited: a file's
     /// slot and credits, a fetched URL's place among its source's running links (it took no slot).
     private func handBack(_ batch: [FileResult]) {
         for result in batch {
@@ -677,7 +676,7 @@ public final class IngestPipeline: Sendable {
         writer.lastCommit = DispatchTime.now()
         counters.withLock { $0.add(uncommitted.counts) }
         writer.uncommitted.departed += release(uncommitted.files)
-        for tell in uncommitted.whenCommitted { tell(true) }
+        for tell in uncommitted.whenCommitted { tell() }
     }
 
     /// Makes what the writer appended durable.

@@ -149,7 +149,7 @@ public final class URLSource: Sendable {
                     report(
                         request.url, index: permanent ? index : nil, code: "http_\(response.status)",
                         reason: "HTTP status \(response.status)", size: response.body.count
-                    ) { committed in end(.failed(permanent: permanent && committed)) }
+                    ) { end(.failed(permanent: permanent)) }
                 case .failure(let error):
                     if error.isTransient, attempt < Self.maxAttempts {
                         return retry(after: backoff(attempt, source: source), again)
@@ -157,7 +157,7 @@ public final class URLSource: Sendable {
                     report(
                         request.url, index: error.isTransient ? nil : index, code: error.kind.rawValue,
                         reason: error.message, size: nil
-                    ) { committed in end(.failed(permanent: !error.isTransient && committed)) }
+                    ) { end(.failed(permanent: !error.isTransient)) }
                 }
             }
         }
@@ -179,7 +179,7 @@ public final class URLSource: Sendable {
             case .response(let response) where response.status != 304:
                 submitArticle(
                     response, url: url, index: index, written: { @Sendable [self] in queue.async { handedOver() } },
-                    committed: { @Sendable [self] committed in queue.async { done(committed) } })
+                    committed: { @Sendable [self] in queue.async { done(true) } })
             case .response:
                 handedOver()
                 done(true)
@@ -190,11 +190,11 @@ public final class URLSource: Sendable {
         }
     }
 
-    /// Has a worker decode and parse the response; `written` runs once its result is written to the files (or
-    /// dropped), `committed` once it is committed (true) or was dropped (false).
+    /// Has a worker decode and parse the response; `written` runs once its result is written to the files,
+    /// `committed` once it is committed.
     private func submitArticle(
         _ response: HTTPResponse, url: String, index: String?, written: @escaping @Sendable () -> Void,
-        committed: @escaping @Sendable (Bool) -> Void
+        committed: @escaping @Sendable () -> Void
     ) {
         let info = URLSourceInfo(
             url: url, finalURL: response.finalURL, status: response.status, etag: response.header("etag"),
@@ -339,10 +339,10 @@ public final class URLSource: Sendable {
 
     /// Writes a failure to the error log, once per URL until it changes or the URL recovers. With `index`,
     /// the failure is final for that index's link and is committed as taken. `settled` runs on `queue` once
-    /// the failure is committed (true) or its batch dropped (false); at once (true) when nothing is written.
+    /// the failure is committed, or at once when nothing is written.
     private func report(
         _ url: String, index: String?, code: String, reason: String, size: Int?,
-        settled: @escaping @Sendable (Bool) -> Void = { _ in }
+        settled: @escaping @Sendable () -> Void = {}
     ) {
         let isNew = reported.withLock { reported in
             // A link's failure for good is its last word: nothing more is reported of it, so nothing is kept
@@ -356,7 +356,7 @@ public final class URLSource: Sendable {
         }
         guard isNew || index != nil else {
             logger.debug("still failing", metadata: ["url": "\(url)", "code": "\(code)"])
-            return settled(true)
+            return settled()
         }
         logger.warning("could not fetch", metadata: ["url": "\(url)", "code": "\(code)", "reason": "\(reason)"])
         let record = ErrorRecord(
@@ -365,7 +365,7 @@ public final class URLSource: Sendable {
         pipeline.submitFetched(
             .failure(record),
             commit: URLOutcome(url: url, etag: nil, lastModified: nil, contentID: nil, kind: .failed, index: index)
-        ) { @Sendable [self] committed in queue.async { settled(committed) } }
+        ) { @Sendable [self] in queue.async { settled() } }
     }
 
     /// `Retry-After`: seconds, or an HTTP date.
