@@ -78,6 +78,13 @@ public final class IngestPipeline: Sendable {
     private struct Gathering {
         var results: [FileResult] = []
         var flushScheduled = false
+
+        /// True, once, when a flush should be queued: results wait and none is queued yet.
+        mutating func claimFlush() -> Bool {
+            guard !flushScheduled, !results.isEmpty else { return false }
+            flushScheduled = true
+            return true
+        }
     }
 
     /// Batches written to the files and waiting for the sync and commit that ``commitIfDue(_:force:)`` makes
@@ -472,8 +479,7 @@ public final class IngestPipeline: Sendable {
         let scheduleFlush = gathering.withLock { gathering in
             if fromWorker { onTheirWay.subtract(1, ordering: .relaxed) }
             gathering.results.append(result)
-            defer { gathering.flushScheduled = true }
-            return !gathering.flushScheduled
+            return gathering.claimFlush()
         }
         if scheduleFlush { writerQueue.async { @Sendable [self] in flush() } }
     }
@@ -713,11 +719,7 @@ public final class IngestPipeline: Sendable {
             return writer.isPaused
         }
         guard !isPaused else { return }
-        let hasResults = gathering.withLock { gathering in
-            defer { gathering.flushScheduled = gathering.flushScheduled || !gathering.results.isEmpty }
-            return !gathering.flushScheduled && !gathering.results.isEmpty
-        }
-        if hasResults { writerQueue.async { @Sendable [self] in flush() } }
+        if gathering.withLock({ $0.claimFlush() }) { writerQueue.async { @Sendable [self] in flush() } }
     }
 
     /// The longest pause between two attempts to write or commit, in seconds.
