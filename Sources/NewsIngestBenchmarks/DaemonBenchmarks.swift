@@ -90,12 +90,7 @@ enum DaemonBenchmarks {
     }
 
     /// Bytes the process `pid` caused to be written to storage so far (`write_bytes` of `/proc/PID/io`).
-    static func bytesWritten(_ pid: Int32) -> Int {
-        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
-            let line = io.split(separator: "\n").first(where: { $0.hasPrefix("write_bytes:") })
-        else { return 0 }
-        return Int(line.split(separator: " ").last ?? "0") ?? 0
-    }
+    static func bytesWritten(_ pid: Int32) -> Int { procNumber(pid, file: "io", field: "write_bytes:") }
 
     /// Files arriving at `rate` per second for `seconds`: time from each file's rename into place to its line.
     static func latency(rate: Int, seconds: Int) throws {
@@ -200,9 +195,12 @@ enum DaemonBenchmarks {
         print("peak RSS (VmHWM) while ingesting a backlog of \(count) files: \(peak / 1024) MiB, in \(Int(seconds)) s")
     }
 
-    static func residentKilobytes(_ pid: Int32, field: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
+    static func residentKilobytes(_ pid: Int32, field: String) -> Int { procNumber(pid, file: "status", field: field) }
+
+    /// The number after `field` on its line of `/proc/PID/FILE` (0 when there is none).
+    static func procNumber(_ pid: Int32, file: String, field: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
