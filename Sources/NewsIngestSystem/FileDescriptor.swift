@@ -14,7 +14,10 @@ public final class FileDescriptor: Sendable {
 
     /// Opens `path` read-only (close-on-exec).
     public init(openingForReading path: String) throws(SystemCallError) {
-        self.rawValue = try SystemCall.retrying("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        self.rawValue = try SystemCall.retrying("open", path) {
+            // `withCString` lends a native string's own bytes; passing `path` itself would copy them.
+            path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        }
         self.path = path
     }
 
@@ -29,7 +32,9 @@ public final class FileDescriptor: Sendable {
     ) throws(SystemCallError) {
         let access = alsoReading ? O_RDWR : O_WRONLY
         let flags = access | O_CLOEXEC | (append ? O_APPEND : 0) | (create ? O_CREAT : 0)
-        self.rawValue = try SystemCall.retrying("open", path) { open(path, flags, mode) }
+        self.rawValue = try SystemCall.retrying("open", path) {
+            path.withCString { open($0, flags, mode) }
+        }
         self.path = path
     }
 
@@ -187,7 +192,7 @@ public struct FileStatus: Sendable, Equatable {
     /// - Throws: ``SystemCallError`` (`ENOENT` when the file is gone).
     public init(path: String) throws(SystemCallError) {
         var info = stat()
-        try SystemCall.retrying("stat", path) { stat(path, &info) }
+        try SystemCall.retrying("stat", path) { path.withCString { stat($0, &info) } }
         self.init(info)
     }
 }

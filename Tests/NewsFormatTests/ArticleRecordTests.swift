@@ -106,5 +106,28 @@ import Testing
     ])
     func timestampsAreRFC3339UTC(milliseconds: Int64, expected: String) {
         #expect(Timestamp(millisecondsSince1970: milliseconds).rfc3339 == expected)
+        var json = JSONWriter(capacity: 32)
+        json.timestamp(Timestamp(millisecondsSince1970: milliseconds))
+        #expect(json.bytes == Array("\"\(expected)\"".utf8))
+    }
+
+    /// The writer puts numbers, fingerprints and timestamps in digit by digit; they read back as Swift
+    /// formats them.
+    @Test func numbersAreWrittenAsSwiftFormatsThem() throws {
+        let integers = [0, 7, 10, 99, 100, 4_096, -1, -10, 1_234_567_890, Int.max, Int.min]
+        var json = JSONWriter(capacity: 256)
+        json.beginArray()
+        for integer in integers { json.integer(integer) }
+        json.integer(nil)
+        for value: UInt64 in [0, 0x0123_4567_89AB_CDEF, .max] { json.hexString(value) }
+        json.timestamp(nil)
+        json.timestamp(Timestamp(millisecondsSince1970: 253_402_300_800_000))  // year 10000: out of range
+        json.endArray()
+        let expected =
+            "[" + integers.map(String.init).joined(separator: ",")
+            + ",null,\"0000000000000000\",\"0123456789abcdef\",\"ffffffffffffffff\",null,"
+            + "\"10000-01-01T00:00:00.000Z\"]"
+        #expect(String(decoding: json.bytes, as: UTF8.self) == expected)
+        #expect(SimHash(value: 0xAB).hex == "00000000000000ab")
     }
 }

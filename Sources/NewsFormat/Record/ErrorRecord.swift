@@ -25,7 +25,7 @@ public struct ErrorRecord: Sendable, Equatable {
         var json = JSONWriter(capacity: 256)
         json.beginObject()
         json.key("time")
-        json.string(time.rfc3339)
+        json.timestamp(time)
         json.key("path")
         json.string(path)
         json.key("reason")

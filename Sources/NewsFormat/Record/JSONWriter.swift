@@ -33,17 +33,40 @@ struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     mutating func string(_ value: String?) {
         separate()
         guard var value else {
-            bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+            appendNull()
             return
         }
         value.withUTF8 { appendEscaped($0) }
+    }
+
+    /// Writes `value` as an RFC 3339 string (see ``Timestamp/rfc3339``), or `null`.
+    mutating func timestamp(_ value: Timestamp?) {
+        separate()
+        guard let value else {
+            appendNull()
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes `value` as a string of sixteen lowercase hex digits.
+    mutating func hexString(_ value: UInt64) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for shift in stride(from: 60, through: 0, by: -4) {
+            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F))
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Writes `value` as ``string(_:)`` does; returns where its escaped contents (between the quotes) are in
@@ -83,18 +106,34 @@ struct JSONWriter {
         }
     }
 
-    mutating func integer<Value: BinaryInteger>(_ value: Value?) {
+    /// Writes `value` in decimal, or `null`.
+    mutating func integer(_ value: Int?) {
         separate()
         guard let value else {
-            bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            appendNull()
             return
         }
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that `Int.min` has one too.
+        let magnitude = value.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor &*= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: 0x30 &+ magnitude / divisor % 10))
+            divisor /= 10
+        }
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        appendNull()
+    }
+
+    private mutating func appendNull() {
+        bytes.append(0x6E)  // n
+        bytes.append(0x75)  // u
+        bytes.append(0x6C)  // l
+        bytes.append(0x6C)  // l
     }
 
     mutating func newline() { bytes.append(0x0A) }
@@ -161,12 +200,16 @@ struct JSONWriter {
         case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
         case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
         case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-        default: bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30] + Self.hex(byte))
+        default:
+            bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+            bytes.append(Self.hexDigit(byte >> 4))
+            bytes.append(Self.hexDigit(byte & 0x0F))
         }
     }
 
-    private static func hex(_ byte: UInt8) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+    /// The lowercase hex digit of `value` (0 to 15).
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 &+ value : 0x57 &+ value  // "0"..."9", "a"..."f"
     }
 }

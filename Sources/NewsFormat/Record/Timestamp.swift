@@ -14,49 +14,48 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
 
     /// RFC 3339 in UTC with milliseconds.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339``'s UTF-8 to `bytes`, digit by digit: records carry one or two timestamps each, and
+    /// this writes them without a string in between.
+    func appendRFC3339(to bytes: inout [UInt8]) {
         let milliseconds = Int(millisecondsSince1970 %% 1000)
         let seconds = (millisecondsSince1970 - Int64(milliseconds)) / 1000
         let days = Int((seconds - seconds %% 86_400) / 86_400)
         let secondOfDay = Int(seconds %% 86_400)
         let (year, month, day) = Self.civilDate(daysSince1970: days)
-        // Written digit by digit: this runs once per record.
-        return String(unsafeUninitializedCapacity: 32) { buffer in
-            var length = 0
-            func put(_ value: Int, width: Int) {
-                var remaining = value
-                for position in stride(from: length + width - 1, through: length, by: -1) {
-                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + remaining % 10)
-                    remaining /= 10
-                }
-                length += width
-            }
-            func put(_ byte: Character) {
-                buffer[length] = byte.asciiValue!
-                length += 1
-            }
-            if year > 9999 || year < 0 {
-                // Out of RFC 3339's range; written in full so that it is at least readable.
-                for byte in String(year).utf8 {
-                    buffer[length] = byte
-                    length += 1
-                }
-            } else {
-                put(year, width: 4)
-            }
-            put("-")
-            put(month, width: 2)
-            put("-")
-            put(day, width: 2)
-            put("T")
-            put(secondOfDay / 3600, width: 2)
-            put(":")
-            put(secondOfDay / 60 % 60, width: 2)
-            put(":")
-            put(secondOfDay % 60, width: 2)
-            put(".")
-            put(milliseconds, width: 3)
-            put("Z")
-            return length
+        if year > 9999 || year < 0 {
+            // Out of RFC 3339's range; written in full so that it is at least readable.
+            bytes.append(contentsOf: String(year).utf8)
+        } else {
+            Self.append(year, width: 4, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.append(secondOfDay / 3600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.append(milliseconds, width: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends the last `width` decimal digits of `value` (not negative), zero-padded.
+    @inline(__always)
+    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor &*= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: 0x30 &+ value / divisor % 10))
+            divisor /= 10
         }
     }
 
