@@ -50,9 +50,26 @@ public final class DirectoryEntries {
         return FileStatus(info)
     }
 
-    /// The next entry other than `.` and `..`, or `nil` at the end.
+    /// `fstat(2)` of the directory itself.
+    public func status() throws(SystemCallError) -> FileStatus {
+        var info = stat()
+        let directory = dirfd(stream)
+        try SystemCall.retrying("fstat", path) { fstat(directory, &info) }
+        return FileStatus(info)
+    }
+
+    /// Why the listing ended before its end, when `readdir` failed (an I/O error, a directory gone stale on a
+    /// network file system); `nil` while the listing goes on and after it ended well.
+    public private(set) var failure: SystemCallError?
+
+    /// The next entry other than `.` and `..`, or `nil` at the end (or on a failure: see ``failure``).
     public func next() -> Entry? {
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { failure = SystemCallError(call: "readdir", subject: path, errno: errno) }
+                return nil
+            }
             let bytes = withUnsafeBytes(of: &entry.pointee.d_name) { name in Array(name.prefix { $0 != 0 }) }
             let text = FileNameBytes.text(bytes)
             let name = text ?? FileNameBytes.escaped(bytes)
@@ -68,6 +85,5 @@ public final class DirectoryEntries {
             return Entry(
                 name: name, undecodableName: text == nil ? bytes : nil, kind: kind, inode: UInt64(entry.pointee.d_ino))
         }
-        return nil
     }
 }

@@ -563,6 +563,48 @@ import Testing
         #expect(time == modified)
     }
 
+    /// Under `after = "keep"`, files someone else deletes leave the state after two full scans miss them, so
+    /// the state does not grow with every file ever taken; the files that stay are never taken again, and a
+    /// deleted article written again under another name is a duplicate of what was emitted.
+    @Test func theStateForgetsFilesDeletedByOthersAndKeepsTheRest() throws {
+        let workspace = try DaemonTests.Workspace()
+        let state = workspace.temporary.path("out/state")
+        let articles = DaemonTests.articles(8, seed: 41)
+        for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
+        let arguments = workspace.arguments + ["--rescan-interval", "0.2"]
+        // The counts come with STATUS= on a test NOTIFY_SOCKET, every 0.2 s (half the watchdog interval).
+        let socket = try NotifySocket(path: workspace.temporary.path("notify.sock"))
+        let daemon = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url,
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 8 }, "\(daemon.log)")
+        for index in 0..<5 {
+            try FileManager.default.removeItem(at: workspace.input.appendingPathComponent("\(index).txt"))
+        }
+        #expect(
+            Wait.until(seconds: 60) { daemon.log.contains("forgot the state of files gone") }, "\(daemon.log)")
+        try workspace.write("0-again.txt", articles[0])
+        #expect(
+            Wait.until(seconds: 60) { socket.hasReceived("emitted 8, duplicates 1, failed 0") },
+            "\(socket.messages.suffix(3))")
+        #expect(daemon.stop() == 0)
+        let log = daemon.log
+        #expect(log.contains("files=5"), "\(log)")
+        #expect(log.contains("emitted=8") && log.contains("duplicates=1"), "\(log)")
+        #expect(workspace.records().count == 8)
+        do {
+            let file = try StateFile(directory: state)
+            #expect(try file.rowCount(of: "file_versions") == 4)  // 5, 6, 7 and 0-again
+            #expect(try file.rowCount(of: "emitted_contents") == 8)
+        }
+
+        let again = try DaemonProcess(binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { again.log.contains("watching") }, "\(again.log)")
+        #expect(again.stop() == 0)
+        #expect(again.log.contains("emitted=0") && again.log.contains("duplicates=0"), "\(again.log)")
+        #expect(workspace.records().count == 8)
+    }
+
     @Test func filesThatLeftTheirDirectoryLeaveNoRowInTheState() throws {
         let workspace = try DaemonTests.Workspace()
         let done = workspace.temporary.url.appendingPathComponent("done")

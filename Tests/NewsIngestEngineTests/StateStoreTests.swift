@@ -59,4 +59,32 @@ import Testing
         #expect(try state.hasEmitted(String(id.prefix(32)) + String(repeating: "0", count: 32)))
         #expect(try !state.hasEmitted(String(repeating: "0", count: 32) + String(id.suffix(32))))
     }
+
+    /// File versions are rows numbered in commit order; a version committed again gets a new row, and rows can
+    /// be listed up to one and forgotten, on a real file.
+    @Test func fileVersionRowsAreNumberedInCommitOrderAndCanBeForgotten() throws {
+        let temporary = try TemporaryDirectory()
+        let state = try StateStore(directory: temporary.url.path)
+        #expect(try state.lastFileVersionRow() == 0)
+        let identities = (1...3).map { FileIdentity(device: 9, inode: UInt64($0), size: 10, modifiedNanoseconds: 5) }
+        for identity in identities {
+            try state.commit([FileOutcome(identity: identity, path: "/in/a", contentID: nil, kind: .failed)], ends: [])
+        }
+        #expect(try state.lastFileVersionRow() == 3)
+        #expect(try state.committedVersion(of: identities[1])?.row == 2)
+        #expect(try state.committedVersion(of: identities[1])?.kind == .failed)
+        try state.commit(
+            [FileOutcome(identity: identities[0], path: "/in/a", contentID: nil, kind: .emitted)], ends: [])
+        #expect(try state.committedVersion(of: identities[0])?.row == 4)
+
+        var listed: [(Int64, UInt64)] = []
+        try state.forEachFileVersion(upTo: 3) { listed.append(($0, $1)) }
+        #expect(listed.map(\.0).sorted() == [2, 3])
+        #expect(listed.allSatisfy { $0.1 == 9 })
+
+        try state.forgetFileVersions(rows: [2, 4])
+        #expect(try state.committedVersion(of: identities[0]) == nil)
+        #expect(try state.committedVersion(of: identities[1]) == nil)
+        #expect(try state.committedVersion(of: identities[2])?.row == 3)
+    }
 }

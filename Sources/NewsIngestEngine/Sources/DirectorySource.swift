@@ -24,6 +24,8 @@ public final class DirectorySource: Sendable {
     private let inotify: Inotify
     private let isStopping = Atomic<Bool>(false)
     private let watches = Mutex<Watches>(Watches())
+    /// Finds the rows of files gone from the directories during full scans; used only on `queue`.
+    private let sweep = Mutex(GoneFileSweep())
     /// The inotify read source and the rescan timer; touched only on `queue`.
     nonisolated(unsafe) private var sources: [any DispatchSourceProtocol] = []
 
@@ -227,12 +229,15 @@ public final class DirectorySource: Sendable {
             return watches.startedWatching
         }
         var tally = ScanTally(since: since)
+        let lastRow = try? state.lastFileVersionRow()
+        if let lastRow { sweep.withLock { $0.begin(lastRow: lastRow) } }
         // A root that was missing may exist now; a directory the system would not let be watched may be now.
         for (path, root) in watches.withLock({ $0.unwatchable }) { watchTree(path, root: root) }
         for index in directories.indices {
             watchTree(directories[index].path, root: index)
             scan(directories[index].path, root: index, tally: &tally)
         }
+        if let lastRow { forgetGoneFiles(upTo: lastRow) }
         let settling = watches.withLock { $0.settling }
         switch reason {
         case .start:
@@ -252,6 +257,24 @@ public final class DirectorySource: Sendable {
                 for index in directories.indices { scan(directories[index].path, root: index, tally: &tally) }
                 reportUnannounced(tally)
             }
+        }
+    }
+
+    /// Ends the sweep of a full scan: forgets the state rows of files that two full scans in a row did not find
+    /// (see ``GoneFileSweep``).
+    private func forgetGoneFiles(upTo lastRow: Int64) {
+        do {
+            if stopping { sweep.withLock { $0.noteIncomplete() } }
+            let gone = try sweep.withLock { sweep in
+                try sweep.finish { body in try state.forEachFileVersion(upTo: lastRow, body) }
+            }
+            guard !gone.isEmpty else { return }
+            try state.forgetFileVersions(rows: gone)
+            logger.info(
+                "forgot the state of files gone from the watched directories; they would be new files if they came back",
+                metadata: ["files": "\(gone.count)"])
+        } catch {
+            logger.error("could not forget the state of files that are gone", metadata: ["error": "\(error)"])
         }
     }
 
@@ -286,14 +309,27 @@ public final class DirectorySource: Sendable {
         } catch {
             if !error.isFileMissing {
                 logger.error("cannot list directory", metadata: ["path": "\(path)", "error": "\(error)"])
+                sweep.withLock { $0.noteIncomplete() }
             }
             return
+        }
+        if let device = try? entries.status().device {
+            sweep.withLock { $0.noteDirectory(onDevice: device) }
+        } else {
+            sweep.withLock { $0.noteIncomplete() }
         }
         var chunk: [DirectoryEntries.Entry] = []
         while true {
             chunk.removeAll(keepingCapacity: true)
             while chunk.count < Self.scanChunk, let entry = entries.next() { chunk.append(entry) }
-            if chunk.isEmpty { return }
+            if chunk.isEmpty {
+                if let failure = entries.failure {
+                    logger.error(
+                        "could not list all of a directory", metadata: ["path": "\(path)", "error": "\(failure)"])
+                    sweep.withLock { $0.noteIncomplete() }
+                }
+                return
+            }
             chunk.sort { $0.inode < $1.inode }
             for entry in chunk {
                 if stopping { return }
@@ -388,13 +424,15 @@ public final class DirectorySource: Sendable {
         // released here is found committed next (the other order could miss both and take it twice).
         if pipeline.isInFlight(identity) { return nil }
         do {
-            if let outcome = try state.outcome(of: identity) {
+            if let committed = try state.committedVersion(of: identity) {
+                sweep.withLock { $0.noteFound(row: committed.row) }
                 // Done before; a crash may have come between the commit and the move or delete.
-                disposal.apply(to: path, failed: outcome == .failed, logger: logger)
+                disposal.apply(to: path, failed: committed.kind == .failed, logger: logger)
                 return nil
             }
         } catch {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            sweep.withLock { $0.noteIncomplete() }
             return nil
         }
         if !isComplete, isStillChanging(status) { return nil }

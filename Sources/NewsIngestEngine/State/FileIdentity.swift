@@ -8,6 +8,14 @@ public struct FileIdentity: Hashable, Sendable {
     public var size: Int64
     public var modifiedNanoseconds: Int64
 
+    /// An identity from its parts.
+    public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+    }
+
     /// The identity `stat` reports.
     public init(_ status: FileStatus) {
         device = status.device

@@ -98,6 +98,9 @@ public final class StateStore: Sendable {
         let setURL: SQLiteStatement
         let hasLink: SQLiteStatement
         let insertLink: SQLiteStatement
+        let lastFileVersion: SQLiteStatement
+        let fileVersionsUpTo: SQLiteStatement
+        let deleteFileVersion: SQLiteStatement
         /// False when the `recovered` table is known to be empty: most runs never adopt a line, and then no
         /// result needs a look there.
         var mayHoldRecovered: Bool
@@ -146,7 +149,8 @@ public final class StateStore: Sendable {
             Connection(
                 database: database,
                 outcome: try database.prepare(
-                    "SELECT outcome FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
+                    "SELECT outcome, rowid FROM file_versions "
+                        + "WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
                 hasEmitted: try database.prepare("SELECT 1 FROM emitted_contents WHERE key = ?"),
                 insertFile: try database.prepare(
@@ -169,6 +173,11 @@ public final class StateStore: Sendable {
                 ),
                 hasLink: try database.prepare("SELECT 1 FROM links WHERE link = ? LIMIT 1"),
                 insertLink: try database.prepare("INSERT OR IGNORE INTO links (index_url, link) VALUES (?, ?)"),
+                lastFileVersion: try database.prepare("SELECT coalesce(max(rowid), 0) FROM file_versions"),
+                // The identity index holds the device and the row: reading it alone is a fraction of the table.
+                fileVersionsUpTo: try database.prepare(
+                    "SELECT rowid, device FROM file_versions INDEXED BY file_versions_by_identity WHERE rowid <= ?"),
+                deleteFileVersion: try database.prepare("DELETE FROM file_versions WHERE rowid = ?"),
                 mayHoldRecovered: mayHoldRecovered
             )
         )
@@ -233,10 +242,52 @@ public final class StateStore: Sendable {
 
     /// What became of this file version, or `nil` when it was never committed.
     public func outcome(of identity: FileIdentity) throws(SQLiteError) -> FileOutcome.Kind? {
+        try committedVersion(of: identity)?.kind
+    }
+
+    /// The row of this file version (see ``forgetFileVersions(rows:)``) and what became of it, or `nil` when
+    /// it was never committed.
+    public func committedVersion(of identity: FileIdentity) throws(SQLiteError) -> (row: Int64, kind: FileOutcome.Kind)?
+    {
         try database.withLock { connection throws(SQLiteError) in
             try connection.outcome.bind(Self.key(identity))
             guard try connection.outcome.step() else { return nil }
-            return connection.outcome.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
+            let kind = connection.outcome.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
+            return (connection.outcome.integer(at: 1), kind)
+        }
+    }
+
+    /// The last row of the file versions committed so far (0 when there is none). Rows are numbered in
+    /// commit order, and a version committed again gets a new row: every row after this one is newer.
+    public func lastFileVersionRow() throws(SQLiteError) -> Int64 {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.lastFileVersion.bind([])
+            return try connection.lastFileVersion.step() ? connection.lastFileVersion.integer(at: 0) : 0
+        }
+    }
+
+    /// Calls `body` with the row and device of every file version committed up to row `lastRow`.
+    public func forEachFileVersion(
+        upTo lastRow: Int64, _ body: (_ row: Int64, _ device: UInt64) -> Void
+    ) throws(SQLiteError) {
+        try database.withLock { connection throws(SQLiteError) in
+            try connection.fileVersionsUpTo.bind([.integer(lastRow)])
+            while try connection.fileVersionsUpTo.step() {
+                body(
+                    connection.fileVersionsUpTo.integer(at: 0),
+                    UInt64(bitPattern: connection.fileVersionsUpTo.integer(at: 1)))
+            }
+        }
+    }
+
+    /// Forgets these file versions (by their rows), in one transaction: files that are gone, which no scan
+    /// can find again. Their contents stay remembered.
+    public func forgetFileVersions(rows: [Int64]) throws {
+        guard !rows.isEmpty else { return }
+        try database.withLock { connection in
+            try connection.database.transaction {
+                for row in rows { try connection.deleteFileVersion.run([.integer(row)]) }
+            }
         }
     }
 
