@@ -7,7 +7,7 @@ import Synchronization
 /// Reads and parses files on a pool of Dispatch workers and hands the results to one writer, which appends
 /// them to the output, syncs, and commits the batch to the state store: exactly once across crashes.
 ///
-/// In-flight work is bounded by two semaphores: a source that submits more than
+/// In-flight work is bounded (``InFlightBudget``): a source that submits more than
 /// ``PipelineSettings/maxInFlight`` files, or files of more than ``PipelineSettings/maxInFlightBytes``, waits,
 /// so a backlog of any size keeps memory flat.
 public final class IngestPipeline: Sendable {
@@ -18,11 +18,7 @@ public final class IngestPipeline: Sendable {
     /// One memo of word facts per worker, used only on that worker's queue.
     private let memos: [WordMemo]
     private let nextWorker = Atomic<Int>(0)
-    private let slots: DispatchSemaphore
-    /// The byte budget, in credits of ``creditBytes``; a file takes at least one, and at most all.
-    private let credits: DispatchSemaphore
-    private let creditCount: Int
-    private static let creditBytes = 64 << 10
+    private let budget: InFlightBudget
     private let inFlight = Mutex<Set<FileIdentity>>([])
     private let pendingWork = DispatchGroup()
     private let writerQueue = DispatchQueue(label: "newsingest.writer")
@@ -126,8 +122,9 @@ public final class IngestPipeline: Sendable {
         var disposal: FileDisposal = .keep
         /// For a fetched URL: what to commit for it (its kind is decided by the writer).
         var url: URLOutcome?
-        /// Byte-budget credits the file holds until it is written (none for a fetched URL).
-        var credits = 0
+        /// What the file holds of the byte budget until it is written (nothing for a fetched URL, which takes
+        /// no room in the budget).
+        var cost = 0
         /// For a fetched URL: run on the writer's queue once the result is written to the files, as a file's
         /// slot is given back then.
         var whenWritten: (@Sendable () -> Void)?
@@ -141,9 +138,7 @@ public final class IngestPipeline: Sendable {
         self.settings = settings
         self.state = state
         self.logger = logger
-        self.slots = DispatchSemaphore(value: settings.maxInFlight)
-        self.creditCount = max(1, settings.maxInFlightBytes / Self.creditBytes)
-        self.credits = DispatchSemaphore(value: creditCount)
+        self.budget = InFlightBudget(maxFiles: settings.maxInFlight, maxBytes: settings.maxInFlightBytes)
         self.workers = (0..<max(1, settings.workers)).map { DispatchQueue(label: "newsingest.worker.\($0)") }
         self.memos = workers.map { _ in WordMemo() }
         let output = try JSONLOutput(path: settings.outputPath)
@@ -230,18 +225,11 @@ public final class IngestPipeline: Sendable {
         disposal: FileDisposal = .keep,
         shouldGiveUp: () -> Bool
     ) -> Bool {
-        guard Self.take(slots, unless: shouldGiveUp) else { return false }
-        // One source queue submits files, so taking credits one by one cannot deadlock with another taker.
-        let needed = min(creditCount, max(1, (Int(identity.size) + Self.creditBytes - 1) / Self.creditBytes))
-        for taken in 0..<needed {
-            guard Self.take(credits, unless: shouldGiveUp) else {
-                releaseSlot(credits: taken)
-                return false
-            }
-        }
+        let cost = budget.cost(ofFileOfSize: identity.size)
+        guard budget.take(cost, unless: shouldGiveUp) else { return false }
         let isNew = inFlight.withLock { $0.insert(identity).inserted }
         guard isNew else {
-            releaseSlot(credits: needed)
+            budget.give(files: 1, bytes: cost)
             return false
         }
         pendingWork.enter()
@@ -250,7 +238,7 @@ public final class IngestPipeline: Sendable {
         workers[workerIndex].async { @Sendable [self] in
             var result = process(path: path, expected: identity, memo: memos[workerIndex])
             result.disposal = disposal
-            result.credits = needed
+            result.cost = cost
             gather(result, fromWorker: true)
         }
         return true
@@ -260,30 +248,16 @@ public final class IngestPipeline: Sendable {
     /// reaches it): the error goes to the error log, and nothing is committed for the file itself. Waits, like
     /// ``submit(path:identity:disposal:shouldGiveUp:)``, while the pipeline is full.
     public func submitFailure(_ failure: ErrorRecord, shouldGiveUp: () -> Bool) {
-        guard Self.take(slots, unless: shouldGiveUp) else { return }
+        guard budget.take(1, unless: shouldGiveUp) else { return }
         pendingWork.enter()
-        let result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
+        var result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
+        result.cost = 1
         gather(result)
-    }
-
-    /// Waits for `semaphore`, asking `shouldGiveUp` every 100 ms. Returns false, having taken nothing, when it
-    /// said to give up.
-    private static func take(_ semaphore: DispatchSemaphore, unless shouldGiveUp: () -> Bool) -> Bool {
-        while semaphore.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if shouldGiveUp() { return false }
-        }
-        return true
     }
 
     /// The worker to take the next job, in turn.
     private func nextWorkerIndex() -> Int {
         nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % workers.count
-    }
-
-    /// Gives back a file's slot and its byte-budget credits.
-    private func releaseSlot(credits count: Int) {
-        for _ in 0..<count { credits.signal() }
-        slots.signal()
     }
 
     /// A fetched article, or a failed fetch, from a URL source: written and committed like a file's result,
@@ -486,7 +460,7 @@ public final class IngestPipeline: Sendable {
 
     private func flush() {
         writer.withLock { writer in
-            // After a failure, results wait where they are, holding their slots: the sources stop, and nothing
+            // After a failure, results wait where they are, holding their room: the sources stop, and nothing
             // more is written that could not be written or committed either.
             let batch = gathering.withLock { gathering in
                 gathering.flushScheduled = false
@@ -605,12 +579,21 @@ public final class IngestPipeline: Sendable {
         commitIfDue(&writer)
     }
 
-    /// Gives back what the results of a batch that was written held while they waited: a file's
-    /// slot and credits, a fetched URL's place among its source's running links (it took no slot).
+    /// Gives back what the results of a batch that was written held while they waited: a file's room in the
+    /// budget (all of the batch's at once), a fetched URL's place among its source's running links (it took no
+    /// room).
     private func handBack(_ batch: [FileResult]) {
+        var files = 0
+        var bytes = 0
         for result in batch {
-            if result.url == nil { releaseSlot(credits: result.credits) } else { result.whenWritten?() }
+            if result.url == nil {
+                files += 1
+                bytes += result.cost
+            } else {
+                result.whenWritten?()
+            }
         }
+        budget.give(files: files, bytes: bytes)
     }
 
     /// True when the record with content `id` from `path` (a file's path or a URL) is in the output already:

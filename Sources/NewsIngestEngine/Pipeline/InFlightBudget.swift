@@ -1,0 +1,78 @@
+import Dispatch
+import Synchronization
+
+/// The bound on the files in the pipeline at once, by count and by bytes: a source takes room for a file
+/// before submitting it and waits while there is none; the writer gives the room back once the file's record
+/// is written.
+///
+/// A waiting source is woken only once half of the budget is free (or all of it), not at each file given
+/// back: a writer handing back a batch of 300 files one by one would otherwise wake the source 300 times,
+/// each for a single file, and both threads would spend their time switching rather than working.
+final class InFlightBudget: Sendable {
+    /// Files at once.
+    let maxFiles: Int
+    /// Bytes of those files at once.
+    let maxBytes: Int
+    private let usage = Mutex(Usage())
+    private let wake = DispatchSemaphore(value: 0)
+
+    private struct Usage {
+        var files = 0
+        var bytes = 0
+        /// Takers waiting for room, each to be woken once.
+        var waiters = 0
+    }
+
+    init(maxFiles: Int, maxBytes: Int) {
+        self.maxFiles = max(1, maxFiles)
+        self.maxBytes = max(1, maxBytes)
+    }
+
+    /// What a file of `size` bytes takes of the byte budget: its size, at least 1 and at most the whole
+    /// budget, so that a file larger than the budget is taken alone.
+    func cost(ofFileOfSize size: Int64) -> Int {
+        Int(min(Int64(maxBytes), max(1, size)))
+    }
+
+    /// Files and bytes taken now.
+    var used: (files: Int, bytes: Int) { usage.withLock { ($0.files, $0.bytes) } }
+
+    /// Takes room for one file costing `cost` bytes (see ``cost(ofFileOfSize:)``); waits while there is none,
+    /// asking `shouldGiveUp` every 100 ms. Returns false, having taken nothing, when it said to give up.
+    func take(_ cost: Int, unless shouldGiveUp: () -> Bool) -> Bool {
+        while true {
+            let isTaken = usage.withLock { usage in
+                guard usage.files < maxFiles, usage.bytes + cost <= maxBytes else {
+                    usage.waiters += 1
+                    return false
+                }
+                usage.files += 1
+                usage.bytes += cost
+                return true
+            }
+            if isTaken { return true }
+            if wake.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                // Not woken: no longer waiting. (A wake sent meanwhile stays for a later wait, which then
+                // returns at once and looks again: harmless.)
+                usage.withLock { usage in usage.waiters = max(0, usage.waiters - 1) }
+                if shouldGiveUp() { return false }
+            }
+        }
+    }
+
+    /// Gives back the room of `files` files costing `bytes` in all, waking the waiting takers once half of
+    /// the budget is free.
+    func give(files: Int, bytes: Int) {
+        guard files > 0 || bytes > 0 else { return }
+        let woken = usage.withLock { usage in
+            usage.files -= files
+            usage.bytes -= bytes
+            guard usage.waiters > 0,
+                usage.files == 0 || (usage.files <= maxFiles / 2 && usage.bytes <= maxBytes / 2)
+            else { return 0 }
+            defer { usage.waiters = 0 }
+            return usage.waiters
+        }
+        for _ in 0..<woken { wake.signal() }
+    }
+}
