@@ -563,6 +563,33 @@ import Testing
         #expect(time == modified)
     }
 
+    /// A file a scan finds done but still in place (a crash came between its commit and its move, or the
+    /// configuration changed from `keep` to `move`) is moved then, and its row goes with it.
+    @Test func aFileFoundDoneByALaterScanIsMovedAndLeavesNoRow() throws {
+        let workspace = try DaemonTests.Workspace()
+        let done = workspace.temporary.url.appendingPathComponent("done")
+        let state = workspace.temporary.path("out/state")
+        for (index, bytes) in DaemonTests.articles(3, seed: 43).enumerated() {
+            try workspace.write("\(index).txt", bytes)
+        }
+        let keeping = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(keeping.log)")
+        #expect(keeping.stop() == 0)
+        #expect(try StateFile(directory: state).rowCount(of: "file_versions") == 3)
+
+        let moving = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: try Self.arguments(moving: workspace, into: done.path),
+            in: workspace.temporary.url)
+        #expect(
+            Wait.until(seconds: 60) { (try? FileManager.default.contentsOfDirectory(atPath: done.path))?.count == 3 },
+            "\(moving.log)")
+        #expect(moving.stop() == 0)
+        #expect(moving.log.contains("emitted=0"), "\(moving.log)")
+        #expect(workspace.records().count == 3)
+        #expect(try StateFile(directory: state).rowCount(of: "file_versions") == 0)
+    }
+
     /// Under `after = "keep"`, files someone else deletes leave the state after two full scans miss them, so
     /// the state does not grow with every file ever taken; the files that stay are never taken again, and a
     /// deleted article written again under another name is a duplicate of what was emitted.

@@ -426,8 +426,18 @@ public final class DirectorySource: Sendable {
         do {
             if let committed = try state.committedVersion(of: identity) {
                 sweep.withLock { $0.noteFound(row: committed.row) }
-                // Done before; a crash may have come between the commit and the move or delete.
-                disposal.apply(to: path, failed: committed.kind == .failed, logger: logger)
+                // Done before; a crash may have come between the commit and the move or delete. Once the file
+                // has left, no scan can find it again: its row goes, as the rows of files that leave at
+                // their commit do.
+                if disposal.apply(to: path, failed: committed.kind == .failed, logger: logger) {
+                    do {
+                        try state.forgetFileVersions(rows: [committed.row])
+                    } catch {
+                        logger.error(
+                            "could not forget the state of a file that left",
+                            metadata: ["path": "\(path)", "error": "\(error)"])
+                    }
+                }
                 return nil
             }
         } catch {
