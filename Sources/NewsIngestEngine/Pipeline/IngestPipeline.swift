@@ -489,57 +489,39 @@ public final class IngestPipeline: Sendable {
         var urls: [URLOutcome] = []
         do {
             for result in batch {
-                if var url = result.url {
-                    switch result.outcome {
-                    case .skipped:
-                        break  // state only (an index's validators)
-                    case .failure(let failure):
-                        errorLines += failure.jsonLine()
-                        counts.failed += 1
-                        url.kind = .failed
-                    case .record(let line, let id):
-                        let isDuplicate = try isEmitted(
-                            id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
-                            uncommitted: writer.uncommitted)
-                        url.contentID = id
-                        url.kind = isDuplicate ? .duplicate : .emitted
-                        if isDuplicate {
-                            counts.duplicates += 1
-                        } else {
-                            lines += line
-                            emittedInBatch.insert(id)
-                            counts.emitted += 1
-                        }
-                    }
-                    urls.append(url)
-                    continue
-                }
+                // A file's record always has the identity of the bytes read; without one there is nothing
+                // to commit.
+                if result.url == nil, result.identity == nil, case .record = result.outcome { continue }
+                let kind: FileOutcome.Kind?
+                var contentID: String?
                 switch result.outcome {
                 case .skipped:
-                    continue
+                    kind = nil  // for a URL, its state only (an index's validators)
                 case .failure(let failure):
                     errorLines += failure.jsonLine()
                     counts.failed += 1
-                    if let identity = result.identity {
-                        outcomes.append(
-                            FileOutcome(identity: identity, path: result.path, contentID: nil, kind: .failed))
-                    }
+                    kind = .failed
                 case .record(let line, let id):
-                    guard let identity = result.identity else { continue }
                     let isDuplicate = try isEmitted(
                         id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
                         uncommitted: writer.uncommitted)
                     if isDuplicate {
                         counts.duplicates += 1
-                        outcomes.append(
-                            FileOutcome(identity: identity, path: result.path, contentID: id, kind: .duplicate))
                     } else {
                         lines += line
                         emittedInBatch.insert(id)
                         counts.emitted += 1
-                        outcomes.append(
-                            FileOutcome(identity: identity, path: result.path, contentID: id, kind: .emitted))
                     }
+                    kind = isDuplicate ? .duplicate : .emitted
+                    contentID = id
+                }
+                if var url = result.url {
+                    if let kind { url.kind = kind }
+                    if let contentID { url.contentID = contentID }
+                    urls.append(url)
+                } else if let identity = result.identity, let kind {
+                    outcomes.append(
+                        FileOutcome(identity: identity, path: result.path, contentID: contentID, kind: kind))
                 }
             }
             try reopenIfChangedOutside(&writer)
