@@ -7,11 +7,11 @@ import Testing
 
 /// The bound on files in flight, by count and by bytes.
 @Suite struct InFlightBudgetTests {
-    @Test func aFileCostsItsSizeAtLeastOneByteAndAtMostTheWholeBudget() {
-        let budget = InFlightBudget(maxFiles: 4, maxBytes: 1000)
-        #expect(budget.cost(ofFileOfSize: 0) == 1)
-        #expect(budget.cost(ofFileOfSize: 300) == 300)
-        #expect(budget.cost(ofFileOfSize: 5000) == 1000)
+    @Test func aFileCostsItsSizeAtLeastTheSmallestCostAndAtMostTheWholeBudget() {
+        let budget = InFlightBudget(maxFiles: 4, maxBytes: 100_000)
+        #expect(budget.cost(ofFileOfSize: 0) == InFlightBudget.smallestCost)
+        #expect(budget.cost(ofFileOfSize: 30_000) == 30_000)
+        #expect(budget.cost(ofFileOfSize: 1 << 30) == 100_000)
     }
 
     @Test func takersStopAtEitherBoundAndGiveUpWhenTold() {

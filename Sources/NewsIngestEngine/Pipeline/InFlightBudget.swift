@@ -28,11 +28,15 @@ final class InFlightBudget: Sendable {
         self.maxBytes = max(1, maxBytes)
     }
 
-    /// What a file of `size` bytes takes of the byte budget: its size, at least 1 and at most the whole
-    /// budget, so that a file larger than the budget is taken alone.
+    /// What a file of `size` bytes takes of the byte budget: its size, at least ``smallestCost`` and at most
+    /// the whole budget, so that a file larger than the budget is taken alone.
     func cost(ofFileOfSize size: Int64) -> Int {
-        Int(min(Int64(maxBytes), max(1, size)))
+        Int(min(Int64(maxBytes), max(Int64(Self.smallestCost), size)))
     }
+
+    /// What a file counts for at least: besides its bytes, its result holds a path, a record and their
+    /// bookkeeping, so a budget of tiny files is not unbounded by its bytes.
+    static let smallestCost = 4096
 
     /// Files and bytes taken now.
     var used: (files: Int, bytes: Int) { usage.withLock { ($0.files, $0.bytes) } }

@@ -248,10 +248,11 @@ public final class IngestPipeline: Sendable {
     /// reaches it): the error goes to the error log, and nothing is committed for the file itself. Waits, like
     /// ``submit(path:identity:disposal:shouldGiveUp:)``, while the pipeline is full.
     public func submitFailure(_ failure: ErrorRecord, shouldGiveUp: () -> Bool) {
-        guard budget.take(1, unless: shouldGiveUp) else { return }
+        let cost = budget.cost(ofFileOfSize: 0)
+        guard budget.take(cost, unless: shouldGiveUp) else { return }
         pendingWork.enter()
         var result = FileResult(path: failure.path, claimed: nil, identity: nil, outcome: .failure(failure))
-        result.cost = 1
+        result.cost = cost
         gather(result)
     }
 

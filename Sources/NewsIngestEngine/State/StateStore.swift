@@ -66,8 +66,9 @@ public struct URLOutcome: Sendable {
 /// returns, and a kill at any moment leaves either the whole batch or none of it.
 ///
 /// A file version's row is kept while the file may still be found where it was; the row of a file moved
-/// or deleted after its commit goes with a later commit, so with `after = "move"` or `"delete"` the state
-/// grows with the distinct contents emitted (one short row each), not with every file ever taken.
+/// or deleted after its commit goes with a later commit, and with `after = "keep"` the row of a file someone
+/// else removed goes once two full scans miss it (``GoneFileSweep``). So the state grows with the distinct
+/// contents emitted (one short row each) and the files present, not with every file ever taken.
 ///
 /// What a commit writes is mostly whole pages of the database, and keys that are random (content ids;
 /// device and inode as a directory lists them) put each row on a page of its own. So rows are kept short:
