@@ -543,7 +543,13 @@ public final class IngestPipeline: Sendable {
             // gathered since and is written after a pause; its files stay claimed meanwhile. Dropping it would
             // have its files read and parsed again at every rescan, and fail again.
             gathering.withLock { $0.results = batch + $0.results }
-            pauseAfterFailure(&writer, "could not write a batch; it is written when the output takes it", error: error)
+            // The state is read for each record (was its content emitted?) before anything is written, and
+            // updated when the output is reopened or rotated.
+            let message: Logger.Message =
+                error is SQLiteError
+                ? "could not read or update the state to write a batch; it is written when the state works again"
+                : "could not write a batch; it is written when the output takes it"
+            pauseAfterFailure(&writer, message, error: error)
             return
         }
         writer.uncommitted.outcomes += outcomes
