@@ -1,20 +1,14 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// Decides by name whether a file in a watched directory is an article to take.
 struct FileNameFilter: Sendable {
-    let include: [String]
-    let exclude: [String]
+    let include: [FileNameGlob]
+    let exclude: [FileNameGlob]
 
     init(_ settings: DirectorySettings) {
-        include = settings.include
-        exclude = settings.exclude + DirectorySettings.alwaysExcluded
+        include = settings.include.map(FileNameGlob.init)
+        exclude = (settings.exclude + DirectorySettings.alwaysExcluded).map(FileNameGlob.init)
     }
 
     func accepts(_ name: String) -> Bool {
-        include.contains { fnmatch($0, name, 0) == 0 } && !exclude.contains { fnmatch($0, name, 0) == 0 }
+        include.contains { $0.matches(name) } && !exclude.contains { $0.matches(name) }
     }
 }
