@@ -62,6 +62,10 @@ import Testing
         #expect(daemon.stop() == 0)
         let ids = Set(workspace.records().compactMap { $0["id"] as? String })
         #expect(ids.count == 2)
+        // A clean stop leaves the state in the database, its write-ahead log emptied.
+        let log = workspace.temporary.path("out/state/state.sqlite3-wal")
+        #expect((try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0 == 0)
+        #expect(try StateFile(directory: workspace.temporary.path("out/state")).rowCount(of: "file_versions") == 2)
 
         let again = try start(workspace)
         #expect(Wait.until(seconds: 60) { again.log.contains("watching") })

@@ -137,6 +137,13 @@ public final class Daemon: Sendable {
         urls?.stop()
         pipeline.drain()
         pipeline.whenIdle(queue: control) { @Sendable [self] in
+            do {
+                try state.checkpoint()
+            } catch {
+                logger.warning(
+                    "could not empty the state's write-ahead log; the next start reads it",
+                    metadata: ["error": "\(error)"])
+            }
             let counts = pipeline.counts
             logger.info(
                 "stopped",

@@ -111,6 +111,11 @@ final class SQLiteStatement {
         }
     }
 
+    /// Ends the statement's current run. A statement that returned a row and was not run to its end keeps
+    /// its read of the database open, and an open read keeps SQLite from starting its write-ahead log again
+    /// after a checkpoint: every lookup resets its statement once it has read what it needs.
+    func reset() { sqlite3_reset(statement) }
+
     /// Binds and runs a statement that returns no rows.
     func run(_ values: [SQLiteValue]) throws(SQLiteError) {
         try bind(values)
