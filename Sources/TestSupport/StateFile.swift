@@ -12,25 +12,30 @@ public struct StateFile: ~Copyable {
 
     /// Opens `state.sqlite3` in the state directory `directory`.
     public init(directory: String) throws(Failure) {
-        var handle: OpaquePointer?
-        let path = directory + "/state.sqlite3"
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let handle else {
-            sqlite3_close(handle)
-            throw Failure(description: "cannot open \(path)")
-        }
-        database = handle
+        database = try Self.open(directory: directory, flags: SQLITE_OPEN_READWRITE)
     }
 
     deinit { sqlite3_close(database) }
 
     /// Creates `state.sqlite3` in `directory` and runs `sql` on it: a state as an earlier version wrote it.
     public static func create(directory: String, executing sql: String) throws(Failure) {
+        let database = try open(directory: directory, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        defer { sqlite3_close(database) }
+        guard sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK else {
+            throw Failure(
+                description: "cannot create the state in \(directory): \(String(cString: sqlite3_errmsg(database)))")
+        }
+    }
+
+    /// A connection to `state.sqlite3` in `directory`.
+    private static func open(directory: String, flags: Int32) throws(Failure) -> OpaquePointer {
         var handle: OpaquePointer?
         let path = directory + "/state.sqlite3"
-        defer { sqlite3_close(handle) }
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
-            sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK
-        else { throw Failure(description: "cannot create \(path): \(String(cString: sqlite3_errmsg(handle)))") }
+        guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+            sqlite3_close(handle)
+            throw Failure(description: "cannot open \(path)")
+        }
+        return handle
     }
 
     /// The first column of the first row `query` returns, as an integer.
