@@ -77,10 +77,12 @@ import Testing
             [FileOutcome(identity: identities[0], path: "/in/a", contentID: nil, kind: .emitted)], ends: [])
         #expect(try state.committedVersion(of: identities[0])?.row == 4)
 
-        var listed: [(Int64, UInt64)] = []
-        try state.forEachFileVersion(upTo: 3) { listed.append(($0, $1)) }
-        #expect(listed.map(\.0).sorted() == [2, 3])
-        #expect(listed.allSatisfy { $0.1 == 9 })
+        for chunk in [1, 2, 10_000] {
+            var listed: [(Int64, UInt64)] = []
+            try state.forEachFileVersion(upTo: 3, chunk: chunk) { listed.append(($0, $1)) }
+            #expect(listed.map(\.0).sorted() == [2, 3], "chunk \(chunk)")
+            #expect(listed.allSatisfy { $0.1 == 9 })
+        }
 
         try state.forgetFileVersions(rows: [2, 4])
         #expect(try state.committedVersion(of: identities[0]) == nil)
