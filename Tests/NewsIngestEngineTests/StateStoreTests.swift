@@ -32,7 +32,7 @@ import Testing
 
         do {
             let state = try StateStore(directory: temporary.url.path)
-            #expect(try state.outcome(of: identity) == .emitted)
+            #expect(try state.committedVersion(of: identity)?.kind == .emitted)
             #expect(try state.hasEmitted(emitted))
             #expect(try !state.hasEmitted(String(repeating: "f", count: 64)))
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)

@@ -245,11 +245,6 @@ public final class StateStore: Sendable {
         ]
     }
 
-    /// What became of this file version, or `nil` when it was never committed.
-    public func outcome(of identity: FileIdentity) throws(SQLiteError) -> FileOutcome.Kind? {
-        try committedVersion(of: identity)?.kind
-    }
-
     /// The row of this file version (see ``forgetFileVersions(rows:)``) and what became of it, or `nil` when
     /// it was never committed.
     public func committedVersion(of identity: FileIdentity) throws(SQLiteError) -> (row: Int64, kind: FileOutcome.Kind)?
