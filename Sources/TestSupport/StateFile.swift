@@ -50,6 +50,13 @@ public struct StateFile: ~Copyable {
         return Int(sqlite3_column_int64(statement, 0))
     }
 
+    /// Runs `sql` (statements that return no rows): the state changed by hand, as time or an operator would.
+    public func execute(_ sql: String) throws(Failure) {
+        guard sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK else {
+            throw Failure(description: String(cString: sqlite3_errmsg(database)))
+        }
+    }
+
     /// The number of rows in `table`.
     public func rowCount(of table: String) throws(Failure) -> Int {
         try integer("SELECT count(*) FROM \(table)")

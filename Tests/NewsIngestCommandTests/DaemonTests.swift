@@ -675,4 +675,39 @@ import Testing
         #expect(log.contains("emitted=0"), "\(log)")
         #expect(workspace.records().count == 21)
     }
+
+    /// With `state.forget_after_days`, a content not seen for that many days is forgotten at start (and daily):
+    /// the same article arriving again is emitted again, while one seen within the days is still a duplicate.
+    /// The days pass by hand, in the state's real file, between two runs of the real binary.
+    @Test func contentsNotSeenForTheirDaysAreForgottenAndEmittedAgain() throws {
+        let workspace = try DaemonTests.Workspace()
+        let state = workspace.temporary.path("out/state")
+        let config = workspace.temporary.path("forget.toml")
+        try Data("[state]\nforget_after_days = 30\n".utf8).write(to: URL(fileURLWithPath: config))
+        let arguments = workspace.arguments + ["--config", config]
+        let articles = DaemonTests.articles(2, seed: 43)
+        for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
+        let daemon = try DaemonProcess(binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let first = try #require(
+            workspace.records().first { ($0["source"] as? [String: Any])?["name"] as? String == "0.txt" })
+        let id = try #require(first["id"] as? String)
+        // 100 days pass for the first article only.
+        try StateFile(directory: state).execute(
+            "UPDATE emitted_contents SET day = day - 100 WHERE key = '\(id.prefix(32))'")
+
+        let again = try DaemonProcess(binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { again.log.contains("forgot contents") }, "\(again.log)")
+        for (index, bytes) in articles.enumerated() { try workspace.write("\(index)-again.txt", bytes) }
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(again.log)")
+        #expect(again.stop() == 0)
+        let log = again.log
+        #expect(log.contains("contents=1") && log.contains("days=30"), "\(log)")
+        #expect(log.contains("emitted=1") && log.contains("duplicates=1"), "\(log)")
+        let records = workspace.records()
+        #expect(records.count == 3)
+        #expect(records.last?["id"] as? String == id)
+        #expect(try StateFile(directory: state).rowCount(of: "emitted_contents") == 2)
+    }
 }

@@ -30,6 +30,7 @@ import Testing
         #expect(documented.pipeline.rotateBytes == builtIn.pipeline.rotateBytes)
         #expect(documented.pipeline.rotateDaily == builtIn.pipeline.rotateDaily)
         #expect(documented.stateDirectory == builtIn.stateDirectory)
+        #expect(documented.forgetAfterDays == 0 && builtIn.forgetAfterDays == 0)
         #expect(documented.settleSeconds == 2 && documented.rescanSeconds == 60)
         #expect(documented.shutdownTimeoutSeconds == builtIn.shutdownTimeoutSeconds)
         #expect(documented.logLevel == builtIn.logLevel)
@@ -59,6 +60,7 @@ import Testing
             rotate_daily = true
             [state]
             directory = "/var/lib/newsingest"
+            forget_after_days = 90
             [pipeline]
             workers = 3
             max_in_flight = 10
@@ -87,7 +89,7 @@ import Testing
             settings.pipeline.workers == 3 && settings.pipeline.maxInFlight == 10
                 && settings.pipeline.maxInFlightBytes == 2_097_152 && settings.pipeline.maxFileBytes == 1000)
         #expect(settings.pipeline.toneStyle == .modern)
-        #expect(settings.stateDirectory == "/var/lib/newsingest")
+        #expect(settings.stateDirectory == "/var/lib/newsingest" && settings.forgetAfterDays == 90)
         #expect(settings.settleSeconds == 0.5 && settings.rescanSeconds == 5 && settings.shutdownTimeoutSeconds == 3)
         #expect(settings.logLevel == "debug")
     }
@@ -155,6 +157,10 @@ import Testing
             "test.toml:2: output.fsync_interval = 0: must be between 0.01 and 3600 seconds"
         ),
         ("[pipeline]\nworkers = -1", "test.toml:2: pipeline.workers = -1: must be between 0 and 1024"),
+        (
+            "[state]\nforget_after_days = -30",
+            "test.toml:2: state.forget_after_days = -30: must be between 0 and 36500"
+        ),
         ("[pipeline]\nworkers = \"two\"", "test.toml:2: pipeline.workers = \"two\": must be an integer"),
         (
             "[pipeline]\nmax_in_flight_bytes = 1000",

@@ -1,6 +1,7 @@
 import Foundation
 import NewsIngestEngine
 import NewsIngestSystem
+import Synchronization
 import TestSupport
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 2)
+        #expect(try file.integer("PRAGMA user_version") == 3)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -112,5 +113,135 @@ import Testing
         let log = try FileManager.default.attributesOfItem(atPath: temporary.path("state.sqlite3-wal"))[.size] as? Int
         #expect((database ?? 0) > 64 << 10, "the log was never copied into the database")
         #expect((log ?? .max) < 16 << 20, "the log grew to \(log ?? 0) bytes")
+    }
+
+    /// A day of the test's own, set by hand.
+    final class Calendar: Sendable {
+        private let day = Atomic<Int64>(20_000)
+        var today: Int64 {
+            get { day.load(ordering: .relaxed) }
+            set { day.store(newValue, ordering: .relaxed) }
+        }
+        var clock: @Sendable () -> Int64 { { self.today } }
+    }
+
+    /// A content id made of `index`.
+    static func contentID(_ index: Int) -> String { String(repeating: String(format: "%04x", index), count: 16) }
+
+    /// A file whose record had content `id`, emitted or found a duplicate.
+    static func outcome(_ index: Int, _ id: String, _ kind: FileOutcome.Kind) -> FileOutcome {
+        FileOutcome(
+            identity: FileIdentity(device: 1, inode: UInt64(index), size: 10, modifiedNanoseconds: 5),
+            path: "/in/\(index).txt", contentID: id, kind: kind)
+    }
+
+    /// With `forgetAfterDays`, a content counts as emitted for that many days after it was last seen (emitted,
+    /// or found again as a duplicate); then it is no longer, and a pass forgets its row. Every chunk size
+    /// forgets exactly the rows past their time.
+    @Test(arguments: [1, 2, 7, 10_000])
+    func contentsNotSeenForTheirDaysAreForgotten(chunk: Int) throws {
+        let temporary = try TemporaryDirectory()
+        let calendar = Calendar()
+        let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 30, today: calendar.clock)
+        let ids = (0..<20).map(Self.contentID)
+        try state.commit(ids.enumerated().map { Self.outcome($0, $1, .emitted) }, ends: [])
+        // Day 20: the odd ones are found again, as duplicates of what was emitted.
+        calendar.today += 20
+        let again = ids.enumerated().filter { $0.offset % 2 == 1 }
+        try state.commit(again.map { Self.outcome(100 + $0.offset, $0.element, .duplicate) }, ends: [])
+        calendar.today += 9  // day 29: everything is still remembered
+        #expect(try ids.allSatisfy(state.hasEmitted))
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 0)
+
+        calendar.today += 1  // day 30: the even ones, last seen on day 0, are forgotten
+        for (index, id) in ids.enumerated() { #expect(try state.hasEmitted(id) == (index % 2 == 1), "\(index)") }
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 10)
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 0)
+        #expect(try ids.enumerated().allSatisfy { try state.hasEmitted($0.element) == ($0.offset % 2 == 1) })
+
+        calendar.today += 20  // day 50: the odd ones, last seen on day 20, go too
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 10)
+        #expect(try !state.hasEmitted(ids[1]))
+    }
+
+    /// An index link is taken for `forgetAfterDays` after the last poll that listed it (or its fetch): a link an
+    /// index keeps listing is never fetched again, and one it stopped listing is forgotten.
+    @Test func linksAreRememberedWhileTheirIndexKeepsListingThem() throws {
+        let temporary = try TemporaryDirectory()
+        let calendar = Calendar()
+        let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 30, today: calendar.clock)
+        let index = "http://127.0.0.1/index.rss"
+        let links = (0..<4).map { "http://127.0.0.1/a/\($0).html" }
+        try state.markLinksTaken(Array(links[0..<2]), of: index)
+        try state.commit(
+            [],
+            urls: [
+                URLOutcome(
+                    url: links[2], etag: nil, lastModified: nil, contentID: Self.contentID(2), kind: .emitted,
+                    index: index)
+            ],
+            ends: [])
+        #expect(try state.takenLinks(among: links) == Set(links[0..<3]))
+
+        calendar.today += 25  // links 0 and 2 still listed
+        #expect(try state.takenLinks(among: [links[0], links[2], links[3]]) == [links[0], links[2]])
+        calendar.today += 10  // day 35: link 1, last listed on day 0, is forgotten
+        #expect(try state.takenLinks(among: links) == [links[0], links[2]])
+        #expect(try state.forgetUnseen(chunk: 1) == (contents: 1, links: 1))
+        #expect(try state.forgetUnseen(chunk: 1) == (contents: 0, links: 0))
+        calendar.today += 30
+        #expect(try state.takenLinks(among: links).isEmpty)
+        #expect(try state.forgetUnseen() == (contents: 0, links: 2))
+    }
+
+    /// With `forgetAfterDays = 0` (the default) nothing is ever forgotten.
+    @Test func withoutDaysNothingIsForgotten() throws {
+        let temporary = try TemporaryDirectory()
+        let calendar = Calendar()
+        let state = try StateStore(directory: temporary.url.path, today: calendar.clock)
+        try state.commit([Self.outcome(0, Self.contentID(0), .emitted)], ends: [])
+        try state.markLinksTaken(["http://127.0.0.1/a.html"], of: "http://127.0.0.1/")
+        calendar.today += 36_500
+        #expect(try state.hasEmitted(Self.contentID(0)))
+        #expect(try state.takenLinks(among: ["http://127.0.0.1/a.html"]) == ["http://127.0.0.1/a.html"])
+        #expect(try state.forgetUnseen() == (contents: 0, links: 0))
+    }
+
+    /// A state of schema 2 (contents and links without the day they were seen) is brought to schema 3: what it
+    /// remembered counts as seen on the day of the migration.
+    @Test func aStateOfSchemaTwoRemembersItsContentsAndLinksAsSeenToday() throws {
+        let temporary = try TemporaryDirectory()
+        let id = Self.contentID(7)
+        try StateFile.create(
+            directory: temporary.url.path,
+            executing: """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE file_versions (
+                    device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    path TEXT NOT NULL, outcome TEXT NOT NULL);
+                CREATE UNIQUE INDEX file_versions_by_identity ON file_versions (device, inode, size, mtime_ns);
+                CREATE TABLE emitted_contents (key TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE links (index_url TEXT NOT NULL, link TEXT NOT NULL, PRIMARY KEY (index_url, link))
+                    WITHOUT ROWID;
+                CREATE INDEX links_by_link ON links (link);
+                INSERT INTO emitted_contents VALUES ('\(id.prefix(32))');
+                INSERT INTO links VALUES ('http://127.0.0.1/', 'http://127.0.0.1/a.html');
+                PRAGMA user_version = 2;
+                """)
+        let calendar = Calendar()
+        do {
+            let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 2, today: calendar.clock)
+            #expect(try state.hasEmitted(id))
+            #expect(try state.takenLinks(among: ["http://127.0.0.1/a.html"]).count == 1)
+        }
+        do {
+            let file = try StateFile(directory: temporary.url.path)
+            #expect(try file.integer("PRAGMA user_version") == 3)
+            #expect(try file.integer("SELECT day FROM emitted_contents") == 20_000)
+        }
+        calendar.today += 2
+        let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 2, today: calendar.clock)
+        #expect(try !state.hasEmitted(id))
+        #expect(try state.forgetUnseen() == (contents: 1, links: 1))
     }
 }

@@ -39,7 +39,7 @@ public enum Configuration {
         let output = try reader.table("output")
         try output.allow(["path", "errors", "fsync", "fsync_interval", "dedupe", "rotate_bytes", "rotate_daily"])
         let state = try reader.table("state")
-        try state.allow(["directory"])
+        try state.allow(["directory", "forget_after_days"])
         let pipeline = try reader.table("pipeline")
         try pipeline.allow(["workers", "max_in_flight", "max_in_flight_bytes", "max_file_bytes", "tone_style"])
         let daemon = try reader.table("daemon")
@@ -124,6 +124,7 @@ public enum Configuration {
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1
+        settings.forgetAfterDays = try state.integer("forget_after_days", in: 0...36_500) ?? 0
         settings.urls = urls
         settings.fetch = fetch
         return settings

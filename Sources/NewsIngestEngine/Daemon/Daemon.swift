@@ -28,6 +28,8 @@ public final class Daemon: Sendable {
     /// Reads the configuration again for `SIGHUP`; `nil` when there is no file to reload.
     private let reload: (@Sendable () throws -> DaemonSettings)?
     private let control = DispatchQueue(label: "newsingest.control")
+    /// Where the state forgets what was not seen for `state.forget_after_days`, away from the signals.
+    private let upkeep = DispatchQueue(label: "newsingest.state-upkeep", qos: .utility)
     private let notifier: SystemdNotifier
     /// Signal sources and timers, kept alive for the life of the process; touched only on `control`.
     nonisolated(unsafe) private var controlSources: [any DispatchSourceProtocol] = []
@@ -57,7 +59,7 @@ public final class Daemon: Sendable {
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] where path != "-" {
             if let slash = path.lastIndex(of: "/") { try Self.makeDirectory(String(path[..<slash])) }
         }
-        state = try StateStore(directory: settings.stateDirectory)
+        state = try StateStore(directory: settings.stateDirectory, forgetAfterDays: settings.forgetAfterDays)
         pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)
         directories = Mutex(try Self.makeDirectorySource(settings, pipeline: pipeline, state: state, logger: logger))
         urls =
@@ -80,6 +82,13 @@ public final class Daemon: Sendable {
             status.setEventHandler { @Sendable [self] in tick() }
             status.resume()
             controlSources.append(status)
+            if state.forgetAfterDays > 0 {
+                let forgetting = DispatchSource.makeTimerSource(queue: upkeep)
+                forgetting.schedule(deadline: .now(), repeating: .seconds(Self.forgetInterval))
+                forgetting.setEventHandler { @Sendable [self] in forgetUnseen() }
+                forgetting.resume()
+                controlSources.append(forgetting)
+            }
         }
         logger.info(
             "starting",
@@ -162,6 +171,28 @@ public final class Daemon: Sendable {
         }
     }
 
+    /// Seconds between two passes forgetting what was not seen for `state.forget_after_days`: at start, then
+    /// daily. A content or a link past its time counts as forgotten at once; a pass frees its rows.
+    private static let forgetInterval = 86_400
+
+    /// Forgets the contents and index links not seen for `state.forget_after_days` days, saying how many.
+    private func forgetUnseen() {
+        do {
+            let forgotten = try state.forgetUnseen()
+            guard forgotten.contents + forgotten.links > 0 else { return }
+            logger.info(
+                "forgot contents and index links not seen for state.forget_after_days",
+                metadata: [
+                    "contents": "\(forgotten.contents)", "links": "\(forgotten.links)",
+                    "days": "\(state.forgetAfterDays)",
+                ])
+        } catch {
+            logger.error(
+                "could not forget what was not seen for state.forget_after_days; trying again in a day",
+                metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Applies a changed configuration: the watched directories (and scan timing) change at once; keys that
     /// need a restart are named in the log. An invalid configuration is logged and the old one kept.
     private func reloadConfiguration() {
@@ -178,6 +209,7 @@ public final class Daemon: Sendable {
         if new.pipeline.outputPath != old.pipeline.outputPath { needsRestart.append("output.path") }
         if new.pipeline.errorsPath != old.pipeline.errorsPath { needsRestart.append("output.errors") }
         if new.stateDirectory != old.stateDirectory { needsRestart.append("state.directory") }
+        if new.forgetAfterDays != old.forgetAfterDays { needsRestart.append("state.forget_after_days") }
         if new.pipeline.workers != old.pipeline.workers { needsRestart.append("pipeline.workers") }
         if new.pipeline.toneStyle != old.pipeline.toneStyle { needsRestart.append("pipeline.tone_style") }
         if new.pipeline.dedupe != old.pipeline.dedupe { needsRestart.append("output.dedupe") }

@@ -10,6 +10,8 @@ public struct DaemonSettings: Sendable {
     public var pipeline: PipelineSettings
     /// Where the state database lives.
     public var stateDirectory: String
+    /// Days an emitted content or a taken index link is remembered after it was last seen; 0: for ever.
+    public var forgetAfterDays = 0
     /// A file found by a scan is taken once unchanged for this long.
     public var settleSeconds: Double
     /// Seconds between rescans of every directory.

@@ -291,7 +291,10 @@ public final class URLSource: Sendable {
             }
             return
         }
-        let new = links.filter { (try? state.hasTakenLink($0)) != true }
+        // When the state cannot be read, every link is fetched: the content ids still keep what was emitted from
+        // being emitted again.
+        let taken = (try? state.takenLinks(among: links)) ?? []
+        let new = links.filter { !taken.contains($0) }
         let group = DispatchGroup()
         // The index's validators wait until every link is taken; one fetched for another index is not yet.
         let allTaken = Mutex(new.allSatisfy { !linksInFlight.contains($0) })

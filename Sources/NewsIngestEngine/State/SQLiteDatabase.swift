@@ -68,6 +68,9 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Rows changed by the last statement that ran to its end (an `INSERT`, `UPDATE` or `DELETE`).
+    var changes: Int { Int(sqlite3_changes64(handle)) }
+
     func error(_ operation: String, _ code: Int32) -> SQLiteError {
         SQLiteError(operation: operation, path: path, code: code, message: String(cString: sqlite3_errmsg(handle)))
     }
@@ -123,6 +126,8 @@ final class SQLiteStatement {
     }
 
     func integer(at column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func isNull(at column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     func text(at column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }

@@ -1,4 +1,5 @@
 import CSQLite
+import NewsIngestSystem
 import Synchronization
 
 /// What became of one file version, committed together with its output.
@@ -68,7 +69,9 @@ public struct URLOutcome: Sendable {
 /// A file version's row is kept while the file may still be found where it was; the row of a file moved
 /// or deleted after its commit goes with a later commit, and with `after = "keep"` the row of a file someone
 /// else removed goes once two full scans miss it (``GoneFileSweep``). So the state grows with the distinct
-/// contents emitted (one short row each) and the files present, not with every file ever taken.
+/// contents emitted (one short row each) and the files present, not with every file ever taken. With
+/// `forgetAfterDays`, contents and index links not seen for that many days are forgotten too
+/// (``forgetUnseen()``), so the state stops growing.
 ///
 /// What a commit writes is mostly whole pages of the database, and keys that are random (content ids;
 /// device and inode as a directory lists them) put each row on a page of its own. So rows are kept short:
@@ -81,6 +84,10 @@ public struct URLOutcome: Sendable {
 /// state directory fails at start instead of sharing it.
 public final class StateStore: Sendable {
     private let database: Mutex<Connection>
+    /// Days a content or an index link is remembered after the last day it was seen; 0: for ever.
+    public let forgetAfterDays: Int
+    /// Today's number, in days since 1970 (UTC): what a content or a link is stamped with when seen.
+    private let today: @Sendable () -> Int64
 
     /// The connection and its prepared statements.
     private struct Connection: ~Copyable {
@@ -97,7 +104,8 @@ public final class StateStore: Sendable {
         let deleteRecovered: SQLiteStatement
         let validators: SQLiteStatement
         let setURL: SQLiteStatement
-        let hasLink: SQLiteStatement
+        let lastSeenLink: SQLiteStatement
+        let refreshLink: SQLiteStatement
         let insertLink: SQLiteStatement
         let lastFileVersion: SQLiteStatement
         let fileVersionsUpTo: SQLiteStatement
@@ -108,8 +116,16 @@ public final class StateStore: Sendable {
     }
 
     /// Opens or creates `state.sqlite3` in `directory` (which must exist).
+    /// - Parameters:
+    ///   - forgetAfterDays: days a content or an index link is remembered after the last day it was seen
+    ///     (emitted, found again as a duplicate, listed again); 0 remembers them for ever.
+    ///   - today: today's number in days since 1970 (UTC); the system's clock unless a test sets it.
     /// - Throws: ``SQLiteError`` naming the file.
-    public init(directory: String) throws(SQLiteError) {
+    public init(
+        directory: String, forgetAfterDays: Int = 0, today: @escaping @Sendable () -> Int64 = StateStore.currentDay
+    ) throws(SQLiteError) {
+        self.forgetAfterDays = max(0, forgetAfterDays)
+        self.today = today
         let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
         do {
             // The lock is taken here and kept (exclusive mode keeps what a transaction took). When another
@@ -132,7 +148,6 @@ public final class StateStore: Sendable {
         try database.execute(
             """
             \(Self.fileAndContentTables)
-            PRAGMA user_version = 2;
             CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, committed_offset INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS recovered (path TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (path, id))
                 WITHOUT ROWID;
@@ -144,6 +159,7 @@ public final class StateStore: Sendable {
             CREATE INDEX IF NOT EXISTS links_by_link ON links (link);
             """
         )
+        try Self.addDaysSeen(database, today: today())
         let countRecovered = try database.prepare("SELECT EXISTS (SELECT 1 FROM recovered)")
         let mayHoldRecovered = try countRecovered.step() && countRecovered.integer(at: 0) != 0
         while try countRecovered.step() {}
@@ -154,14 +170,16 @@ public final class StateStore: Sendable {
                     "SELECT outcome, rowid FROM file_versions "
                         + "WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
-                hasEmitted: try database.prepare("SELECT 1 FROM emitted_contents WHERE key = ?"),
+                hasEmitted: try database.prepare("SELECT 1 FROM emitted_contents WHERE key = ? AND day >= ?"),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome) "
                         + "VALUES (?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
                     "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
-                insertContent: try database.prepare("INSERT OR IGNORE INTO emitted_contents (key) VALUES (?)"),
+                insertContent: try database.prepare(
+                    "INSERT INTO emitted_contents (key, day) VALUES (?, ?) "
+                        + "ON CONFLICT (key) DO UPDATE SET day = excluded.day WHERE day < excluded.day"),
                 outputOffset: try database.prepare("SELECT committed_offset FROM outputs WHERE path = ?"),
                 setOutputOffset: try database.prepare(
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
@@ -173,8 +191,11 @@ public final class StateStore: Sendable {
                 setURL: try database.prepare(
                     "INSERT OR REPLACE INTO urls (url, etag, last_modified, content_id, outcome) VALUES (?, ?, ?, ?, ?)"
                 ),
-                hasLink: try database.prepare("SELECT 1 FROM links WHERE link = ? LIMIT 1"),
-                insertLink: try database.prepare("INSERT OR IGNORE INTO links (index_url, link) VALUES (?, ?)"),
+                lastSeenLink: try database.prepare("SELECT max(day) FROM links WHERE link = ?"),
+                refreshLink: try database.prepare("UPDATE links SET day = ? WHERE link = ? AND day < ?"),
+                insertLink: try database.prepare(
+                    "INSERT INTO links (index_url, link, day) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (index_url, link) DO UPDATE SET day = excluded.day WHERE day < excluded.day"),
                 lastFileVersion: try database.prepare("SELECT coalesce(max(rowid), 0) FROM file_versions"),
                 // The identity index holds the identity and the row: reading it alone is a fraction of the
                 // table, and a chunk starts where the last one ended.
@@ -186,6 +207,14 @@ public final class StateStore: Sendable {
                 mayHoldRecovered: mayHoldRecovered
             )
         )
+    }
+
+    /// Today's number in days since 1970 (UTC), by the system's clock.
+    public static func currentDay() -> Int64 { WallClock.nowMilliseconds() / 86_400_000 }
+
+    /// The first day whose contents and links are still remembered today.
+    private var firstDayRemembered: Int64 {
+        forgetAfterDays == 0 ? .min : today() - Int64(forgetAfterDays) + 1
     }
 
     /// How a content id is remembered: its first 32 hex digits, 128 bits of its SHA-256. Two different
@@ -232,6 +261,30 @@ public final class StateStore: Sendable {
                 COMMIT;
                 """
             )
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Brings a state of schema 2 to schema 3 (`user_version` 3), in one transaction: contents and index links
+    /// get the day they were last seen, `today` for those remembered so far.
+    private static func addDaysSeen(_ database: SQLiteDatabase, today: Int64) throws(SQLiteError) {
+        let version = try database.prepare("PRAGMA user_version")
+        let isCurrent = try version.step() && version.integer(at: 0) >= 3
+        while try version.step() {}
+        guard !isCurrent else { return }
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            for table in ["emitted_contents", "links"] {
+                let hasDay = try database.prepare("SELECT 1 FROM pragma_table_info('\(table)') WHERE name = 'day'")
+                let isDone = try hasDay.step()
+                while try hasDay.step() {}
+                if !isDone {
+                    try database.execute("ALTER TABLE \(table) ADD COLUMN day INTEGER NOT NULL DEFAULT \(today)")
+                }
+            }
+            try database.execute("PRAGMA user_version = 3; COMMIT;")
         } catch {
             try? database.execute("ROLLBACK")
             throw error
@@ -308,10 +361,12 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// True when a record with this content id was emitted before.
+    /// True when a record with this content id was emitted before (and, with ``forgetAfterDays``, seen within
+    /// that many days).
     public func hasEmitted(_ contentID: String) throws(SQLiteError) -> Bool {
-        try database.withLock { connection throws(SQLiteError) in
-            try connection.hasEmitted.bind([Self.key(ofContent: contentID)])
+        let firstDay = firstDayRemembered
+        return try database.withLock { connection throws(SQLiteError) in
+            try connection.hasEmitted.bind([Self.key(ofContent: contentID), .integer(firstDay)])
             defer { connection.hasEmitted.reset() }
             return try connection.hasEmitted.step()
         }
@@ -334,8 +389,8 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Commits a batch: the outcomes of its files, the content ids it emitted, and the new ends of the files
-    /// it appended to (the output and the error log). The rows of `forgetting` go first: files moved or
+    /// Commits a batch: the outcomes of its files, the content ids it emitted (or found again: they are seen
+    /// today), and the new ends of the files it appended to (the output and the error log). The rows of `forgetting` go first: files moved or
     /// deleted after an earlier commit, which no scan can find again. (Their contents stay remembered.)
     /// `recognized`: recovered lines (``isRecovered(path:id:)``) that results of the batch turned out to be;
     /// they are consumed with the outcomes that say so.
@@ -343,6 +398,7 @@ public final class StateStore: Sendable {
         _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)],
         forgetting departed: [FileIdentity] = [], recognized: [RecoveredLine] = []
     ) throws {
+        let day = SQLiteValue.integer(today())
         try database.withLock { connection in
             try connection.database.transaction {
                 for identity in departed { try connection.deleteFile.run(Self.key(identity)) }
@@ -357,16 +413,18 @@ public final class StateStore: Sendable {
                             outcome.contentID.map(SQLiteValue.text) ?? .null, .text(outcome.kind.rawValue),
                         ])
                     }
-                    if outcome.kind == .emitted, let id = outcome.contentID {
-                        try connection.insertContent.run([Self.key(ofContent: id)])
+                    if outcome.kind != .failed, let id = outcome.contentID {
+                        try connection.insertContent.run([Self.key(ofContent: id), day])
                     }
-                    if let index = outcome.index { try connection.insertLink.run([.text(index), .text(outcome.url)]) }
+                    if let index = outcome.index {
+                        try connection.insertLink.run([.text(index), .text(outcome.url), day])
+                    }
                 }
                 for outcome in outcomes {
                     try connection.insertFile.run(
                         Self.key(outcome.identity) + [.text(outcome.path), .text(outcome.kind.rawValue)])
-                    if outcome.kind == .emitted, let id = outcome.contentID {
-                        try connection.insertContent.run([Self.key(ofContent: id)])
+                    if outcome.kind != .failed, let id = outcome.contentID {
+                        try connection.insertContent.run([Self.key(ofContent: id), day])
                     }
                 }
                 for end in ends {
@@ -381,10 +439,11 @@ public final class StateStore: Sendable {
     /// Adopting the same line twice (a crash during recovery) changes nothing; the caller commits the
     /// output's new end once every line is adopted.
     public func adoptRecoveredLines(_ lines: [(path: String?, id: String)]) throws {
+        let day = SQLiteValue.integer(today())
         try database.withLock { connection in
             try connection.database.transaction {
                 for line in lines {
-                    try connection.insertContent.run([Self.key(ofContent: line.id)])
+                    try connection.insertContent.run([Self.key(ofContent: line.id), day])
                     if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
                 }
             }
@@ -402,23 +461,98 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// True when `link` was taken through any index (fetched and committed, or listed when its index was
-    /// first seen with `start_at = "now"`): an article listed by two indexes is fetched once.
-    public func hasTakenLink(_ link: String) throws(SQLiteError) -> Bool {
-        try database.withLock { connection throws(SQLiteError) in
-            try connection.hasLink.bind([.text(link)])
-            defer { connection.hasLink.reset() }
-            return try connection.hasLink.step()
+    /// The links of `listed` (an index's, as polled today) that were taken through any index (fetched and
+    /// committed, or listed when its index was first seen with `start_at = "now"`): an article listed by two
+    /// indexes is fetched once. Those taken are seen today, in one transaction, so that a link an index keeps
+    /// listing is not forgotten (``forgetAfterDays``) and fetched again.
+    public func takenLinks(among listed: [String]) throws -> Set<String> {
+        let day = today()
+        let firstDay = firstDayRemembered
+        return try database.withLock { connection in
+            var taken = Set<String>()
+            var seenBefore: [String] = []
+            for link in listed {
+                try connection.lastSeenLink.bind([.text(link)])
+                defer { connection.lastSeenLink.reset() }
+                // `max` of no row is one row holding NULL: never taken.
+                guard try connection.lastSeenLink.step(), !connection.lastSeenLink.isNull(at: 0) else { continue }
+                let lastSeen = connection.lastSeenLink.integer(at: 0)
+                guard lastSeen >= firstDay else { continue }
+                taken.insert(link)
+                if lastSeen < day { seenBefore.append(link) }
+            }
+            guard !seenBefore.isEmpty else { return taken }
+            try connection.database.transaction {
+                for link in seenBefore {
+                    try connection.refreshLink.run([.integer(day), .text(link), .integer(day)])
+                }
+            }
+            return taken
         }
     }
 
     /// Marks links of `index` as taken without fetching them (`start_at = "now"`).
     public func markLinksTaken(_ links: [String], of index: String) throws {
+        let day = SQLiteValue.integer(today())
         try database.withLock { connection in
             try connection.database.transaction {
-                for link in links { try connection.insertLink.run([.text(index), .text(link)]) }
+                for link in links { try connection.insertLink.run([.text(index), .text(link), day]) }
             }
         }
+    }
+
+    /// Forgets the contents and index links not seen for ``forgetAfterDays`` days (nothing when that is 0):
+    /// the same content arriving again is emitted again, the same link listed again is fetched again.
+    ///
+    /// The tables are walked in key order `chunk` rows at a time, each chunk's rows deleted in a transaction
+    /// of its own and the lock let go in between, so that commits do not wait for a whole pass.
+    /// - Returns: how many contents and links were forgotten.
+    @discardableResult
+    public func forgetUnseen(chunk: Int = 10_000) throws -> (contents: Int, links: Int) {
+        guard forgetAfterDays > 0 else { return (0, 0) }
+        let firstDay = SQLiteValue.integer(firstDayRemembered)
+        let contents = try forgetInChunks(
+            of: "emitted_contents", keys: ["key"], chunk: chunk, firstDay: firstDay)
+        let links = try forgetInChunks(of: "links", keys: ["index_url", "link"], chunk: chunk, firstDay: firstDay)
+        return (contents, links)
+    }
+
+    /// Deletes the rows of `table` last seen before `firstDay`, walking its primary key (`keys`, all text)
+    /// `chunk` rows at a time. Returns how many rows were deleted.
+    private func forgetInChunks(of table: String, keys: [String], chunk: Int, firstDay: SQLiteValue) throws -> Int {
+        let columns = keys.joined(separator: ", ")
+        let placeholders = keys.map { _ in "?" }.joined(separator: ", ")
+        // The chunk ends at the key `chunk - 1` rows past the first one after `after`; none: the table ends.
+        let chunkEndSQL =
+            "SELECT \(columns) FROM \(table) WHERE (\(columns)) > (\(placeholders)) ORDER BY \(columns) "
+            + "LIMIT 1 OFFSET \(max(0, chunk - 1))"
+        let deleteChunkSQL =
+            "DELETE FROM \(table) WHERE (\(columns)) > (\(placeholders)) "
+            + "AND (\(columns)) <= (\(placeholders)) AND day < ?"
+        let deleteRestSQL = "DELETE FROM \(table) WHERE (\(columns)) > (\(placeholders)) AND day < ?"
+        // Every key is a non-empty text: the empty ones come before all.
+        var after = [SQLiteValue](repeating: .text(""), count: keys.count)
+        var forgotten = 0
+        var isDone = false
+        while !isDone {
+            try database.withLock { connection in
+                let chunkEnd = try connection.database.prepare(chunkEndSQL)
+                try chunkEnd.bind(after)
+                let end: [SQLiteValue]? =
+                    try chunkEnd.step() ? keys.indices.map { .text(chunkEnd.text(at: Int32($0)) ?? "") } : nil
+                chunkEnd.reset()
+                try connection.database.transaction {
+                    if let end {
+                        try connection.database.prepare(deleteChunkSQL).run(after + end + [firstDay])
+                    } else {
+                        try connection.database.prepare(deleteRestSQL).run(after + [firstDay])
+                    }
+                    forgotten += connection.database.changes
+                }
+                if let end { after = end } else { isDone = true }
+            }
+        }
+        return forgotten
     }
 
     /// True when `path` with content `id` matches a recovered output line not yet consumed: it was emitted
