@@ -146,6 +146,29 @@ import Testing
         #expect(bytes == articles.map(\.count).sorted())
     }
 
+    /// A file dated in the future (its writer's clock is ahead: a share, a copy that kept its times) is taken
+    /// once scans have seen it unchanged for the settle interval, not when our clock reaches its date; the log
+    /// says why it waited. One dated in the past is taken at once, as always.
+    @Test func filesDatedInTheFutureAreTakenOnceTheyStayUnchanged() throws {
+        let workspace = try Workspace()
+        let articles = Self.articles(2, seed: 47)
+        try workspace.write("ahead.txt", articles[0])
+        try workspace.write("behind.txt", articles[1])
+        let hoursAhead = Date().addingTimeInterval(2 * 3600)
+        try FileManager.default.setAttributes(
+            [.modificationDate: hoursAhead], ofItemAtPath: workspace.input.appendingPathComponent("ahead.txt").path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-3600)],
+            ofItemAtPath: workspace.input.appendingPathComponent("behind.txt").path)
+        let daemon = try start(workspace, extra: ["--settle", "1"])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let log = daemon.log
+        #expect(log.contains("files are dated in the future") && log.contains("files=1"), "\(log)")
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["behind.txt", "ahead.txt"])
+    }
+
     @Test func aBadFileGoesToTheErrorLogAndTheDaemonCarriesOn() throws {
         let workspace = try Workspace()
         try workspace.write("001_bad.txt", [0x41, 0x00, 0x42])

@@ -38,6 +38,13 @@ public final class DirectorySource: Sendable {
         var unwatchable: [String: Int] = [:]
         /// Files a scan left for later because they were still changing.
         var settling = 0
+        /// Files a scan found changed within the settle interval by their modification time, or dated after
+        /// now (their writer's clock is ahead of ours), by device and inode: the version seen, and when it was
+        /// first seen and last looked at (``DispatchTime`` nanoseconds). A version seen unchanged for the
+        /// settle interval is taken whatever its date says. Entries a full scan does not look at go.
+        var unchanged: [UnchangedKey: (identity: FileIdentity, since: UInt64, looked: UInt64)] = [:]
+        /// Of the files left for later, those dated in the future.
+        var datedInFuture = 0
         /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
         var reportedUndecodable: Set<FileIdentity> = []
         /// Directories (device and inode) whose names are not UTF-8, reported once each while the daemon runs.
@@ -46,6 +53,12 @@ public final class DirectorySource: Sendable {
         /// scan takes that changed since then was never announced by an event: one that was would have been
         /// taken at the event.
         var startedWatching: Int64 = .max
+    }
+
+    /// A file by its device and inode.
+    struct UnchangedKey: Hashable {
+        var device: UInt64
+        var inode: UInt64
     }
 
     /// What a scan did.
@@ -226,9 +239,11 @@ public final class DirectorySource: Sendable {
         logger.debug("scanning every watched directory", metadata: ["reason": "\(reason.rawValue)"])
         let since = watches.withLock { watches in
             if reason == .start { watches.startedWatching = WallClock.nowNanosecondsAsFileTimes() }
+            watches.datedInFuture = 0
             return watches.startedWatching
         }
         var tally = ScanTally(since: since)
+        let scanStarted = DispatchTime.now().uptimeNanoseconds
         let lastRow = try? state.lastFileVersionRow()
         if let lastRow { sweep.withLock { $0.begin(lastRow: lastRow) } }
         // A root that was missing may exist now; a directory the system would not let be watched may be now.
@@ -238,7 +253,16 @@ public final class DirectorySource: Sendable {
             scan(directories[index].path, root: index, tally: &tally)
         }
         if let lastRow { forgetGoneFiles(upTo: lastRow) }
-        let settling = watches.withLock { $0.settling }
+        let (settling, datedInFuture) = watches.withLock { watches in
+            // Files no longer there, or no longer waiting, are not looked at by a full scan.
+            watches.unchanged = watches.unchanged.filter { $0.value.looked >= scanStarted }
+            return (watches.settling, watches.datedInFuture)
+        }
+        if datedInFuture > 0 {
+            logger.notice(
+                "files are dated in the future (their writer's clock is ahead of this one); each is taken once it has stayed unchanged for the settle interval",
+                metadata: ["files": "\(datedInFuture)"])
+        }
         switch reason {
         case .start:
             logger.info(
@@ -358,14 +382,32 @@ public final class DirectorySource: Sendable {
         }
     }
 
-    /// True when a file a scan found changed within the settle interval; it is counted, so that a later scan
-    /// looks again.
+    /// True when a file a scan found may still be changing; it is counted, so that a later scan looks again.
+    ///
+    /// A file is taken when its modification time is older than the settle interval, or when scans saw the
+    /// same version (size and time) for the settle interval: a writer's clock ahead of ours (a share, a copy
+    /// that kept its times, an archive) dates a file in the future, and its date alone would hold it back
+    /// for as long as the clocks differ.
     private func isStillChanging(_ status: FileStatus) -> Bool {
-        guard WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds < settleNanoseconds else {
-            return false
+        let age = WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds
+        guard age < settleNanoseconds else { return false }
+        let identity = FileIdentity(status)
+        let now = DispatchTime.now().uptimeNanoseconds
+        return watches.withLock { watches in
+            let key = UnchangedKey(device: identity.device, inode: identity.inode)
+            var entry = watches.unchanged[key] ?? (identity, now, now)
+            if entry.identity != identity { entry = (identity, now, now) }
+            entry.looked = now
+            guard now - entry.since < UInt64(settleNanoseconds) else {
+                watches.unchanged[key] = nil
+                return false
+            }
+            watches.unchanged[key] = entry
+            watches.settling += 1
+            // A second and more ahead: not the few milliseconds a coarse clock may be behind.
+            if age < -1_000_000_000 { watches.datedInFuture += 1 }
+            return true
         }
-        watches.withLock { $0.settling += 1 }
-        return true
     }
 
     /// Reports a file whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon holds
