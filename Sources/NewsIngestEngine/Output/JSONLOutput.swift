@@ -31,6 +31,8 @@ final class JSONLOutput {
     /// on, or, for a file that already holds lines, the day it was last written (a daemon restarted after
     /// midnight rotates yesterday's file at once, not a day late).
     let openedDay: Int64
+    /// The device and inode of the file open here (zero for a stream).
+    private let opened: (device: UInt64, inode: UInt64)
 
     /// Opens (creating) the output for appending.
     init(path: String) throws(SystemCallError) {
@@ -41,12 +43,14 @@ final class JSONLOutput {
             size = 0
             openedDay = today
             isStream = true
+            opened = (0, 0)
         } else {
             file = try FileDescriptor(openingForWriting: path, append: true, create: true, alsoReading: true)
             let status = try file.status()
             isStream = !status.isRegularFile
             size = isStream ? 0 : Int64(status.size)
             openedDay = status.size > 0 ? min(today, status.modifiedMilliseconds / 86_400_000) : today
+            opened = (status.device, status.inode)
         }
     }
 
@@ -67,18 +71,25 @@ final class JSONLOutput {
     }
 
     /// Whether the file open here is still the one at ``path``, whole: `nil` when it is (and for standard
-    /// output), else what happened to it. One `fstat` and one `stat`.
+    /// output), else what happened to it. One `stat` of the path, checked before every batch; an `fstat` only
+    /// when the path holds another file or none, to tell a deleted file from one moved away.
     func outsideChange() -> OutsideChange? {
-        guard !isStream, let open = try? file.status() else { return nil }
-        if open.links == 0 { return .removed }
+        guard !isStream else { return nil }
+        let atPath: FileStatus
         do {
-            let atPath = try FileStatus(path: path)
-            if atPath.device != open.device || atPath.inode != open.inode { return .replaced }
+            atPath = try FileStatus(path: path)
         } catch {
-            return error.isFileMissing ? .moved : nil
+            guard error.isFileMissing else { return nil }
+            return isRemoved ? .removed : .moved
         }
-        return Int64(open.size) < size ? .truncated : nil
+        guard atPath.device == opened.device, atPath.inode == opened.inode else {
+            return isRemoved ? .removed : .replaced
+        }
+        return Int64(atPath.size) < size ? .truncated : nil
     }
+
+    /// True when the file open here has no name left.
+    private var isRemoved: Bool { (try? file.status())?.links == 0 }
 
     /// Appends complete lines in one write.
     func append(_ bytes: [UInt8]) throws(SystemCallError) {
