@@ -459,7 +459,23 @@ public final class IngestPipeline: Sendable {
         if scheduleFlush { writerQueue.async { @Sendable [self] in flush() } }
     }
 
-    private func flush() {
+    /// A flush that finds fewer results gathered than this, while at least as many more are on their way (a
+    /// backlog), waits ``gatherPause`` for them before writing: batches grow from a few files to dozens, and
+    /// their fixed cost (a look at the output's path, a `write`, the bookkeeping) is paid that much less
+    /// often. With fewer on their way (a steady stream of files), a batch is written at once.
+    static let smallBatch = 32
+    static let gatherPause = DispatchTimeInterval.milliseconds(1)
+
+    /// Writes what is gathered (after a ``gatherPause`` when the batch would be small and more is coming).
+    private func flush(afterPause: Bool = false) {
+        if !afterPause, !isDraining.load(ordering: .relaxed),
+            onTheirWay.load(ordering: .relaxed) >= Self.smallBatch,
+            gathering.withLock({ $0.results.count < Self.smallBatch })
+        {
+            // The flush stays claimed meanwhile: results gathered in the pause join this batch.
+            writerQueue.asyncAfter(deadline: .now() + Self.gatherPause) { @Sendable [self] in flush(afterPause: true) }
+            return
+        }
         writer.withLock { writer in
             // After a failure, results wait where they are, holding their room: the sources stop, and nothing
             // more is written that could not be written or committed either.
