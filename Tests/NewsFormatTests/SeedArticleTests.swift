@@ -8,6 +8,19 @@ import Testing
 @Suite struct SeedArticleTests {
     let parser = ArticleParser()
 
+    /// The content id is part of the output's contract: outputs and states written by earlier versions dedupe
+    /// by it, so the seeds' ids never change (default tone style).
+    @Test func theSeedsContentIDsStayTheSame() throws {
+        let ids = try ["000_b3c25ff2cb7dd556.txt", "004_dda8511f67098ecd.txt"].map {
+            try parser.parse(try RepositoryFiles.seed($0)).id
+        }
+        #expect(
+            ids == [
+                "2ea2ecf544936d9516e197991be634150fa4a1cb92a14d995b112b7dcae13c09",
+                "850d44512e650f94648ed0da28bb9105c1c4ff1cb0bc760e8d6f9fe13c382829",
+            ])
+    }
+
     @Test func seedWithHeadlineHasTitleOutletLeadAndCaption() throws {
         let article = try parser.parse(try RepositoryFiles.seed("004_dda8511f67098ecd.txt"))
         #expect(article.title == "Tổng thống Ukraine Zelensky báo hiệu tiến triển trong thương lượng với Mỹ")

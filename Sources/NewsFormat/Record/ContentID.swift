@@ -7,15 +7,21 @@ import Crypto
 /// tone style of input, has the same id, as long as the tone style of the output is the same.
 enum ContentID {
     static func id(title: String?, lead: String?, paragraphs: [String]) -> String {
-        var hasher = SHA256()
+        // The lines are laid out in one buffer and hashed in one call: a call per line (and per line feed)
+        // cost as much as the hashing itself.
+        var input: [UInt8] = []
+        input.reserveCapacity(
+            (title?.utf8.count ?? 0) + (lead?.utf8.count ?? 0)
+                + paragraphs.reduce(paragraphs.count + 2) { $0 + $1.utf8.count })
         func addLine(_ line: String?) {
-            var line = line ?? ""
-            line.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            withUnsafeBytes(of: UInt8(0x0A)) { hasher.update(bufferPointer: $0) }
+            if let line { input.append(contentsOf: line.utf8) }
+            input.append(0x0A)
         }
         addLine(title)
         addLine(lead)
         for paragraph in paragraphs { addLine(paragraph) }
+        var hasher = SHA256()
+        input.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         let hexDigits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
