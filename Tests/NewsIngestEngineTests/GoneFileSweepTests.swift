@@ -61,4 +61,23 @@ import Testing
         for row: Int64 in [0, 1, 63, 64, 1_000_000] { #expect(set.contains(row)) }
         for row: Int64 in [-1, 2, 62, 65, 999_999, 1_000_001, 5_000_000] { #expect(!set.contains(row)) }
     }
+
+    /// A set takes room for the span of its rows, not for every row since the first: the rows of a state that
+    /// has taken hundreds of millions of files are high. Rows in any order give the same set.
+    @Test func rowSetsTakeRoomForTheSpanOfTheirRows() {
+        let base: Int64 = 300_000_000
+        var generator = SystemRandomNumberGenerator()
+        let rows = (0..<50_000).map { _ in base + Int64.random(in: 0..<1_000_000, using: &generator) }
+        for order in [rows, rows.sorted(), rows.sorted(by: >)] {
+            var set = GoneFileSweep.RowSet()
+            for row in order { set.insert(row) }
+            #expect(set.capacity <= 4_000_000, "room for \(set.capacity) rows")
+            let members = Set(rows)
+            for row in rows.prefix(1000) { #expect(set.contains(row)) }
+            for probe in stride(from: base - 100, to: base + 1_000_100, by: 997) {
+                #expect(set.contains(probe) == members.contains(probe))
+            }
+            #expect(!set.contains(0) && !set.contains(base - 1_000_000) && !set.contains(base * 2))
+        }
+    }
 }

@@ -70,21 +70,38 @@ struct GoneFileSweep {
         return gone
     }
 
-    /// A set of rows, a bit each: rows are numbered from 1 in commit order, so a million rows take 125 KB.
+    /// A set of rows, a bit each, over the span from the lowest row inserted to the highest: rows are numbered
+    /// from 1 in commit order and never reused, so after a year of a busy drop box the rows of the files still
+    /// there number in the hundreds of millions, and a bitmap from row 0 would take tens of megabytes where the
+    /// span of the rows found takes a fraction of that. A million rows take 125 KB.
     struct RowSet {
+        /// The word (row / 64) that `words` starts with.
+        private var firstWord = 0
         private var words: [UInt64] = []
+
+        /// How many rows the set has room for: its memory, at a bit each.
+        var capacity: Int { words.count * 64 }
 
         mutating func insert(_ row: Int64) {
             guard row >= 0 else { return }
             let word = Int(row >> 6)
-            if word >= words.count { words += repeatElement(0, count: word - words.count + 1) }
-            words[word] |= 1 << UInt64(row & 63)
+            if words.isEmpty { firstWord = word }
+            if word < firstWord {
+                // Grown downward by at least its size, so that rows arriving in descending order cost
+                // amortized constant time.
+                let newFirst = max(0, min(word, firstWord - words.count))
+                words.insert(contentsOf: repeatElement(0, count: firstWord - newFirst), at: 0)
+                firstWord = newFirst
+            }
+            let index = word - firstWord
+            if index >= words.count { words += repeatElement(0, count: index - words.count + 1) }
+            words[index] |= 1 << UInt64(row & 63)
         }
 
         func contains(_ row: Int64) -> Bool {
             guard row >= 0 else { return false }
-            let word = Int(row >> 6)
-            return word < words.count && words[word] & (1 << UInt64(row & 63)) != 0
+            let index = Int(row >> 6) - firstWord
+            return index >= 0 && index < words.count && words[index] & (1 << UInt64(row & 63)) != 0
         }
     }
 }
