@@ -25,6 +25,10 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
     /// True when a write found the reading end of a pipe closed (`| head`).
     public var isBrokenPipe: Bool { errno == EPIPE }
 
+    /// True when a write would take a file past the largest size allowed (`EFBIG`: the process's
+    /// `RLIMIT_FSIZE`, or the file system's own limit).
+    public var isFileTooLarge: Bool { errno == EFBIG }
+
     /// True when the file or directory does not exist (`ENOENT`).
     public var isFileMissing: Bool { errno == ENOENT }
 

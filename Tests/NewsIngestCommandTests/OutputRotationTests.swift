@@ -136,6 +136,44 @@ import Testing
         #expect(daemon.log.contains("rotated the output"))
     }
 
+    /// An output that reaches the largest file the daemon may write (here `RLIMIT_FSIZE`, as systemd's
+    /// `LimitFSIZE=` sets it; a FAT file system's 4 GiB does the same) is rotated, and the batch that did not
+    /// fit goes into the new file: no stall, no line lost or written twice. The state is committed at most
+    /// every 5 s (`fsync = "interval"`), so that its own files stay well under the limit.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
+    func anOutputAtTheLargestFileSizeAllowedIsRotated() throws {
+        let workspace = try DaemonTests.Workspace()
+        let config = workspace.temporary.path("limit.toml")
+        try Data("[output]\nfsync = \"interval\"\nfsync_interval = 5\n".utf8).write(to: URL(fileURLWithPath: config))
+        let articles = DaemonTests.articles(300, seed: 81)
+        for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%03d.txt", index), bytes) }
+        let limit = 600_000
+        let daemon = try DaemonProcess(
+            binary: URL(fileURLWithPath: "/usr/bin/prlimit"),
+            arguments: ["--fsize=\(limit):\(limit)", "--", runner.binary.path] + workspace.arguments
+                + ["--config", config],
+            in: workspace.temporary.url
+        )
+        let directory = workspace.output.deletingLastPathComponent()
+        func outputs() -> [URL] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+                .filter { $0.hasPrefix("articles") && $0.hasSuffix(".jsonl") }
+                .map { directory.appendingPathComponent($0) }
+        }
+        #expect(Wait.until(seconds: 120) { ids(in: outputs()).count == Set(articles).count }, "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        let files = outputs()
+        #expect(files.count > 2, "\(files)")
+        for file in files {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? .max
+            #expect(size <= limit, "\(file.lastPathComponent): \(size) bytes")
+        }
+        let all = ids(in: files)
+        #expect(Set(all).count == all.count && all.count == Set(articles).count)
+        #expect(daemon.log.contains("reached the largest file size") && daemon.log.contains("reason=limit"))
+        #expect(!daemon.log.contains("database or disk is full"), "\(daemon.log)")
+    }
+
     @Test func aRestartAfterMidnightRotatesYesterdaysOutputFirst() throws {
         let workspace = try DaemonTests.Workspace()
         let directory = workspace.output.deletingLastPathComponent()

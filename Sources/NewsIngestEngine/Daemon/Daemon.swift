@@ -55,6 +55,9 @@ public final class Daemon: Sendable {
         self.logger = logger
         self.notifier = notifier
         try SignalMask.block(Self.handledSignals)
+        // A write past the largest file the daemon may write (`LimitFSIZE=`) fails with `EFBIG`, which the
+        // writer handles, rather than raising `SIGXFSZ`, which would kill the process.
+        signal(SIGXFSZ, SIG_IGN)
         try Self.makeDirectory(settings.stateDirectory)
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] where path != "-" {
             if let slash = path.lastIndex(of: "/") { try Self.makeDirectory(String(path[..<slash])) }

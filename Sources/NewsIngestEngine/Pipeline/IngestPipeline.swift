@@ -385,14 +385,38 @@ public final class IngestPipeline: Sendable {
         let bySize = settings.rotateBytes > 0 && writer.output.size + Int64(bytes) > Int64(settings.rotateBytes)
         let byDay = settings.rotateDaily && today != writer.output.openedDay
         guard bySize || byDay else { return }
+        try rotate(&writer, reason: bySize ? "size" : "date")
+    }
+
+    /// Renames the output to a dated name beside it and opens a new one at its path.
+    private func rotate(_ writer: inout Writer, reason: String) throws {
         // Commit what the file holds before it is renamed: the committed end belongs to the path.
         commitIfDue(&writer, force: true)
         let rotated = try writer.output.rename()
         try reopen(&writer)
         logger.info(
             "rotated the output",
-            metadata: ["path": "\(settings.outputPath)", "to": "\(rotated)", "reason": "\(bySize ? "size" : "date")"]
-        )
+            metadata: ["path": "\(settings.outputPath)", "to": "\(rotated)", "reason": "\(reason)"])
+    }
+
+    /// After a batch could not be written: when the output had reached the largest file the system lets the
+    /// daemon write (`EFBIG`: systemd's `LimitFSIZE=`, a FAT file system's 4 GiB), no pause can help, so it
+    /// is rotated as `output.rotate_bytes` would have, and true is returned: the batch goes into the new file
+    /// at once. An empty output is not rotated: a batch larger than the limit waits as after any failure.
+    private func rotateOutputAtItsLimit(_ writer: inout Writer, after error: any Error) -> Bool {
+        guard let error = error as? SystemCallError, error.isFileTooLarge, error.subject == writer.output.path,
+            !writer.output.isStream, writer.output.size > 0
+        else { return false }
+        logger.warning(
+            "the output reached the largest file size the system allows; rotating it (set output.rotate_bytes below the limit to rotate before)",
+            metadata: ["path": "\(writer.output.path)", "size": "\(writer.output.size)"])
+        do {
+            try rotate(&writer, reason: "limit")
+        } catch {
+            logger.error("could not rotate the output", metadata: ["error": "\(error)"])
+            return false
+        }
+        return !writer.isPaused
     }
 
     /// Runs `body` after the writer has finished what is queued before it: proof that the pipeline moves.
@@ -559,6 +583,10 @@ public final class IngestPipeline: Sendable {
             // gathered since and is written after a pause; its files stay claimed meanwhile. Dropping it would
             // have its files read and parsed again at every rescan, and fail again.
             gathering.withLock { $0.results = batch + $0.results }
+            if rotateOutputAtItsLimit(&writer, after: error) {
+                if gathering.withLock({ $0.claimFlush() }) { writerQueue.async { @Sendable [self] in flush() } }
+                return
+            }
             // The state is read for each record (was its content emitted?) before anything is written, and
             // updated when the output is reopened or rotated.
             let message: Logger.Message =
