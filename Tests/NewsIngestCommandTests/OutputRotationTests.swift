@@ -8,6 +8,14 @@ import Testing
 @Suite struct OutputRotationTests {
     let runner = BinaryRunner()
 
+    /// The output and its rotated files (`articles*.jsonl` beside it).
+    static func outputs(of workspace: DaemonTests.Workspace) -> [URL] {
+        let directory = workspace.output.deletingLastPathComponent()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasPrefix("articles") && $0.hasSuffix(".jsonl") }
+            .map { directory.appendingPathComponent($0) }
+    }
+
     func ids(in urls: [URL]) -> [String] {
         urls.flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
             (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
@@ -121,12 +129,7 @@ import Testing
             arguments: workspace.arguments + ["--config", config],
             in: workspace.temporary.url
         )
-        let directory = workspace.output.deletingLastPathComponent()
-        func outputs() -> [URL] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-                .filter { $0.hasPrefix("articles") && $0.hasSuffix(".jsonl") }
-                .map { directory.appendingPathComponent($0) }
-        }
+        func outputs() -> [URL] { Self.outputs(of: workspace) }
         #expect(Wait.until(seconds: 120) { ids(in: outputs()).count == Set(articles).count }, "\(daemon.log)")
         #expect(daemon.stop() == 0)
         let files = outputs()
@@ -154,12 +157,7 @@ import Testing
                 + ["--config", config],
             in: workspace.temporary.url
         )
-        let directory = workspace.output.deletingLastPathComponent()
-        func outputs() -> [URL] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-                .filter { $0.hasPrefix("articles") && $0.hasSuffix(".jsonl") }
-                .map { directory.appendingPathComponent($0) }
-        }
+        func outputs() -> [URL] { Self.outputs(of: workspace) }
         #expect(Wait.until(seconds: 120) { ids(in: outputs()).count == Set(articles).count }, "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
         let files = outputs()
