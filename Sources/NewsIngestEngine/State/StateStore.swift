@@ -71,7 +71,7 @@ public struct URLOutcome: Sendable {
 /// else removed goes once two full scans miss it (``GoneFileSweep``). So the state grows with the distinct
 /// contents emitted (one short row each) and the files present, not with every file ever taken. With
 /// `forgetAfterDays`, contents and index links not seen for that many days are forgotten too
-/// (``forgetUnseen()``), so the state stops growing.
+/// (``forgetUnseen(chunk:)``), so the state stops growing.
 ///
 /// What a commit writes is mostly whole pages of the database, and keys that are random (content ids;
 /// device and inode as a directory lists them) put each row on a page of its own. So rows are kept short:
@@ -390,8 +390,9 @@ public final class StateStore: Sendable {
     }
 
     /// Commits a batch: the outcomes of its files, the content ids it emitted (or found again: they are seen
-    /// today), and the new ends of the files it appended to (the output and the error log). The rows of `forgetting` go first: files moved or
-    /// deleted after an earlier commit, which no scan can find again. (Their contents stay remembered.)
+    /// today), and the new ends of the files it appended to (the output and the error log). The rows of
+    /// `forgetting` go first: files moved or deleted after an earlier commit, which no scan can find again.
+    /// (Their contents stay remembered.)
     /// `recognized`: recovered lines (``isRecovered(path:id:)``) that results of the batch turned out to be;
     /// they are consumed with the outcomes that say so.
     public func commit(
