@@ -78,6 +78,9 @@ struct RunCommand: ParsableCommand {
             if let error = error as? SystemCallError, let advice = Inotify.limitAdvice(for: error) {
                 metadata["advice"] = "\(advice)"
             }
+            if let error = error as? SQLiteError, let advice = StateStore.damageAdvice(for: error) {
+                metadata["advice"] = "\(advice)"
+            }
             logger.critical("cannot start", metadata: metadata)
             throw ExitCode(1)
         }

@@ -90,6 +90,33 @@ import Testing
         #expect(first.stop() == 0)
     }
 
+    /// A state database that cannot be read stops the start with advice, and the advice holds: with the state
+    /// moved aside, the daemon adopts the output's lines, and the files behind them are not emitted again.
+    @Test func aDamagedStateSaysHowToStartAgainWithoutDuplicates() throws {
+        let workspace = try Workspace()
+        let articles = Self.articles(3, seed: 53)
+        for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let state = workspace.temporary.url.appendingPathComponent("out/state")
+        try Data(repeating: 0xA5, count: 64 << 10).write(to: state.appendingPathComponent("state.sqlite3"))
+
+        let refused = try runner.run(workspace.arguments)
+        #expect(refused.status == 1)
+        #expect(
+            refused.error.contains("cannot start") && refused.error.contains("move state.sqlite3"), "\(refused.error)")
+
+        let aside = workspace.temporary.url.appendingPathComponent("state-damaged")
+        try FileManager.default.moveItem(at: state, to: aside)
+        try workspace.write("3.txt", Self.articles(4, seed: 53)[3])
+        let again = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(again.log)")
+        #expect(again.stop() == 0)
+        #expect(again.log.contains("adopted lines") && again.log.contains("emitted=1"), "\(again.log)")
+        #expect(Set(workspace.records().compactMap { $0["id"] as? String }).count == 4)
+    }
+
     @Test func filesLargerThanTheByteBudgetAreTakenOneAtATime() throws {
         var workspace = try Workspace()
         let config = workspace.temporary.path("budget.toml")

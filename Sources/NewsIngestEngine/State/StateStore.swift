@@ -209,6 +209,21 @@ public final class StateStore: Sendable {
         )
     }
 
+    /// What to do when the state database cannot be read (damaged, or not a database at all); `nil` for any
+    /// other error. Moving it aside loses nothing of the output: a start without a state adopts the lines of
+    /// the output as written before a crash.
+    public static func damageAdvice(for error: SQLiteError) -> String? {
+        switch error.code & 0xFF {
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            return "the state database is damaged: move state.sqlite3 and state.sqlite3-wal out of the state "
+                + "directory and start again; the daemon then adopts the lines of the current output, so their "
+                + "files are not emitted again, and takes again only files whose lines are in rotated outputs "
+                + "or that failed"
+        default:
+            return nil
+        }
+    }
+
     /// Today's number in days since 1970 (UTC), by the system's clock.
     public static func currentDay() -> Int64 { WallClock.nowMilliseconds() / 86_400_000 }
 
