@@ -291,8 +291,8 @@ public final class URLSource: Sendable {
             }
             return
         }
-        // When the state cannot be read, every link is fetched: the content ids still keep what was emitted from
-        // being emitted again.
+        // When the state cannot be read, every link is fetched; the writer, which reads the same state to know
+        // what was emitted, then waits until it can, so nothing is written twice.
         let taken = (try? state.takenLinks(among: links)) ?? []
         let new = links.filter { !taken.contains($0) }
         let group = DispatchGroup()

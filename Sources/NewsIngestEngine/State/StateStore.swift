@@ -480,7 +480,8 @@ public final class StateStore: Sendable {
     /// The links of `listed` (an index's, as polled today) that were taken through any index (fetched and
     /// committed, or listed when its index was first seen with `start_at = "now"`): an article listed by two
     /// indexes is fetched once. Those taken are seen today, in one transaction, so that a link an index keeps
-    /// listing is not forgotten (``forgetAfterDays``) and fetched again.
+    /// listing is not forgotten (``forgetAfterDays``) and fetched again; a state that cannot be written does
+    /// not keep this from answering.
     public func takenLinks(among listed: [String]) throws -> Set<String> {
         let day = today()
         let firstDay = firstDayRemembered
@@ -498,7 +499,10 @@ public final class StateStore: Sendable {
                 if lastSeen < day { seenBefore.append(link) }
             }
             guard !seenBefore.isEmpty else { return taken }
-            try connection.database.transaction {
+            // Best effort: a state that cannot be written (its disk full) still says which links are taken, so
+            // that an index is not fetched whole again at every poll. A link not refreshed today is
+            // refreshed at a later poll.
+            _ = try? connection.database.transaction {
                 for link in seenBefore {
                     try connection.refreshLink.run([.integer(day), .text(link), .integer(day)])
                 }
