@@ -45,9 +45,25 @@ enum CaptionParser {
     /// True when the block may hold a credit marker: `ảnh`/`Ảnh` followed by `:`, ` :`, ` minh` or
     /// ` tư liệu`, or `Photo:`. The common word `ảnh hưởng` does not count, so body paragraphs skip the
     /// marker searches. The bytes looked for (`A2`/`A3` ending `Ả`/`ả`, and `P`) are found with `memchr`.
+    ///
+    /// Every marker that ``parse(_:)`` takes holds a colon or `minh` (`Ảnh minh họa`), and most paragraphs
+    /// hold neither: that is looked at first. The last bytes of `ả` and `Ả` (`A3`, `A2`) also end `ã`, `â`
+    /// and the `ợ` of `được`, so searching for them stops at nearly every word.
     private static func mayHoldCreditMarker(_ block: String) -> Bool {
         var block = block
         return block.withUTF8 { bytes in
+            var hasColonOrMinh = false
+            bytes.forEachOffset(of: UInt8(ascii: ":")) { _ in
+                hasColonOrMinh = true
+                return false
+            }
+            if !hasColonOrMinh {
+                bytes.forEachOffset(of: UInt8(ascii: "m")) { index in
+                    hasColonOrMinh = UnsafeBufferPointer(rebasing: bytes[index...]).starts(with: "minh".utf8)
+                    return !hasColonOrMinh
+                }
+            }
+            guard hasColonOrMinh else { return false }
             for lastByte: UInt8 in [0xA2, 0xA3] {
                 var found = false
                 bytes.forEachOffset(of: lastByte) { index in
