@@ -584,7 +584,7 @@ public final class IngestPipeline: Sendable {
             // have its files read and parsed again at every rescan, and fail again.
             gathering.withLock { $0.results = batch + $0.results }
             if rotateOutputAtItsLimit(&writer, after: error) {
-                if gathering.withLock({ $0.claimFlush() }) { writerQueue.async { @Sendable [self] in flush() } }
+                queueFlushIfResultsWait()
                 return
             }
             // The state is read for each record (was its content emitted?) before anything is written, and
@@ -735,6 +735,11 @@ public final class IngestPipeline: Sendable {
             return writer.isPaused
         }
         guard !isPaused else { return }
+        queueFlushIfResultsWait()
+    }
+
+    /// Queues a flush when results are gathered and none is queued yet.
+    private func queueFlushIfResultsWait() {
         if gathering.withLock({ $0.claimFlush() }) { writerQueue.async { @Sendable [self] in flush() } }
     }
 
