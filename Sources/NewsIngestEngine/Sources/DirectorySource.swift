@@ -38,11 +38,11 @@ public final class DirectorySource: Sendable {
         var unwatchable: [String: Int] = [:]
         /// Files a scan left for later because they were still changing.
         var settling = 0
-        /// Files a scan found changed within the settle interval by their modification time, or dated after
-        /// now (their writer's clock is ahead of ours), by device and inode: the version seen, and when it was
-        /// first seen and last looked at (``DispatchTime`` nanoseconds). A version seen unchanged for the
-        /// settle interval is taken whatever its date says. Entries a full scan does not look at go.
-        var unchanged: [UnchangedKey: (identity: FileIdentity, since: UInt64, looked: UInt64)] = [:]
+        /// Versions of files a scan found changed within the settle interval by their modification time, or
+        /// dated after now (their writer's clock is ahead of ours): when each was first seen and last looked at
+        /// (``DispatchTime`` nanoseconds). A version seen for the settle interval is taken whatever its date
+        /// says. Entries a full scan does not look at (the file changed, went, or was taken) go.
+        var unchanged: [FileIdentity: (since: UInt64, looked: UInt64)] = [:]
         /// Of the files left for later, those dated in the future.
         var datedInFuture = 0
         /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
@@ -53,12 +53,6 @@ public final class DirectorySource: Sendable {
         /// scan takes that changed since then was never announced by an event: one that was would have been
         /// taken at the event.
         var startedWatching: Int64 = .max
-    }
-
-    /// A file by its device and inode.
-    struct UnchangedKey: Hashable {
-        var device: UInt64
-        var inode: UInt64
     }
 
     /// What a scan did.
@@ -394,15 +388,12 @@ public final class DirectorySource: Sendable {
         let identity = FileIdentity(status)
         let now = DispatchTime.now().uptimeNanoseconds
         return watches.withLock { watches in
-            let key = UnchangedKey(device: identity.device, inode: identity.inode)
-            var entry = watches.unchanged[key] ?? (identity, now, now)
-            if entry.identity != identity { entry = (identity, now, now) }
-            entry.looked = now
-            guard now - entry.since < UInt64(settleNanoseconds) else {
-                watches.unchanged[key] = nil
+            let since = watches.unchanged[identity]?.since ?? now
+            guard now - since < UInt64(settleNanoseconds) else {
+                watches.unchanged[identity] = nil
                 return false
             }
-            watches.unchanged[key] = entry
+            watches.unchanged[identity] = (since, now)
             watches.settling += 1
             // A second and more ahead: not the few milliseconds a coarse clock may be behind.
             if age < -1_000_000_000 { watches.datedInFuture += 1 }
