@@ -173,6 +173,38 @@ import Testing
         #expect(bytes == articles.map(\.count).sorted())
     }
 
+    /// A writer that keeps its file open sends no event. The start's scan finds the file still changing, and
+    /// it is looked at again every settle interval while it is written, then taken whole once it stops
+    /// changing: not at the next rescan, an hour away here.
+    @Test func aFileItsWriterKeepsOpenIsTakenWholeOnceItStopsChanging() throws {
+        let workspace = try Workspace()
+        let article = Self.articles(1, seed: 53)[0]
+        let descriptor = open(workspace.input.appendingPathComponent("open.txt").path, O_WRONLY | O_CREAT, 0o644)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let pieces = 6
+        let pieceBytes = (article.count + pieces - 1) / pieces
+        func writePiece(_ index: Int) {
+            let piece = article[(index * pieceBytes)..<min(article.count, (index + 1) * pieceBytes)]
+            piece.withUnsafeBytes { bytes in
+                #expect(Foundation.write(descriptor, bytes.baseAddress!, bytes.count) == bytes.count)
+            }
+        }
+        writePiece(0)
+        let daemon = try start(workspace, extra: ["--settle", "2", "--rescan-interval", "3600"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("still_changing=1") }, "\(daemon.log)")
+        // A piece every half second: still being written when the first settle interval is over.
+        for index in 1..<pieces {
+            usleep(500_000)
+            writePiece(index)
+        }
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let records = workspace.records()
+        #expect(records.count == 1)
+        #expect((records.first?["source"] as? [String: Any])?["size"] as? Int == article.count)
+    }
+
     /// A file dated in the future (its writer's clock is ahead: a share, a copy that kept its times) is taken
     /// once scans have seen it unchanged for the settle interval, not when our clock reaches its date; the log
     /// says why it waited. One dated in the past is taken at once, as always.

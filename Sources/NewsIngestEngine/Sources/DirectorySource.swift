@@ -9,8 +9,9 @@ import Synchronization
 /// On start the backlog is scanned; afterwards inotify reports files closed after writing or moved in, new
 /// subdirectories (when recursive) and watched directories that disappear. A periodic rescan, and a full one
 /// when the kernel's event queue overflows, catch anything inotify missed. A file found by a scan whose
-/// modification time is within the settle interval is left for a later scan, so a writer that neither closes
-/// nor renames is not read half-written. Everything runs on one serial queue.
+/// modification time is within the settle interval is looked at again every settle interval until it has
+/// stopped changing, so a writer that neither closes nor renames is not read half-written. Everything runs on
+/// one serial queue.
 public final class DirectorySource: Sendable {
     private let directories: [DirectorySettings]
     /// The name filter of each directory, built once.
@@ -36,8 +37,14 @@ public final class DirectorySource: Sendable {
         /// Directories that could not be watched (their root's index), tried again at each rescan and
         /// reported once until they are watched.
         var unwatchable: [String: Int] = [:]
-        /// Files a scan left for later because they were still changing.
-        var settling = 0
+        /// Files a scan left for later because they were still changing (path and root), looked at again
+        /// every settle interval until each is taken or gone: a writer that never closes sends no event.
+        var settlingFiles: [String: Int] = [:]
+        /// Directories holding such files whose names are not UTF-8 (no path reaches them): scanned again.
+        var settlingDirectories: [String: Int] = [:]
+        /// Whether the next look at the settling files is scheduled.
+        var settleCheckScheduled = false
+        var settlingCount: Int { settlingFiles.count + settlingDirectories.count }
         /// Versions of files a scan found changed within the settle interval by their modification time, or
         /// dated after now (their writer's clock is ahead of ours): when each was first seen and last looked at
         /// (``DispatchTime`` nanoseconds). A version seen for the settle interval is taken whatever its date
@@ -250,7 +257,7 @@ public final class DirectorySource: Sendable {
         let (settling, datedInFuture) = watches.withLock { watches in
             // Files no longer there, or no longer waiting, are not looked at by a full scan.
             watches.unchanged = watches.unchanged.filter { $0.value.looked >= scanStarted }
-            return (watches.settling, watches.datedInFuture)
+            return (watches.settlingCount, watches.datedInFuture)
         }
         if datedInFuture > 0 {
             logger.notice(
@@ -267,15 +274,48 @@ public final class DirectorySource: Sendable {
             logger.notice("the rescan after the overflow is done", metadata: ["files": "\(tally.taken)"])
         }
         if settling > 0 {
-            logger.debug("files still changing, taken at a later scan", metadata: ["files": "\(settling)"])
-            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(settleNanoseconds))) { @Sendable [self] in
-                guard !stopping else { return }
-                watches.withLock { $0.settling = 0 }
-                var tally = ScanTally(since: since)
-                for index in directories.indices { scan(directories[index].path, root: index, tally: &tally) }
-                reportUnannounced(tally)
+            logger.debug(
+                "files still changing, looked at again every settle interval", metadata: ["files": "\(settling)"])
+        }
+    }
+
+    /// Notes a file (or a directory holding one whose name is not UTF-8) that a scan found still changing,
+    /// and schedules a look at it after the settle interval unless one is scheduled.
+    private func noteSettling(file: String? = nil, directory: String? = nil, root: Int) {
+        let schedule = watches.withLock { watches in
+            if let file { watches.settlingFiles[file] = root }
+            if let directory { watches.settlingDirectories[directory] = root }
+            defer { watches.settleCheckScheduled = true }
+            return !watches.settleCheckScheduled
+        }
+        guard schedule else { return }
+        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(settleNanoseconds))) { @Sendable [self] in
+            lookAtSettlingFilesAgain()
+        }
+    }
+
+    /// Looks again at the files left settling: takes those that stopped changing, notes again those still
+    /// changing (which schedules the next look), and forgets those gone. Without it a file that a writer
+    /// keeps open would wait for the next periodic rescan, and again at each one while it was written.
+    private func lookAtSettlingFilesAgain() {
+        let (files, directories) = watches.withLock { watches in
+            defer {
+                watches.settlingFiles.removeAll()
+                watches.settlingDirectories.removeAll()
+                watches.settleCheckScheduled = false
+            }
+            return (watches.settlingFiles, watches.settlingDirectories)
+        }
+        guard !stopping else { return }
+        var tally = ScanTally(since: watches.withLock { $0.startedWatching })
+        for (path, root) in files {
+            if let status = consider(path, root: root, isComplete: false) {
+                tally.taken += 1
+                if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
             }
         }
+        for (path, root) in directories { scan(path, root: root, tally: &tally) }
+        reportUnannounced(tally)
     }
 
     /// Ends the sweep of a full scan: forgets the state rows of files that two full scans in a row did not find
@@ -364,7 +404,7 @@ public final class DirectorySource: Sendable {
                     // A symbolic link is taken when it leads to a regular file (`stat` follows it); one that leads
                     // to a directory is not followed, so a link to a parent cannot make the scan go round.
                     if let bytes = entry.undecodableName {
-                        reportUndecodable(bytes, path: child, in: entries, root: root)
+                        reportUndecodable(bytes, path: child, in: entries, directory: path, root: root)
                     } else if let status = consider(child, root: root, isComplete: false) {
                         tally.taken += 1
                         if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
@@ -376,7 +416,7 @@ public final class DirectorySource: Sendable {
         }
     }
 
-    /// True when a file a scan found may still be changing; it is counted, so that a later scan looks again.
+    /// True when a file a scan found may still be changing; its caller notes it to be looked at again.
     ///
     /// A file is taken when its modification time is older than the settle interval, or when scans saw the
     /// same version (size and time) for the settle interval: a writer's clock ahead of ours (a share, a copy
@@ -394,7 +434,6 @@ public final class DirectorySource: Sendable {
                 return false
             }
             watches.unchanged[identity] = (since, now)
-            watches.settling += 1
             // A second and more ahead: not the few milliseconds a coarse clock may be behind.
             if age < -1_000_000_000 { watches.datedInFuture += 1 }
             return true
@@ -404,14 +443,18 @@ public final class DirectorySource: Sendable {
     /// Reports a file whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon holds
     /// opens it, so its error goes to the error log, once per version while the daemon runs, and the file
     /// stays where it is.
-    private func reportUndecodable(_ bytes: [UInt8], path: String, in entries: DirectoryEntries, root: Int) {
+    private func reportUndecodable(
+        _ bytes: [UInt8], path: String, in entries: DirectoryEntries, directory: String, root: Int
+    ) {
         guard filters[root].accepts(FileSource.lastComponent(of: path)),
             let status = try? entries.status(ofEntryNamed: bytes), status.isRegularFile
         else { return }
         // Like any file a scan finds, it is reported only once it has stopped changing.
-        guard !isStillChanging(status),
-            watches.withLock({ $0.reportedUndecodable.insert(FileIdentity(status)).inserted })
-        else { return }
+        if isStillChanging(status) {
+            noteSettling(directory: directory, root: root)
+            return
+        }
+        guard watches.withLock({ $0.reportedUndecodable.insert(FileIdentity(status)).inserted }) else { return }
         reportUnreachable(
             path, what: "file", consequence: "the file cannot be read", remedy: "the file a UTF-8 name to have it",
             code: "file_name_not_utf8", size: status.size)
@@ -478,7 +521,10 @@ public final class DirectorySource: Sendable {
             sweep.withLock { $0.noteIncomplete() }
             return nil
         }
-        if !isComplete, isStillChanging(status) { return nil }
+        if !isComplete, isStillChanging(status) {
+            noteSettling(file: path, root: root)
+            return nil
+        }
         let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
         return submitted ? status : nil
     }
