@@ -1,19 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NewsIngestEngine
 
 /// What start-up does with the bytes past the committed end of the output and the error log.
 @Suite struct JSONLOutputTests {
-    let directory: URL
+    /// Removed when the test's suite instance goes.
+    let directory: TemporaryDirectory
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsonl-output-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    init() throws { directory = try TemporaryDirectory() }
 
     func file(_ contents: String) throws -> String {
-        let path = directory.appendingPathComponent("\(UUID()).jsonl").path
+        let path = directory.path("\(UUID()).jsonl")
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
