@@ -40,11 +40,12 @@ public final class DirectorySource: Sendable {
         /// Files a scan left for later because they were still changing (path and root), looked at again
         /// every settle interval until each is taken or gone: a writer that never closes sends no event.
         var settlingFiles: [String: Int] = [:]
-        /// Directories holding such files whose names are not UTF-8 (no path reaches them): scanned again.
-        var settlingDirectories: [String: Int] = [:]
+        /// Directories holding such files whose names are not UTF-8 (no path reaches them), scanned again: their
+        /// root, and how many such files.
+        var settlingDirectories: [String: (root: Int, files: Int)] = [:]
         /// Whether the next look at the settling files is scheduled.
         var settleCheckScheduled = false
-        var settlingCount: Int { settlingFiles.count + settlingDirectories.count }
+        var settlingCount: Int { settlingDirectories.values.reduce(settlingFiles.count) { $0 + $1.files } }
         /// Versions of files a scan found changed within the settle interval by their modification time, or
         /// dated after now (their writer's clock is ahead of ours): when each was first seen and last looked at
         /// (``DispatchTime`` nanoseconds). A version seen for the settle interval is taken whatever its date
@@ -284,7 +285,9 @@ public final class DirectorySource: Sendable {
     private func noteSettling(file: String? = nil, directory: String? = nil, root: Int) {
         let schedule = watches.withLock { watches in
             if let file { watches.settlingFiles[file] = root }
-            if let directory { watches.settlingDirectories[directory] = root }
+            if let directory {
+                watches.settlingDirectories[directory, default: (root, 0)].files += 1
+            }
             defer { watches.settleCheckScheduled = true }
             return !watches.settleCheckScheduled
         }
@@ -314,7 +317,7 @@ public final class DirectorySource: Sendable {
                 if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
             }
         }
-        for (path, root) in directories { scan(path, root: root, tally: &tally) }
+        for (path, directory) in directories { scan(path, root: directory.root, tally: &tally) }
         reportUnannounced(tally)
     }
 
