@@ -7,10 +7,11 @@ public final class DaemonProcess: @unchecked Sendable {
     public let logURL: URL
 
     /// Starts the binary with `arguments`, with `environment` added to the test's own; its standard output goes
-    /// to `standardOutput` when given (for `--output -`), else nowhere.
+    /// to `standardOutput` when given (for `--output -`), else nowhere; its standard error to `standardError`
+    /// when given (then ``log`` stays empty), else to the log file.
     public init(
         binary: URL, arguments: [String], in directory: URL, environment: [String: String] = [:],
-        standardOutput: Pipe? = nil
+        standardOutput: Pipe? = nil, standardError: FileHandle? = nil
     ) throws {
         logURL = directory.appendingPathComponent("daemon-\(UUID().uuidString).log")
         try Data().write(to: logURL)
@@ -21,7 +22,7 @@ public final class DaemonProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = standardOutput ?? FileHandle.nullDevice
-        process.standardError = log
+        process.standardError = standardError ?? log
         try process.run()
     }
 

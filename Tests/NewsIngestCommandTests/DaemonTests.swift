@@ -33,6 +33,17 @@ import Testing
             try Data(bytes).write(to: input.appendingPathComponent(name))
         }
 
+        /// Writes `bytes` into the input directory under a name in a legacy code page (`é` as the byte E9).
+        func writeLegacyNamed(_ name: [UInt8], _ bytes: [UInt8]) {
+            let path = Array(input.path.utf8) + [0x2F] + name + [0]
+            let file = path.withUnsafeBufferPointer { path in
+                path.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+            }
+            #expect(file >= 0)
+            #expect(bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress, $0.count) } == bytes.count)
+            close(file)
+        }
+
         /// The output's records (complete lines only).
         func records() -> [[String: Any]] {
             Self.lines(of: output).compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
@@ -136,6 +147,20 @@ import Testing
         #expect(daemon.stop() == 0)
         let large = workspace.records().filter { (($0["source"] as? [String: Any])?["size"] as? Int ?? 0) > 1_048_576 }
         #expect(large.count == 3)
+    }
+
+    /// Standard error on a full disk (here `/dev/full`; a log file at its size limit or a journal gone are
+    /// alike): log lines are dropped, never fatal, and the daemon ingests and stops as always.
+    @Test func aLogThatCannotBeWrittenDoesNotStopTheDaemon() throws {
+        let workspace = try Workspace()
+        for name in RepositoryFiles.seedNames { try workspace.write(name, try RepositoryFiles.seed(name)) }
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url, standardError: full)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 })
+        try workspace.write("later.txt", Self.articles(1, seed: 59)[0])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 })
+        #expect(daemon.stop() == 0)
     }
 
     @Test func filesArrivingWhileRunningAreIngested() throws {
@@ -329,21 +354,11 @@ import Testing
 
     @Test func namesThatAreNotUTF8AreReportedOnceNotSilentlySkipped() throws {
         let workspace = try Workspace()
-        /// Writes `bytes` into the input directory under a name in a legacy code page (`é` as the byte E9).
-        func writeLegacyNamed(_ name: [UInt8], _ bytes: [UInt8]) {
-            let path = Array(workspace.input.path.utf8) + [0x2F] + name + [0]
-            let file = path.withUnsafeBufferPointer { path in
-                path.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
-            }
-            #expect(file >= 0)
-            #expect(bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress, $0.count) } == bytes.count)
-            close(file)
-        }
         let articles = Self.articles(3, seed: 17)
-        writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])  // in the backlog
+        workspace.writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])  // in the backlog
         let daemon = try start(workspace, extra: ["--recursive"])
         #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
-        writeLegacyNamed(Array("b".utf8) + [0xE0] + Array("i.txt".utf8), articles[1])  // arriving
+        workspace.writeLegacyNamed(Array("b".utf8) + [0xE0] + Array("i.txt".utf8), articles[1])  // arriving
         func errors() -> [[String: Any]] {
             Workspace.lines(of: workspace.errors).compactMap {
                 try? JSONSerialization.jsonObject(with: $0) as? [String: Any]

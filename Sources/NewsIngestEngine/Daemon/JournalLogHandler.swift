@@ -1,20 +1,38 @@
 import Foundation
 import Logging
+import NewsIngestSystem
+import Synchronization
 
 /// A swift-log handler for standard error that speaks journald's language when systemd connected standard
 /// error to the journal (`$JOURNAL_STREAM` set): each line starts with a `<N>` syslog priority and carries no
 /// time stamp (the journal adds one). On a terminal or in a file, lines are readable text with a time stamp.
+///
+/// A line that cannot be written (a full disk, a log file at the largest size allowed, a reader gone, the
+/// journal restarting) is dropped, never fatal: the daemon goes on, and the next line that can be written is
+/// preceded by one saying how many were lost.
 public struct JournalLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let isJournal: Bool
     private let label: String
+    private let destination: FileDescriptor
+    private let lostLines: LostLineCount
 
-    /// Creates a handler for `label`; `environment` decides whether the journal is listening.
-    public init(label: String, level: Logger.Level, environment: [String: String]) {
+    /// Lines dropped since the last one written, shared by the copies of a handler.
+    private final class LostLineCount: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
+    /// Creates a handler for `label`; `environment` decides whether the journal is listening. Lines go to
+    /// `descriptor` (standard error unless a test says otherwise).
+    public init(
+        label: String, level: Logger.Level, environment: [String: String], descriptor: Int32 = STDERR_FILENO
+    ) {
         self.label = label
         self.logLevel = level
         self.isJournal = environment["JOURNAL_STREAM"] != nil
+        self.destination = FileDescriptor(borrowing: descriptor)
+        self.lostLines = LostLineCount()
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -27,13 +45,22 @@ public struct JournalLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let text = fields.isEmpty ? "\(event.message)" : "\(event.message) \(fields)"
-        let line: String
-        if isJournal {
-            line = "<\(Self.priority(event.level))>\(text)\n"
-        } else {
-            line = "\(Self.timestamp()) \(event.level) \(label): \(text)\n"
+        var line = format(text, level: event.level)
+        let lost = lostLines.count.exchange(0, ordering: .relaxed)
+        if lost > 0 {
+            line = format("lost \(lost) log lines: standard error could not take them", level: .warning) + line
         }
-        FileHandle.standardError.write(Data(line.utf8))
+        do {
+            try destination.writeAll(Array(line.utf8))
+        } catch {
+            // Nowhere to say so now: counted, and said with the next line that can be written.
+            lostLines.count.add(1 + lost, ordering: .relaxed)
+        }
+    }
+
+    /// One line of `text` at `level`, ending in a newline.
+    private func format(_ text: String, level: Logger.Level) -> String {
+        isJournal ? "<\(Self.priority(level))>\(text)\n" : "\(Self.timestamp()) \(level) \(label): \(text)\n"
     }
 
     /// syslog priorities: debug 7, info 6, notice 5, warning 4, error 3, critical 2.
