@@ -151,12 +151,7 @@ import Testing
         let articles = DaemonTests.articles(300, seed: 81)
         for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%03d.txt", index), bytes) }
         let limit = 600_000
-        let daemon = try DaemonProcess(
-            binary: URL(fileURLWithPath: "/usr/bin/prlimit"),
-            arguments: ["--fsize=\(limit):\(limit)", "--", runner.binary.path] + workspace.arguments
-                + ["--config", config],
-            in: workspace.temporary.url
-        )
+        let daemon = try startUnder(fileSizeLimit: limit, workspace.arguments + ["--config", config], in: workspace)
         func outputs() -> [URL] { Self.outputs(of: workspace) }
         #expect(Wait.until(seconds: 120) { ids(in: outputs()).count == Set(articles).count }, "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
@@ -170,6 +165,58 @@ import Testing
         #expect(Set(all).count == all.count && all.count == Set(articles).count)
         #expect(daemon.log.contains("reached the largest file size") && daemon.log.contains("reason=limit"))
         #expect(!daemon.log.contains("database or disk is full"), "\(daemon.log)")
+    }
+
+    /// The error log at that limit is rotated the same way: a flood of failures does not stall the writer.
+    /// The failures here are files whose names are not UTF-8: each is reported, and the state keeps no row of
+    /// them, so its own files stay under the limit.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
+    func anErrorLogAtTheLargestFileSizeAllowedIsRotated() throws {
+        let workspace = try DaemonTests.Workspace()
+        let config = workspace.temporary.path("limit.toml")
+        try Data("[output]\nfsync = \"interval\"\nfsync_interval = 5\n".utf8).write(to: URL(fileURLWithPath: config))
+        // About 400 bytes of error line each: 800 KB in all.
+        let names = (0..<2000).map { String(format: "%04d-", $0) + String(repeating: "x", count: 100) }
+        for name in names { workspace.writeLegacyNamed(Array(name.utf8) + [0xE9] + Array(".txt".utf8), [0x41]) }
+        let limit = 600_000
+        // Errors only: a warning per file would take the daemon's own log (a file here) to the limit too.
+        let daemon = try startUnder(
+            fileSizeLimit: limit, workspace.arguments + ["--config", config, "--log-level", "error"], in: workspace)
+        let directory = workspace.errors.deletingLastPathComponent()
+        func errorLogs() -> [URL] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+                .filter { $0.hasPrefix("errors") && $0.hasSuffix(".jsonl") }
+                .map { directory.appendingPathComponent($0) }
+        }
+        func reportedNames() -> [String] {
+            errorLogs().flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+                ((try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["path"] as? String)?
+                    .split(separator: "/").last?.replacingOccurrences(of: "\\xE9.txt", with: "")
+            }
+        }
+        #expect(Wait.until(seconds: 120) { reportedNames().count >= names.count }, "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        let files = errorLogs()
+        #expect(files.count >= 2, "\(files)")
+        for file in files {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? .max
+            #expect(size <= limit, "\(file.lastPathComponent): \(size) bytes")
+        }
+        let reported = reportedNames()
+        let eachOnce = reported.sorted() == names
+        #expect(eachOnce, "\(reported.count) error lines for \(names.count) files")
+        #expect(!daemon.log.contains("could not"), "\(daemon.log)")
+    }
+
+    /// The daemon run with `arguments` in `workspace` under `prlimit --fsize=LIMIT`.
+    func startUnder(fileSizeLimit limit: Int, _ arguments: [String], in workspace: DaemonTests.Workspace) throws
+        -> DaemonProcess
+    {
+        try DaemonProcess(
+            binary: URL(fileURLWithPath: "/usr/bin/prlimit"),
+            arguments: ["--fsize=\(limit):\(limit)", "--", runner.binary.path] + arguments,
+            in: workspace.temporary.url
+        )
     }
 
     @Test func aRestartAfterMidnightRotatesYesterdaysOutputFirst() throws {

@@ -388,32 +388,41 @@ public final class IngestPipeline: Sendable {
         try rotate(&writer, reason: bySize ? "size" : "date")
     }
 
-    /// Renames the output to a dated name beside it and opens a new one at its path.
-    private func rotate(_ writer: inout Writer, reason: String) throws {
+    /// Renames the output (or the error log) to a dated name beside it and opens a new one at its path.
+    private func rotate(_ writer: inout Writer, errorLog: Bool = false, reason: String) throws {
         // Commit what the file holds before it is renamed: the committed end belongs to the path.
         commitIfDue(&writer, force: true)
-        let rotated = try writer.output.rename()
+        let rotated = try (errorLog ? writer.errors : writer.output).rename()
         try reopen(&writer)
         logger.info(
-            "rotated the output",
-            metadata: ["path": "\(settings.outputPath)", "to": "\(rotated)", "reason": "\(reason)"])
+            errorLog ? "rotated the error log" : "rotated the output",
+            metadata: [
+                "path": "\(errorLog ? settings.errorsPath : settings.outputPath)", "to": "\(rotated)",
+                "reason": "\(reason)",
+            ])
     }
 
-    /// After a batch could not be written: when the output had reached the largest file the system lets the
-    /// daemon write (`EFBIG`: systemd's `LimitFSIZE=`, a FAT file system's 4 GiB), no pause can help, so it
-    /// is rotated as `output.rotate_bytes` would have, and true is returned: the batch goes into the new file
-    /// at once. An empty output is not rotated: a batch larger than the limit waits as after any failure.
-    private func rotateOutputAtItsLimit(_ writer: inout Writer, after error: any Error) -> Bool {
-        guard let error = error as? SystemCallError, error.isFileTooLarge, error.subject == writer.output.path,
-            !writer.output.isStream, writer.output.size > 0
-        else { return false }
+    /// After a batch could not be written: when the output or the error log had reached the largest file the
+    /// system lets the daemon write (`EFBIG`: systemd's `LimitFSIZE=`, a FAT file system's 4 GiB), no pause
+    /// can help, so that file is rotated (the output as `output.rotate_bytes` would have), and true is
+    /// returned: the batch goes into the new file at once. An empty file is not rotated: a batch larger than
+    /// the limit waits as after any failure.
+    private func rotateAtTheFileSizeLimit(_ writer: inout Writer, after error: any Error) -> Bool {
+        guard let error = error as? SystemCallError, error.isFileTooLarge else { return false }
+        let errorLog = error.subject == writer.errors.path
+        let file = errorLog ? writer.errors : writer.output
+        guard error.subject == file.path, !file.isStream, file.size > 0 else { return false }
         logger.warning(
-            "the output reached the largest file size the system allows; rotating it (set output.rotate_bytes below the limit to rotate before)",
-            metadata: ["path": "\(writer.output.path)", "size": "\(writer.output.size)"])
+            errorLog
+                ? "the error log reached the largest file size the system allows; rotating it"
+                : "the output reached the largest file size the system allows; rotating it (set output.rotate_bytes below the limit to rotate before)",
+            metadata: ["path": "\(file.path)", "size": "\(file.size)"])
         do {
-            try rotate(&writer, reason: "limit")
+            try rotate(&writer, errorLog: errorLog, reason: "limit")
         } catch {
-            logger.error("could not rotate the output", metadata: ["error": "\(error)"])
+            logger.error(
+                errorLog ? "could not rotate the error log" : "could not rotate the output",
+                metadata: ["error": "\(error)"])
             return false
         }
         return !writer.isPaused
@@ -583,7 +592,7 @@ public final class IngestPipeline: Sendable {
             // gathered since and is written after a pause; its files stay claimed meanwhile. Dropping it would
             // have its files read and parsed again at every rescan, and fail again.
             gathering.withLock { $0.results = batch + $0.results }
-            if rotateOutputAtItsLimit(&writer, after: error) {
+            if rotateAtTheFileSizeLimit(&writer, after: error) {
                 queueFlushIfResultsWait()
                 return
             }
