@@ -29,6 +29,10 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
     /// `RLIMIT_FSIZE`, or the file system's own limit).
     public var isFileTooLarge: Bool { errno == EFBIG }
 
+    /// True when the process may not do this to the file (`EACCES`, `EPERM`): its permissions, owner or
+    /// access control list say no.
+    public var isPermissionDenied: Bool { errno == EACCES || errno == EPERM }
+
     /// True when the file or directory does not exist (`ENOENT`).
     public var isFileMissing: Bool { errno == ENOENT }
 

@@ -274,6 +274,62 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// A file the daemon's user may not read (dropped by another user with mode 600, the commonest mistake) is
+    /// reported once, stays where it is (no quarantine), and is taken at the next rescan once its mode is put
+    /// right, although a `chmod` changes neither its size nor its time. As root, the daemon runs as `nobody`
+    /// (a copy of the binary, so that `nobody` may run it wherever the clone lies).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv"))
+    func aFileThatCannotBeReadIsTakenOnceItsPermissionsAllow() throws {
+        let workspace = try Workspace()
+        let quarantine = workspace.temporary.path("quarantine")
+        let config = workspace.temporary.path("quarantine.toml")
+        try Data("[[source.directory]]\npath = \"\(workspace.input.path)\"\nquarantine = \"\(quarantine)\"\n".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let articles = Self.articles(2, seed: 61)
+        try workspace.write("readable.txt", articles[0])
+        try workspace.write("private.txt", articles[1])
+        let privatePath = workspace.input.appendingPathComponent("private.txt").path
+        let arguments =
+            workspace.arguments.filter { $0 != "--watch" && $0 != workspace.input.path } + [
+                "--config", config, "--log-level", "debug",
+            ]
+        var binary = runner.binary
+        var launch = arguments
+        if geteuid() == 0 {
+            // Others may read nothing of `private.txt`, and write everywhere else the daemon writes.
+            #expect(chmod(privatePath, 0o600) == 0)
+            for path in [workspace.temporary.url.path, workspace.input.path] { #expect(chmod(path, 0o777) == 0) }
+            let copy = workspace.temporary.path("newsingest")
+            try FileManager.default.copyItem(atPath: binary.path, toPath: copy)
+            #expect(chmod(copy, 0o755) == 0)
+            binary = URL(fileURLWithPath: "/usr/bin/setpriv")
+            launch = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", copy] + arguments
+        } else {
+            #expect(chmod(privatePath, 0o000) == 0)
+        }
+        let daemon = try DaemonProcess(binary: binary, arguments: launch, in: workspace.temporary.url)
+        func errors() -> [[String: Any]] {
+            Workspace.lines(of: workspace.errors).compactMap {
+                try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+            }
+        }
+        #expect(
+            Wait.until(seconds: 60) { workspace.records().count == 1 && errors().count == 1 }, "\(daemon.log)")
+        #expect(errors().first?["code"] as? String == "permission_denied")
+        #expect((errors().first?["reason"] as? String)?.contains("Permission denied") == true)
+        // Two more rescans (every second here) report it no more, and leave it where it is.
+        func rescans() -> Int { daemon.log.components(separatedBy: "reason=periodic").count - 1 }
+        let rescansBefore = rescans()
+        #expect(Wait.until(seconds: 60) { rescans() >= rescansBefore + 2 }, "\(daemon.log)")
+        #expect(errors().count == 1)
+        #expect(FileManager.default.fileExists(atPath: privatePath))
+        #expect(chmod(privatePath, 0o644) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        #expect(errors().count == 1)
+        #expect(daemon.log.contains("emitted=2") && daemon.log.contains("failed=1"), "\(daemon.log)")
+    }
+
     @Test func identicalContentIsEmittedOnceAndRewrittenContentAgain() throws {
         let workspace = try Workspace()
         let article = try RepositoryFiles.seed(RepositoryFiles.seedNames[1])

@@ -122,6 +122,9 @@ public final class IngestPipeline: Sendable {
         var disposal: FileDisposal = .keep
         /// For a fetched URL: what to commit for it (its kind is decided by the writer).
         var url: URLOutcome?
+        /// The file could not be read for want of permission: it stays where it is (no quarantine), and a
+        /// scan takes it again once it is readable.
+        var retryWhenReadable = false
         /// What the file holds of the byte budget until it is written (nothing for a fetched URL, which takes
         /// no room in the budget).
         var cost = 0
@@ -463,6 +466,17 @@ public final class IngestPipeline: Sendable {
         } catch let error as SystemCallError where error.isFileMissing {
             // Gone (moved or deleted) before it was read.
             return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
+        } catch let error as SystemCallError where error.isPermissionDenied {
+            // Reported once; a file whose owner or mode is put right is taken at the next scan, though its
+            // identity did not change (a `chmod` changes neither its size nor its modification time).
+            let failure = ErrorRecord(
+                time: now, path: path,
+                reason: "\(error); it is taken again once a rescan finds it readable (give the daemon's user read "
+                    + "permission)",
+                code: "permission_denied", size: Int(expected.size))
+            var result = FileResult(path: path, claimed: expected, identity: expected, outcome: .failure(failure))
+            result.retryWhenReadable = true
+            return result
         } catch {
             // Unreadable or too large: remembered by the identity the source saw, so it is not retried until
             // it changes.
@@ -550,7 +564,7 @@ public final class IngestPipeline: Sendable {
                 case .failure(let failure):
                     errorLines += failure.jsonLine()
                     counts.failed += 1
-                    kind = .failed
+                    kind = result.retryWhenReadable ? .unreadable : .failed
                 case .record(let line, let id):
                     let isDuplicate = try isEmitted(
                         id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
@@ -614,7 +628,11 @@ public final class IngestPipeline: Sendable {
         for result in batch {
             var failed = false
             if case .failure = result.outcome { failed = true }
-            writer.uncommitted.files.append((result.path, result.claimed, result.identity, result.disposal, failed))
+            writer.uncommitted.files.append(
+                (
+                    result.path, result.claimed, result.identity, result.retryWhenReadable ? .keep : result.disposal,
+                    failed
+                ))
         }
         // Written: the workers and URL sources may go on (the files and URLs stay claimed until committed).
         handBack(batch)

@@ -505,19 +505,24 @@ public final class DirectorySource: Sendable {
         do {
             if let committed = try state.committedVersion(of: identity) {
                 sweep.withLock { $0.noteFound(row: committed.row) }
-                // Done before; a crash may have come between the commit and the move or delete. Once the file
-                // has left, no scan can find it again: its row goes, as the rows of files that leave at
-                // their commit do.
-                if disposal.apply(to: path, failed: committed.kind == .failed, logger: logger) {
-                    do {
-                        try state.forgetFileVersions(rows: [committed.row])
-                    } catch {
-                        logger.error(
-                            "could not forget the state of a file that left",
-                            metadata: ["path": "\(path)", "error": "\(error)"])
+                if committed.kind == .unreadable {
+                    // Reported once, and left where it is; taken again once its owner or mode lets us read it.
+                    guard FileAccess.isReadable(path) else { return nil }
+                } else {
+                    // Done before; a crash may have come between the commit and the move or delete. Once the
+                    // file has left, no scan can find it again: its row goes, as the rows of files that leave at
+                    // their commit do.
+                    if disposal.apply(to: path, failed: committed.kind == .failed, logger: logger) {
+                        do {
+                            try state.forgetFileVersions(rows: [committed.row])
+                        } catch {
+                            logger.error(
+                                "could not forget the state of a file that left",
+                                metadata: ["path": "\(path)", "error": "\(error)"])
+                        }
                     }
+                    return nil
                 }
-                return nil
             }
         } catch {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])

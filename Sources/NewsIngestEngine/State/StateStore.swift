@@ -11,6 +11,9 @@ public struct FileOutcome: Sendable {
         case duplicate
         /// It could not be parsed; the error log has why.
         case failed
+        /// It could not be read for want of permission; the error log has why. Taken again once a scan finds
+        /// it readable (its permissions change without changing its identity).
+        case unreadable
     }
 
     public var identity: FileIdentity
