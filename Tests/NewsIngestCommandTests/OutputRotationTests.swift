@@ -118,6 +118,28 @@ import Testing
         #expect(ids(in: [workspace.output]).count == Set(rounds[4]).count)
     }
 
+    /// The output's whole directory removed while the daemon runs (a clean-up of `out/`): it is made again,
+    /// as at start, and the next batches go there instead of waiting for someone to make it.
+    @Test func anOutputDirectoryRemovedIsMadeAgain() throws {
+        let workspace = try DaemonTests.Workspace()
+        let outputState = workspace.temporary.path("out/state")
+        let arguments = workspace.arguments.map { $0 == outputState ? workspace.temporary.path("state") : $0 }
+        let daemon = try DaemonProcess(binary: runner.binary, arguments: arguments, in: workspace.temporary.url)
+        let articles = DaemonTests.articles(10, seed: 83)
+        for (index, bytes) in articles[..<5].enumerated() { try workspace.write("a\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 5 }, "\(daemon.log)")
+        try FileManager.default.removeItem(at: workspace.output.deletingLastPathComponent())
+        for (index, bytes) in articles[5...].enumerated() { try workspace.write("b\(index).txt", bytes) }
+        try workspace.write("bad.txt", [0x41, 0x00])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 5 }, "\(daemon.log)")
+        #expect(Wait.until(seconds: 60) { DaemonTests.Workspace.lines(of: workspace.errors).count == 1 })
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names.sorted() == (0..<5).map { "b\($0).txt" })
+        #expect(daemon.log.contains("the directory of a file the daemon writes was removed; made it again"))
+        #expect(!daemon.log.contains("could not write a batch"), "\(daemon.log)")
+    }
+
     @Test func sizeRotationSplitsTheOutputWithoutLosingALine() throws {
         let workspace = try DaemonTests.Workspace()
         let config = workspace.temporary.path("rotate.toml")

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import NewsFormat
 import NewsIngestSystem
@@ -354,10 +355,25 @@ public final class IngestPipeline: Sendable {
         guard !writer.output.isStream else { return }
         // What is written but not committed belongs to the files being closed: commit it first.
         commitIfDue(&writer, force: true)
-        let output = try JSONLOutput(path: settings.outputPath)
-        writer.errors = try JSONLOutput(path: settings.errorsPath)
+        let output = try openMakingItsDirectory(settings.outputPath)
+        writer.errors = try openMakingItsDirectory(settings.errorsPath)
         try state.commit([], ends: Self.ends(of: output, writer.errors))
         writer.output = output
+    }
+
+    /// Opens the file at `path` for appending; when its directory is gone (someone cleaned up `out/` while the
+    /// daemon ran), makes it again, as at start, rather than waiting for ever for someone to.
+    private func openMakingItsDirectory(_ path: String) throws -> JSONLOutput {
+        if path != "-", let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            let directory = String(path[..<slash])
+            if (try? FileStatus(path: directory)) == nil {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                logger.warning(
+                    "the directory of a file the daemon writes was removed; made it again",
+                    metadata: ["directory": "\(directory)", "path": "\(path)"])
+            }
+        }
+        return try JSONLOutput(path: path)
     }
 
     /// Reopens the output and the error log when someone removed, moved, replaced or truncated either since
