@@ -132,6 +132,13 @@ struct RunCommand: ParsableCommand {
             throw ConfigurationLoader.fail(
                 "source.directory", nil, "nothing to watch: add a directory or a URL, or pass --watch or --index-url")
         }
+        try ConfigurationLoader.checkOwnFiles(
+            settings, file: config,
+            keys: [
+                .output: output == nil ? "output.path" : "--output",
+                .errors: errors == nil ? "output.errors" : "--errors",
+                .state: stateDir == nil ? "state.directory" : "--state-dir",
+            ])
         return settings
     }
 }
@@ -147,7 +154,13 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let settings = try ConfigurationLoader.exitingOnProblem { try ConfigurationLoader.load(path: file) }
+        let settings = try ConfigurationLoader.exitingOnProblem {
+            let settings = try ConfigurationLoader.load(path: file)
+            try ConfigurationLoader.checkOwnFiles(
+                settings, file: file,
+                keys: [.output: "output.path", .errors: "output.errors", .state: "state.directory"])
+            return settings
+        }
         print("\(file ?? "<built-in>"): ok")
         for directory in settings.directories {
             print("  watch \(directory.path)\(directory.recursive ? " (recursive)" : "") include \(directory.include)")
@@ -184,6 +197,19 @@ enum ConfigurationLoader {
         } catch {
             throw Problem(description: error.description)
         }
+    }
+
+    /// Rejects a configuration that would take back a file the daemon writes (see ``OwnFileConflict``),
+    /// naming the setting by `keys`: a flag (`--output`) when one set it, else a key of the configuration
+    /// `file` (`nil`: the built-in one).
+    static func checkOwnFiles(
+        _ settings: DaemonSettings, file: String?, keys: [OwnFileConflict.File: String]
+    ) throws(Problem) {
+        guard let conflict = settings.ownFileConflict(workingDirectory: FileManager.default.currentDirectoryPath)
+        else { return }
+        let key = keys[conflict.file] ?? conflict.file.rawValue
+        guard !key.hasPrefix("--") else { throw fail(key, conflict.path, conflict.description) }
+        throw Problem(description: "\(file ?? "<built-in>"): \(key) = \"\(conflict.path)\": \(conflict)")
     }
 
     static func fail(_ option: String, _ value: String?, _ reason: String) -> Problem {

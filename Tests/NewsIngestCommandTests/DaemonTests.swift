@@ -586,6 +586,39 @@ import Testing
         #expect(missing.status == 78)
     }
 
+    /// A configuration under which the daemon would take back what it writes (its output in a watched
+    /// directory under a name the globs take, say) is refused before anything is read, naming the setting.
+    @Test func aConfigurationThatWouldIngestTheDaemonsOwnFilesIsRefused() throws {
+        let temporary = try TemporaryDirectory()
+        let input = temporary.path("in")
+        let run = try runner.run(["run", "--watch", input, "--output", input + "/records.txt"])
+        #expect(run.status == 78)
+        #expect(
+            run.error.contains("--output \(input)/records.txt: lies in the watched directory \(input)"), "\(run.error)")
+        #expect(!FileManager.default.fileExists(atPath: input + "/records.txt"))
+        let config = temporary.path("everything.toml")
+        try Data(
+            """
+            [[source.directory]]
+            path = "\(temporary.url.path)"
+            recursive = true
+            include = ["*"]
+            [output]
+            path = "/dev/null"
+            errors = "/dev/null"
+            [state]
+            directory = "\(temporary.path("state"))"
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        let check = try runner.run(["check-config", config])
+        #expect(check.status == 78)
+        #expect(check.error.contains("state.directory = \"\(temporary.path("state"))\": lies in"), "\(check.error)")
+        #expect(check.error.contains("state.sqlite3"), "\(check.error)")
+        let same = try runner.run(["run", "--watch", input, "--output", "/tmp/x.jsonl", "--errors", "/tmp/x.jsonl"])
+        #expect(same.status == 78)
+        #expect(same.error.contains("the output and the error log are the same file"), "\(same.error)")
+    }
+
     /// A directory that does not exist yet is fine (it is watched, or created, once it does); a file where a
     /// directory should be is a mistake said at once, naming the key.
     @Test func aFileWhereADirectoryBelongsIsAConfigurationError() throws {
