@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 3)
+        #expect(try file.integer("PRAGMA user_version") == 4)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -144,11 +144,15 @@ import Testing
         let calendar = Calendar()
         let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 30, today: calendar.clock)
         let ids = (0..<20).map(Self.contentID)
+        // Each file is gone the day it is taken (deleted by whoever reads the output, say): no file holds its
+        // content afterwards.
         try state.commit(ids.enumerated().map { Self.outcome($0, $1, .emitted) }, ends: [])
+        try state.forgetFileVersions(rows: Array(1...Int64(ids.count)))
         // Day 20: the odd ones are found again, as duplicates of what was emitted.
         calendar.today += 20
         let again = ids.enumerated().filter { $0.offset % 2 == 1 }
         try state.commit(again.map { Self.outcome(100 + $0.offset, $0.element, .duplicate) }, ends: [])
+        try state.forgetFileVersions(rows: Array(1...(try state.lastFileVersionRow())))
         calendar.today += 9  // day 29: everything is still remembered
         #expect(try ids.allSatisfy(state.hasEmitted))
         #expect(try state.forgetUnseen(chunk: chunk).contents == 0)
@@ -162,6 +166,43 @@ import Testing
         calendar.today += 20  // day 50: the odd ones, last seen on day 20, go too
         #expect(try state.forgetUnseen(chunk: chunk).contents == 10)
         #expect(try !state.hasEmitted(ids[1]))
+    }
+
+    /// A content a kept file still holds, or a polled article URL (unchanged files are not read again, a URL
+    /// answering `304` is not fetched again), counts as seen at each pass, so it is never forgotten while it
+    /// is there; once the file is gone, it counts as seen that day, and is forgotten `forgetAfterDays` later.
+    @Test(arguments: [1, 3, 10_000])
+    func contentsStillHeldByFilesOrURLsStayRemembered(chunk: Int) throws {
+        let temporary = try TemporaryDirectory()
+        let calendar = Calendar()
+        let state = try StateStore(directory: temporary.url.path, forgetAfterDays: 30, today: calendar.clock)
+        let kept = Self.contentID(1)
+        let polled = Self.contentID(2)
+        let deletedLater = Self.contentID(3)
+        let unheld = Self.contentID(4)
+        try state.commit(
+            [
+                Self.outcome(1, kept, .emitted), Self.outcome(2, Self.contentID(5), .failed),
+                Self.outcome(3, deletedLater, .emitted), Self.outcome(4, unheld, .emitted),
+            ],
+            urls: [
+                URLOutcome(
+                    url: "http://127.0.0.1/a.html", etag: "\"1\"", lastModified: nil, contentID: polled,
+                    kind: .emitted, index: nil)
+            ], ends: [])
+        try state.forgetFileVersions(rows: [4])  // gone the same day
+        calendar.today += 20
+        try state.forgetFileVersions(rows: [3])  // gone on day 20
+        calendar.today += 15  // day 35
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 1)
+        #expect(try state.hasEmitted(kept) && state.hasEmitted(polled) && state.hasEmitted(deletedLater))
+        #expect(try !state.hasEmitted(unheld))
+        calendar.today += 15  // day 50: 30 days after its file went
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 1)
+        #expect(try !state.hasEmitted(deletedLater))
+        calendar.today += 1000
+        #expect(try state.forgetUnseen(chunk: chunk).contents == 0)
+        #expect(try state.hasEmitted(kept) && state.hasEmitted(polled))
     }
 
     /// An index link is taken for `forgetAfterDays` after the last poll that listed it (or its fetch): a link an
@@ -236,7 +277,10 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 3)
+            #expect(try file.integer("PRAGMA user_version") == 4)
+            #expect(
+                try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
+                    == 1)
             #expect(try file.integer("SELECT day FROM emitted_contents") == 20_000)
         }
         calendar.today += 2

@@ -97,6 +97,7 @@ public final class StateStore: Sendable {
         let database: SQLiteDatabase
         let outcome: SQLiteStatement
         let hasEmitted: SQLiteStatement
+        let isHeld: SQLiteStatement
         let insertFile: SQLiteStatement
         let deleteFile: SQLiteStatement
         let insertContent: SQLiteStatement
@@ -163,6 +164,13 @@ public final class StateStore: Sendable {
             """
         )
         try Self.addDaysSeen(database, today: today())
+        try Self.addContentKeysOfFiles(database)
+        if self.forgetAfterDays > 0 {
+            // Which kept files hold a content, asked only of contents past their days.
+            try database.execute(
+                "CREATE INDEX IF NOT EXISTS file_versions_by_content ON file_versions (content_key) "
+                    + "WHERE content_key IS NOT NULL")
+        }
         let countRecovered = try database.prepare("SELECT EXISTS (SELECT 1 FROM recovered)")
         let mayHoldRecovered = try countRecovered.step() && countRecovered.integer(at: 0) != 0
         while try countRecovered.step() {}
@@ -173,10 +181,11 @@ public final class StateStore: Sendable {
                     "SELECT outcome, rowid FROM file_versions "
                         + "WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
-                hasEmitted: try database.prepare("SELECT 1 FROM emitted_contents WHERE key = ? AND day >= ?"),
+                hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
+                isHeld: try database.prepare(Self.isHeldSQL),
                 insertFile: try database.prepare(
-                    "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome, content_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
                     "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
@@ -309,6 +318,27 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Brings a state of schema 3 to schema 4 (`user_version` 4): a file version keeps the key of the content
+    /// it holds (`NULL` for the rows of earlier versions, and when contents are never forgotten).
+    private static func addContentKeysOfFiles(_ database: SQLiteDatabase) throws(SQLiteError) {
+        let version = try database.prepare("PRAGMA user_version")
+        let isCurrent = try version.step() && version.integer(at: 0) >= 4
+        while try version.step() {}
+        guard !isCurrent else { return }
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            let hasColumn = try database.prepare(
+                "SELECT 1 FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
+            let isDone = try hasColumn.step()
+            while try hasColumn.step() {}
+            if !isDone { try database.execute("ALTER TABLE file_versions ADD COLUMN content_key TEXT") }
+            try database.execute("PRAGMA user_version = 4; COMMIT;")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     private static func key(_ identity: FileIdentity) -> [SQLiteValue] {
         [
             .integer(Int64(bitPattern: identity.device)), .integer(Int64(bitPattern: identity.inode)),
@@ -369,12 +399,21 @@ public final class StateStore: Sendable {
     }
 
     /// Forgets these file versions (by their rows), in one transaction: files that are gone, which no scan
-    /// can find again. Their contents stay remembered.
+    /// can find again. Their contents stay remembered, as seen today (the files were there until now).
     public func forgetFileVersions(rows: [Int64]) throws {
         guard !rows.isEmpty else { return }
+        let day = SQLiteValue.integer(today())
         try database.withLock { connection in
             try connection.database.transaction {
-                for row in rows { try connection.deleteFileVersion.run([.integer(row)]) }
+                let refresh =
+                    forgetAfterDays > 0
+                    ? try connection.database.prepare(
+                        "UPDATE emitted_contents SET day = ?1 WHERE day < ?1 "
+                            + "AND key = (SELECT content_key FROM file_versions WHERE rowid = ?2)") : nil
+                for row in rows {
+                    try refresh?.run([day, .integer(row)])
+                    try connection.deleteFileVersion.run([.integer(row)])
+                }
             }
         }
     }
@@ -383,12 +422,25 @@ public final class StateStore: Sendable {
     /// that many days).
     public func hasEmitted(_ contentID: String) throws(SQLiteError) -> Bool {
         let firstDay = firstDayRemembered
+        let key = Self.key(ofContent: contentID)
         return try database.withLock { connection throws(SQLiteError) in
-            try connection.hasEmitted.bind([Self.key(ofContent: contentID), .integer(firstDay)])
+            try connection.hasEmitted.bind([key])
             defer { connection.hasEmitted.reset() }
-            return try connection.hasEmitted.step()
+            guard try connection.hasEmitted.step() else { return false }
+            if connection.hasEmitted.integer(at: 0) >= firstDay { return true }
+            // Past its days, yet still held by a kept file or a polled URL (neither read again while
+            // unchanged): it is there, so it counts as seen.
+            try connection.isHeld.bind([key])
+            defer { connection.isHeld.reset() }
+            return try connection.isHeld.step()
         }
     }
+
+    /// Whether a content key (`?1`) is held by a kept file or by a polled article URL.
+    private static let isHeldSQL = """
+        SELECT 1 WHERE EXISTS (SELECT 1 FROM file_versions WHERE content_key = ?1)
+            OR EXISTS (SELECT 1 FROM urls WHERE substr(content_id, 1, 32) = ?1 AND outcome != 'failed')
+        """
 
     /// Copies the write-ahead log into the database and empties it, on a clean stop: the next start reads
     /// the database alone. (A stop without it loses nothing: the next start reads the log.)
@@ -440,8 +492,13 @@ public final class StateStore: Sendable {
                     }
                 }
                 for outcome in outcomes {
+                    // The content a kept file holds, so that a content stays remembered while a file holding
+                    // it is there (kept only when contents are forgotten at all).
+                    let contentKey =
+                        forgetAfterDays > 0 && outcome.kind != .failed
+                        ? outcome.contentID.map(Self.key(ofContent:)) ?? .null : .null
                     try connection.insertFile.run(
-                        Self.key(outcome.identity) + [.text(outcome.path), .text(outcome.kind.rawValue)])
+                        Self.key(outcome.identity) + [.text(outcome.path), .text(outcome.kind.rawValue), contentKey])
                     if outcome.kind != .failed, let id = outcome.contentID {
                         try connection.insertContent.run([Self.key(ofContent: id), day])
                     }
@@ -534,15 +591,21 @@ public final class StateStore: Sendable {
     public func forgetUnseen(chunk: Int = 10_000) throws -> (contents: Int, links: Int) {
         guard forgetAfterDays > 0 else { return (0, 0) }
         let firstDay = SQLiteValue.integer(firstDayRemembered)
+        // A content a kept file or a polled URL still holds is kept: neither is read again while unchanged.
         let contents = try forgetInChunks(
-            of: "emitted_contents", keys: ["key"], chunk: chunk, firstDay: firstDay)
+            of: "emitted_contents", keys: ["key"], chunk: chunk, firstDay: firstDay,
+            alsoRequiring: "NOT EXISTS (SELECT 1 FROM file_versions WHERE content_key = emitted_contents.key) "
+                + "AND NOT EXISTS (SELECT 1 FROM urls WHERE substr(content_id, 1, 32) = emitted_contents.key "
+                + "AND outcome != 'failed')")
         let links = try forgetInChunks(of: "links", keys: ["index_url", "link"], chunk: chunk, firstDay: firstDay)
         return (contents, links)
     }
 
-    /// Deletes the rows of `table` last seen before `firstDay`, walking its primary key (`keys`, all text)
-    /// `chunk` rows at a time. Returns how many rows were deleted.
-    private func forgetInChunks(of table: String, keys: [String], chunk: Int, firstDay: SQLiteValue) throws -> Int {
+    /// Deletes the rows of `table` last seen before `firstDay` that meet `condition` (SQL), walking its primary
+    /// key (`keys`, all text) `chunk` rows at a time. Returns how many rows were deleted.
+    private func forgetInChunks(
+        of table: String, keys: [String], chunk: Int, firstDay: SQLiteValue, alsoRequiring condition: String = "1"
+    ) throws -> Int {
         let columns = keys.joined(separator: ", ")
         let placeholders = keys.map { _ in "?" }.joined(separator: ", ")
         // The chunk ends at the key `chunk - 1` rows past the first one after `after`; none: the table ends.
@@ -551,8 +614,9 @@ public final class StateStore: Sendable {
             + "LIMIT 1 OFFSET \(max(0, chunk - 1))"
         let deleteChunkSQL =
             "DELETE FROM \(table) WHERE (\(columns)) > (\(placeholders)) "
-            + "AND (\(columns)) <= (\(placeholders)) AND day < ?"
-        let deleteRestSQL = "DELETE FROM \(table) WHERE (\(columns)) > (\(placeholders)) AND day < ?"
+            + "AND (\(columns)) <= (\(placeholders)) AND day < ? AND \(condition)"
+        let deleteRestSQL =
+            "DELETE FROM \(table) WHERE (\(columns)) > (\(placeholders)) AND day < ? AND \(condition)"
         // Every key is a non-empty text: the empty ones come before all.
         var after = [SQLiteValue](repeating: .text(""), count: keys.count)
         var forgotten = 0
