@@ -182,7 +182,7 @@ public final class StateStore: Sendable {
                         + "WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
                 hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
-                isHeld: try database.prepare(Self.isHeldSQL),
+                isHeld: try database.prepare("SELECT 1 WHERE " + Self.isHeld("?1")),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome, content_key) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -419,7 +419,7 @@ public final class StateStore: Sendable {
     }
 
     /// True when a record with this content id was emitted before (and, with ``forgetAfterDays``, seen within
-    /// that many days).
+    /// that many days, or still held by a kept file or a polled URL).
     public func hasEmitted(_ contentID: String) throws(SQLiteError) -> Bool {
         let firstDay = firstDayRemembered
         let key = Self.key(ofContent: contentID)
@@ -436,11 +436,12 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Whether a content key (`?1`) is held by a kept file or by a polled article URL.
-    private static let isHeldSQL = """
-        SELECT 1 WHERE EXISTS (SELECT 1 FROM file_versions WHERE content_key = ?1)
-            OR EXISTS (SELECT 1 FROM urls WHERE substr(content_id, 1, 32) = ?1 AND outcome != 'failed')
-        """
+    /// The SQL condition that the content key `key` (an SQL expression) is held by a kept file or by a polled
+    /// article URL.
+    private static func isHeld(_ key: String) -> String {
+        "(EXISTS (SELECT 1 FROM file_versions WHERE content_key = \(key)) "
+            + "OR EXISTS (SELECT 1 FROM urls WHERE substr(content_id, 1, 32) = \(key) AND outcome != 'failed'))"
+    }
 
     /// Copies the write-ahead log into the database and empties it, on a clean stop: the next start reads
     /// the database alone. (A stop without it loses nothing: the next start reads the log.)
@@ -594,9 +595,7 @@ public final class StateStore: Sendable {
         // A content a kept file or a polled URL still holds is kept: neither is read again while unchanged.
         let contents = try forgetInChunks(
             of: "emitted_contents", keys: ["key"], chunk: chunk, firstDay: firstDay,
-            alsoRequiring: "NOT EXISTS (SELECT 1 FROM file_versions WHERE content_key = emitted_contents.key) "
-                + "AND NOT EXISTS (SELECT 1 FROM urls WHERE substr(content_id, 1, 32) = emitted_contents.key "
-                + "AND outcome != 'failed')")
+            alsoRequiring: "NOT " + Self.isHeld("emitted_contents.key"))
         let links = try forgetInChunks(of: "links", keys: ["index_url", "link"], chunk: chunk, firstDay: firstDay)
         return (contents, links)
     }
