@@ -163,8 +163,13 @@ public final class StateStore: Sendable {
             CREATE INDEX IF NOT EXISTS links_by_link ON links (link);
             """
         )
-        try Self.addDaysSeen(database, today: today())
-        try Self.addContentKeysOfFiles(database)
+        // Schema 3: contents and index links get the day they were last seen, today for those remembered so far.
+        let seenToday = "INTEGER NOT NULL DEFAULT \(today())"
+        try Self.upgrade(
+            database, to: 3, adding: [("emitted_contents", "day", seenToday), ("links", "day", seenToday)])
+        // Schema 4: a file version keeps the key of the content it holds (`NULL` in the rows of earlier versions,
+        // and when contents are never forgotten).
+        try Self.upgrade(database, to: 4, adding: [("file_versions", "content_key", "TEXT")])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -294,45 +299,27 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Brings a state of schema 2 to schema 3 (`user_version` 3), in one transaction: contents and index links
-    /// get the day they were last seen, `today` for those remembered so far.
-    private static func addDaysSeen(_ database: SQLiteDatabase, today: Int64) throws(SQLiteError) {
-        let version = try database.prepare("PRAGMA user_version")
-        let isCurrent = try version.step() && version.integer(at: 0) >= 3
-        while try version.step() {}
+    /// Brings a state to schema `version` (`user_version`) by adding the `columns` it lacks, in one
+    /// transaction; a state at that version or later is left as it is.
+    private static func upgrade(
+        _ database: SQLiteDatabase, to version: Int, adding columns: [(table: String, name: String, type: String)]
+    ) throws(SQLiteError) {
+        let current = try database.prepare("PRAGMA user_version")
+        let isCurrent = try current.step() && current.integer(at: 0) >= version
+        while try current.step() {}
         guard !isCurrent else { return }
         try database.execute("BEGIN IMMEDIATE")
         do {
-            for table in ["emitted_contents", "links"] {
-                let hasDay = try database.prepare("SELECT 1 FROM pragma_table_info('\(table)') WHERE name = 'day'")
-                let isDone = try hasDay.step()
-                while try hasDay.step() {}
+            for column in columns {
+                let hasColumn = try database.prepare(
+                    "SELECT 1 FROM pragma_table_info('\(column.table)') WHERE name = '\(column.name)'")
+                let isDone = try hasColumn.step()
+                while try hasColumn.step() {}
                 if !isDone {
-                    try database.execute("ALTER TABLE \(table) ADD COLUMN day INTEGER NOT NULL DEFAULT \(today)")
+                    try database.execute("ALTER TABLE \(column.table) ADD COLUMN \(column.name) \(column.type)")
                 }
             }
-            try database.execute("PRAGMA user_version = 3; COMMIT;")
-        } catch {
-            try? database.execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    /// Brings a state of schema 3 to schema 4 (`user_version` 4): a file version keeps the key of the content
-    /// it holds (`NULL` for the rows of earlier versions, and when contents are never forgotten).
-    private static func addContentKeysOfFiles(_ database: SQLiteDatabase) throws(SQLiteError) {
-        let version = try database.prepare("PRAGMA user_version")
-        let isCurrent = try version.step() && version.integer(at: 0) >= 4
-        while try version.step() {}
-        guard !isCurrent else { return }
-        try database.execute("BEGIN IMMEDIATE")
-        do {
-            let hasColumn = try database.prepare(
-                "SELECT 1 FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
-            let isDone = try hasColumn.step()
-            while try hasColumn.step() {}
-            if !isDone { try database.execute("ALTER TABLE file_versions ADD COLUMN content_key TEXT") }
-            try database.execute("PRAGMA user_version = 4; COMMIT;")
+            try database.execute("PRAGMA user_version = \(version); COMMIT;")
         } catch {
             try? database.execute("ROLLBACK")
             throw error
