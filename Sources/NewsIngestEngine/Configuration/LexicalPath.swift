@@ -15,4 +15,10 @@ struct LexicalPath: Equatable {
         }
         self.components = components
     }
+
+    /// True when this path lies somewhere below `directory`.
+    func lies(under directory: LexicalPath) -> Bool {
+        components.count > directory.components.count
+            && components.prefix(directory.components.count).elementsEqual(directory.components)
+    }
 }

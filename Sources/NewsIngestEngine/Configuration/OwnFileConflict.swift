@@ -71,18 +71,16 @@ extension DaemonSettings {
     private static func takes(
         _ directory: DirectorySettings, _ location: LexicalPath, workingDirectory: String
     ) -> Bool {
-        let root = LexicalPath(directory.path, in: workingDirectory).components
+        let root = LexicalPath(directory.path, in: workingDirectory)
+        guard location.lies(under: root) else { return false }
         let file = location.components
-        guard file.count > root.count, Array(file.prefix(root.count)) == root else { return false }
-        let between = file[root.count..<(file.count - 1)]
+        let between = file[root.components.count..<(file.count - 1)]
         guard between.isEmpty || (directory.recursive && !between.contains { $0.hasPrefix(".") }) else {
             return false
         }
-        for owned in [directory.disposal.doneDirectory, directory.disposal.quarantineDirectory].compactMap({ $0 }) {
-            let ownedComponents = LexicalPath(owned, in: workingDirectory).components
-            if file.count > ownedComponents.count, Array(file.prefix(ownedComponents.count)) == ownedComponents {
-                return false
-            }
+        let owned = [directory.disposal.doneDirectory, directory.disposal.quarantineDirectory].compactMap { $0 }
+        guard !owned.contains(where: { location.lies(under: LexicalPath($0, in: workingDirectory)) }) else {
+            return false
         }
         return FileNameFilter(directory).accepts(file.last ?? "")
     }
