@@ -44,7 +44,7 @@ extension DaemonSettings {
         }
         var written: [(OwnFileConflict.File, String, [String])] = []
         for (file, path) in [(OwnFileConflict.File.output, output), (.errors, errors)] where path != "-" {
-            written.append((file, path, [path, Self.rotatedName(of: path)]))
+            written.append((file, path, [path, JSONLOutput.rotatedName(of: path, stamp: "20261125T090012Z")]))
         }
         let database = stateDirectory + "/state.sqlite3"
         written.append((.state, stateDirectory, [database, database + "-wal", database + "-shm"]))
@@ -58,11 +58,6 @@ extension DaemonSettings {
             }
         }
         return nil
-    }
-
-    /// A name `path` is rotated to (`articles-20261125T090012Z.jsonl` for `articles.jsonl`).
-    private static func rotatedName(of path: String) -> String {
-        (path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path) + "-20261125T090012Z.jsonl"
     }
 
     /// True when a scan of `directory` would take the file at `location`: it lies in the directory (or, when

@@ -116,10 +116,14 @@ final class JSONLOutput {
         let stamp =
             Timestamp(millisecondsSince1970: milliseconds).rfc3339
             .filter { $0 != "-" && $0 != ":" }.prefix(15) + "Z"
-        let base = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
         return try UnusedName.rename(path) { attempt in
-            attempt == 1 ? "\(base)-\(stamp).jsonl" : "\(base)-\(stamp)-\(attempt).jsonl"
+            Self.rotatedName(of: path, stamp: stamp + (attempt == 1 ? "" : "-\(attempt)"))
         }
+    }
+
+    /// The name `path` is rotated to with `stamp` (`articles-20261125T090012Z.jsonl` for `articles.jsonl`).
+    static func rotatedName(of path: String, stamp: String) -> String {
+        (path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path) + "-\(stamp).jsonl"
     }
 
     /// Cuts the file back to `size` after a failed write, so no partial line stays in it (best effort: the
