@@ -59,8 +59,8 @@ public final class Daemon: Sendable {
         // writer handles, rather than raising `SIGXFSZ`, which would kill the process.
         signal(SIGXFSZ, SIG_IGN)
         try Self.makeDirectory(settings.stateDirectory)
-        for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] where path != "-" {
-            if let slash = path.lastIndex(of: "/") { try Self.makeDirectory(String(path[..<slash])) }
+        for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] {
+            if let directory = JSONLOutput.directory(containing: path) { try Self.makeDirectory(directory) }
         }
         state = try StateStore(directory: settings.stateDirectory, forgetAfterDays: settings.forgetAfterDays)
         pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)

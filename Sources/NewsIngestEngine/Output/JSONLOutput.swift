@@ -121,6 +121,13 @@ final class JSONLOutput {
         }
     }
 
+    /// The directory that holds the file at `path`, when it names one (`nil` for standard output, a name in the
+    /// working directory, or a file at the root).
+    static func directory(containing path: String) -> String? {
+        guard path != "-", let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return nil }
+        return String(path[..<slash])
+    }
+
     /// The name `path` is rotated to with `stamp` (`articles-20261125T090012Z.jsonl` for `articles.jsonl`).
     static func rotatedName(of path: String, stamp: String) -> String {
         (path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path) + "-\(stamp).jsonl"

@@ -364,14 +364,11 @@ public final class IngestPipeline: Sendable {
     /// Opens the file at `path` for appending; when its directory is gone (someone cleaned up `out/` while the
     /// daemon ran), makes it again, as at start, rather than waiting for ever for someone to.
     private func openMakingItsDirectory(_ path: String) throws -> JSONLOutput {
-        if path != "-", let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            let directory = String(path[..<slash])
-            if (try? FileStatus(path: directory)) == nil {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                logger.warning(
-                    "the directory of a file the daemon writes was removed; made it again",
-                    metadata: ["directory": "\(directory)", "path": "\(path)"])
-            }
+        if let directory = JSONLOutput.directory(containing: path), (try? FileStatus(path: directory)) == nil {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            logger.warning(
+                "the directory of a file the daemon writes was removed; made it again",
+                metadata: ["directory": "\(directory)", "path": "\(path)"])
         }
         return try JSONLOutput(path: path)
     }
