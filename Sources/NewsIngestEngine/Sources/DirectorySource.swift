@@ -70,6 +70,12 @@ public final class DirectorySource: Sendable {
         /// Of those, files whose status changed after `since` (see ``Watches/startedWatching``).
         var changedSince = 0
         let since: Int64
+
+        /// Counts a file submitted with `status`.
+        mutating func countTaken(_ status: FileStatus) {
+            taken += 1
+            if status.changedNanoseconds >= since { changedSince += 1 }
+        }
     }
 
     /// Creates a source; nothing happens until ``start(ready:)``.
@@ -312,10 +318,7 @@ public final class DirectorySource: Sendable {
         guard !stopping else { return }
         var tally = ScanTally(since: watches.withLock { $0.startedWatching })
         for (path, root) in files {
-            if let status = consider(path, root: root, isComplete: false) {
-                tally.taken += 1
-                if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
-            }
+            if let status = consider(path, root: root, isComplete: false) { tally.countTaken(status) }
         }
         for (path, directory) in directories { scan(path, root: directory.root, tally: &tally) }
         reportUnannounced(tally)
@@ -409,8 +412,7 @@ public final class DirectorySource: Sendable {
                     if let bytes = entry.undecodableName {
                         reportUndecodable(bytes, path: child, in: entries, directory: path, root: root)
                     } else if let status = consider(child, root: root, isComplete: false) {
-                        tally.taken += 1
-                        if status.changedNanoseconds >= tally.since { tally.changedSince += 1 }
+                        tally.countTaken(status)
                     }
                 case .other:
                     continue
