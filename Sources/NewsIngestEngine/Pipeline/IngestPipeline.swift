@@ -404,18 +404,25 @@ public final class IngestPipeline: Sendable {
         try rotate(&writer, reason: bySize ? "size" : "date")
     }
 
+    /// The two files the writer appends to, by what the log calls them.
+    private enum WrittenFile: String {
+        case output
+        case errorLog = "error log"
+
+        /// This file, as `writer` has it open.
+        func open(in writer: borrowing Writer) -> JSONLOutput { self == .output ? writer.output : writer.errors }
+    }
+
     /// Renames the output (or the error log) to a dated name beside it and opens a new one at its path.
-    private func rotate(_ writer: inout Writer, errorLog: Bool = false, reason: String) throws {
+    private func rotate(_ writer: inout Writer, _ file: WrittenFile = .output, reason: String) throws {
         // Commit what the file holds before it is renamed: the committed end belongs to the path.
         commitIfDue(&writer, force: true)
-        let rotated = try (errorLog ? writer.errors : writer.output).rename()
+        let open = file.open(in: writer)
+        let rotated = try open.rename()
         try reopen(&writer)
         logger.info(
-            errorLog ? "rotated the error log" : "rotated the output",
-            metadata: [
-                "path": "\(errorLog ? settings.errorsPath : settings.outputPath)", "to": "\(rotated)",
-                "reason": "\(reason)",
-            ])
+            "rotated the \(file.rawValue)",
+            metadata: ["path": "\(open.path)", "to": "\(rotated)", "reason": "\(reason)"])
     }
 
     /// After a batch could not be written: when the output or the error log had reached the largest file the
@@ -424,21 +431,21 @@ public final class IngestPipeline: Sendable {
     /// returned: the batch goes into the new file at once. An empty file is not rotated: a batch larger than
     /// the limit waits as after any failure.
     private func rotateAtTheFileSizeLimit(_ writer: inout Writer, after error: any Error) -> Bool {
-        guard let error = error as? SystemCallError, error.isFileTooLarge else { return false }
-        let errorLog = error.subject == writer.errors.path
-        let file = errorLog ? writer.errors : writer.output
-        guard error.subject == file.path, !file.isStream, file.size > 0 else { return false }
+        guard let error = error as? SystemCallError, error.isFileTooLarge,
+            let file = [WrittenFile.output, .errorLog].first(where: {
+                $0.open(in: writer).path == error.subject
+            })
+        else { return false }
+        let open = file.open(in: writer)
+        guard !open.isStream, open.size > 0 else { return false }
+        let advice = file == .output ? " (set output.rotate_bytes below the limit to rotate before)" : ""
         logger.warning(
-            errorLog
-                ? "the error log reached the largest file size the system allows; rotating it"
-                : "the output reached the largest file size the system allows; rotating it (set output.rotate_bytes below the limit to rotate before)",
-            metadata: ["path": "\(file.path)", "size": "\(file.size)"])
+            "the \(file.rawValue) reached the largest file size the system allows; rotating it\(advice)",
+            metadata: ["path": "\(open.path)", "size": "\(open.size)"])
         do {
-            try rotate(&writer, errorLog: errorLog, reason: "limit")
+            try rotate(&writer, file, reason: "limit")
         } catch {
-            logger.error(
-                errorLog ? "could not rotate the error log" : "could not rotate the output",
-                metadata: ["error": "\(error)"])
+            logger.error("could not rotate the \(file.rawValue)", metadata: ["error": "\(error)"])
             return false
         }
         return !writer.isPaused
