@@ -12,11 +12,14 @@ public final class FileDescriptor: Sendable {
     public let rawValue: Int32
     private let path: String?
 
-    /// Opens `path` read-only (close-on-exec).
+    /// Opens `path` read-only (close-on-exec), without waiting: a FIFO with no writer opens at once, where a
+    /// blocking `open` would wait for a writer for ever. (A path checked to be a regular file may have been
+    /// replaced by a FIFO since; the caller then finds it is not one with ``status()``.) For a regular file
+    /// `O_NONBLOCK` changes nothing.
     public init(openingForReading path: String) throws(SystemCallError) {
         self.rawValue = try SystemCall.retrying("open", path) {
             // `withCString` lends a native string's own bytes; passing `path` itself would copy them.
-            path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+            path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         }
         self.path = path
     }
