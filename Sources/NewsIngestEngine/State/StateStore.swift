@@ -117,6 +117,11 @@ public final class StateStore: Sendable {
         /// False when the `recovered` table is known to be empty: most runs never adopt a line, and then no
         /// result needs a look there.
         var mayHoldRecovered: Bool
+        /// The row the next file version gets. Rows are numbered here, not by SQLite, which hands out the
+        /// number of a deleted last row again: ``GoneFileSweep`` tells files apart by their rows, so a number
+        /// must never name two files while the daemon runs. (Its suspects do not outlive the process, so a
+        /// number reused after a restart names nothing it remembers.)
+        var nextFileVersionRow: Int64
     }
 
     /// Opens or creates `state.sqlite3` in `directory` (which must exist).
@@ -179,6 +184,9 @@ public final class StateStore: Sendable {
         let countRecovered = try database.prepare("SELECT EXISTS (SELECT 1 FROM recovered)")
         let mayHoldRecovered = try countRecovered.step() && countRecovered.integer(at: 0) != 0
         while try countRecovered.step() {}
+        let lastFileVersion = try database.prepare("SELECT coalesce(max(rowid), 0) FROM file_versions")
+        let lastRow = try lastFileVersion.step() ? lastFileVersion.integer(at: 0) : 0
+        lastFileVersion.reset()
         self.database = Mutex(
             Connection(
                 database: database,
@@ -189,8 +197,9 @@ public final class StateStore: Sendable {
                 hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
                 isHeld: try database.prepare("SELECT 1 WHERE " + Self.isHeld("?1")),
                 insertFile: try database.prepare(
-                    "INSERT OR REPLACE INTO file_versions (device, inode, size, mtime_ns, path, outcome, content_key) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT OR REPLACE INTO file_versions "
+                        + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
                     "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
@@ -213,7 +222,7 @@ public final class StateStore: Sendable {
                 insertLink: try database.prepare(
                     "INSERT INTO links (index_url, link, day) VALUES (?, ?, ?) "
                         + "ON CONFLICT (index_url, link) DO UPDATE SET day = excluded.day WHERE day < excluded.day"),
-                lastFileVersion: try database.prepare("SELECT coalesce(max(rowid), 0) FROM file_versions"),
+                lastFileVersion: lastFileVersion,
                 // The identity index holds the identity and the row: reading it alone is a fraction of the
                 // table, and a chunk starts where the last one ended.
                 fileVersionsUpTo: try database.prepare(
@@ -221,7 +230,8 @@ public final class StateStore: Sendable {
                         + "INDEXED BY file_versions_by_identity WHERE (device, inode, size, mtime_ns) > (?, ?, ?, ?) "
                         + "ORDER BY device, inode, size, mtime_ns LIMIT ?"),
                 deleteFileVersion: try database.prepare("DELETE FROM file_versions WHERE rowid = ?"),
-                mayHoldRecovered: mayHoldRecovered
+                mayHoldRecovered: mayHoldRecovered,
+                nextFileVersionRow: lastRow + 1
             )
         )
     }
@@ -486,7 +496,12 @@ public final class StateStore: Sendable {
                         forgetAfterDays > 0 && outcome.kind != .failed
                         ? outcome.contentID.map(Self.key(ofContent:)) ?? .null : .null
                     try connection.insertFile.run(
-                        Self.key(outcome.identity) + [.text(outcome.path), .text(outcome.kind.rawValue), contentKey])
+                        Self.key(outcome.identity) + [
+                            .text(outcome.path), .text(outcome.kind.rawValue), contentKey,
+                            .integer(connection.nextFileVersionRow),
+                        ])
+                    // A commit that fails after this leaves a gap in the numbers, which is harmless.
+                    connection.nextFileVersionRow += 1
                     if outcome.kind != .failed, let id = outcome.contentID {
                         try connection.insertContent.run([Self.key(ofContent: id), day])
                     }
