@@ -22,6 +22,9 @@ public final class Inotify: Sendable {
         public var isFileComplete: Bool { mask & (UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO)) != 0 && !isDirectory }
         /// A directory was created or moved in.
         public var isNewDirectory: Bool { mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0 && isDirectory }
+        /// A file's or a subdirectory's metadata changed: its mode or owner (`chmod`, `chown`), its times
+        /// (`touch`), its extended attributes. Not the watched directory's own (that event has no name).
+        public var isAttributeChange: Bool { mask & UInt32(IN_ATTRIB) != 0 && !name.isEmpty }
         /// The kernel's queue overflowed: events were lost.
         public var isOverflow: Bool { mask & UInt32(IN_Q_OVERFLOW) != 0 }
         /// The watch is gone (its directory was deleted or moved away).
@@ -32,7 +35,7 @@ public final class Inotify: Sendable {
 
     /// What a directory watch listens for.
     public static let directoryEvents =
-        UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE)
+        UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_ATTRIB)
         | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
 
     /// Creates the instance.

@@ -487,12 +487,12 @@ public final class IngestPipeline: Sendable {
             // Gone (moved or deleted) before it was read.
             return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
         } catch let error as SystemCallError where error.isPermissionDenied {
-            // Reported once; a file whose owner or mode is put right is taken at the next scan, though its
-            // identity did not change (a `chmod` changes neither its size nor its modification time).
+            // Reported once; a file whose owner or mode is put right is taken at once (the `chmod` is an
+            // inotify event) or at the next scan, though its identity did not change (a `chmod` changes
+            // neither its size nor its modification time).
             let failure = ErrorRecord(
                 time: now, path: path,
-                reason: "\(error); it is taken again once a rescan finds it readable (give the daemon's user read "
-                    + "permission)",
+                reason: "\(error); it is taken once it may be read (give the daemon's user read permission)",
                 code: "permission_denied", size: Int(expected.size))
             var result = FileResult(path: path, claimed: expected, identity: expected, outcome: .failure(failure))
             result.retryWhenReadable = true

@@ -201,20 +201,41 @@ public final class DirectorySource: Sendable {
                 continue
             }
             let path = directory.path + "/" + event.name
+            // A subdirectory the scans descend into: not a hidden one (`.git`, a syncer's `.stfolder`).
+            let descends = directories[directory.root].recursive && !event.name.hasPrefix(".")
             guard event.nameIsExact else {
                 // No path reaches a name that is not UTF-8: a scan of its directory finds it by its bytes and
                 // reports it.
-                if event.isFileComplete || (event.isNewDirectory && directories[directory.root].recursive) {
+                if event.isFileComplete || (event.isNewDirectory && descends) {
                     scan(directory.path, root: directory.root)
                 }
                 continue
             }
-            if event.isNewDirectory, directories[directory.root].recursive {
+            if event.isNewDirectory {
+                guard descends else { continue }
                 watchTree(path, root: directory.root)
                 scan(path, root: directory.root)
             } else if event.isFileComplete {
                 consider(path, root: directory.root, isComplete: true)
+            } else if event.isAttributeChange {
+                noteAttributeChange(of: path, isDirectory: event.isDirectory && descends, root: directory.root)
             }
+        }
+    }
+
+    /// A `chmod`, `chown` or `touch` in a watched directory: what it may have made takeable is looked at now,
+    /// not at the next rescan. A file left in place because it could not be read is taken once it may be
+    /// read (also when the `chmod` came while its failure was being committed); any other file is looked at
+    /// as a scan looks at it (taken once it has stopped changing, and not at all when its version was taken
+    /// before). A subdirectory that could not be watched or listed is
+    /// watched and scanned once its mode allows.
+    private func noteAttributeChange(of path: String, isDirectory: Bool, root: Int) {
+        if isDirectory {
+            guard !watches.withLock({ $0.watchedPaths.contains(path) }) else { return }
+            watchTree(path, root: root)
+            if watches.withLock({ $0.watchedPaths.contains(path) }) { scan(path, root: root) }
+        } else {
+            consider(path, root: root, isComplete: false, looksAgainIfInFlight: true)
         }
     }
 
@@ -318,7 +339,11 @@ public final class DirectorySource: Sendable {
         guard !stopping else { return }
         var tally = ScanTally(since: watches.withLock { $0.startedWatching })
         for (path, root) in files {
-            if let status = consider(path, root: root, isComplete: false) { tally.countTaken(status) }
+            // One noted while in flight (``noteAttributeChange(of:isDirectory:root:)``) is looked at until its
+            // outcome is committed; any other costs one more look if it is in flight now.
+            if let status = consider(path, root: root, isComplete: false, looksAgainIfInFlight: true) {
+                tally.countTaken(status)
+            }
         }
         for (path, directory) in directories { scan(path, root: directory.root, tally: &tally) }
         reportUnannounced(tally)
@@ -492,10 +517,14 @@ public final class DirectorySource: Sendable {
     }
 
     /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
-    /// (found by a scan) it changed within the settle interval.
+    /// (found by a scan) it changed within the settle interval. With `looksAgainIfInFlight`, a version in
+    /// flight is looked at again after the settle interval: what an attribute change did to it (a mode put
+    /// right) is seen only once its outcome is committed.
     /// - Returns: the file's status when it was submitted.
     @discardableResult
-    private func consider(_ path: String, root: Int, isComplete: Bool) -> FileStatus? {
+    private func consider(
+        _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false
+    ) -> FileStatus? {
         let name = FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
         guard filters[root].accepts(name), !disposal.owns(path) else { return nil }
@@ -503,7 +532,10 @@ public final class DirectorySource: Sendable {
         let identity = FileIdentity(status)
         // In flight first, then the state: the writer commits a file before it releases it, so a file found
         // released here is found committed next (the other order could miss both and take it twice).
-        if pipeline.isInFlight(identity) { return nil }
+        if pipeline.isInFlight(identity) {
+            if looksAgainIfInFlight { noteSettling(file: path, root: root) }
+            return nil
+        }
         do {
             if let committed = try state.committedVersion(of: identity) {
                 sweep.withLock { $0.noteFound(row: committed.row) }
