@@ -343,6 +343,26 @@ import Testing
         #expect(!daemon.log.contains("reason=periodic"), "\(daemon.log)")
     }
 
+    /// A subdirectory the daemon's user may not read can be neither watched nor listed; the `chmod` that lets
+    /// it is an event of its parent's watch, so it is watched and scanned at once, not at the next rescan (an
+    /// hour away here).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv"))
+    func aSubdirectoryThatCannotBeWatchedIsWatchedOnceItsModeAllows() throws {
+        let workspace = try Workspace()
+        let subdirectory = workspace.input.appendingPathComponent("private")
+        try FileManager.default.createDirectory(at: subdirectory, withIntermediateDirectories: true)
+        try Data(Self.articles(1, seed: 67)[0]).write(to: subdirectory.appendingPathComponent("001.txt"))
+        let daemon = try startUnableToRead(
+            subdirectory.path, workspace,
+            arguments: workspace.arguments + ["--recursive", "--rescan-interval", "3600", "--log-level", "debug"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("cannot watch directory") }, "\(daemon.log)")
+        #expect(chmod(subdirectory.path, 0o755) == 0)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(daemon.log.contains("watching a directory that could not be watched before"), "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        #expect(!daemon.log.contains("reason=periodic"), "\(daemon.log)")
+    }
+
     /// Writes `readable.txt` and `private.txt` into the workspace's input; returns the path of the second.
     private func writeOneReadableAndOnePrivateArticle(in workspace: Workspace) throws -> String {
         let articles = Self.articles(2, seed: 61)
@@ -351,9 +371,9 @@ import Testing
         return workspace.input.appendingPathComponent("private.txt").path
     }
 
-    /// Starts the daemon with `arguments` such that it may not read the file at `path`. As root, the file gets
-    /// mode 600 and the daemon runs as `nobody` through `setpriv` (from a copy of the binary, so that `nobody`
-    /// may run it wherever the clone lies), with the workspace open to it; otherwise the file gets mode 000.
+    /// Starts the daemon with `arguments` such that it may not read the file or directory at `path`. As root,
+    /// it gets mode 600 and the daemon runs as `nobody` through `setpriv` (from a copy of the binary, so that
+    /// `nobody` may run it wherever the clone lies), with the workspace open to it; otherwise it gets mode 000.
     private func startUnableToRead(_ path: String, _ workspace: Workspace, arguments: [String]) throws
         -> DaemonProcess
     {
