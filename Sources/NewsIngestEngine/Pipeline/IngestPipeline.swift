@@ -20,7 +20,7 @@ public final class IngestPipeline: Sendable {
     private let memos: [WordMemo]
     private let nextWorker = Atomic<Int>(0)
     private let budget: InFlightBudget
-    private let inFlight = Mutex<Set<FileIdentity>>([])
+    private let inFlight = Mutex(FilesInFlight())
     private let pendingWork = DispatchGroup()
     private let writerQueue = DispatchQueue(label: "newsingest.writer")
     private let writer: Mutex<Writer>
@@ -215,9 +215,9 @@ public final class IngestPipeline: Sendable {
     /// failed, how often, and the error; `nil` while the pipeline moves.
     public var pause: String? { pauseReason.withLock { $0 } }
 
-    /// True when this file version is being read, parsed or written now.
-    public func isInFlight(_ identity: FileIdentity) -> Bool {
-        inFlight.withLock { $0.contains(identity) }
+    /// Whether this file version, or another version of the same file, is being read, parsed or written now.
+    func flightStatus(of identity: FileIdentity) -> FilesInFlight.Status {
+        inFlight.withLock { $0.status(of: identity) }
     }
 
     /// Submits one file; waits while the pipeline is full. Returns false, submitting nothing, when
@@ -231,7 +231,7 @@ public final class IngestPipeline: Sendable {
     ) -> Bool {
         let cost = budget.cost(ofFileOfSize: identity.size)
         guard budget.take(cost, unless: shouldGiveUp) else { return false }
-        let isNew = inFlight.withLock { $0.insert(identity).inserted }
+        let isNew = inFlight.withLock { $0.insert(identity) }
         guard isNew else {
             budget.give(files: 1, bytes: cost)
             return false

@@ -532,9 +532,17 @@ public final class DirectorySource: Sendable {
         let identity = FileIdentity(status)
         // In flight first, then the state: the writer commits a file before it releases it, so a file found
         // released here is found committed next (the other order could miss both and take it twice).
-        if pipeline.isInFlight(identity) {
+        switch pipeline.flightStatus(of: identity) {
+        case .thisVersion:
             if looksAgainIfInFlight { noteSettling(file: path, root: root) }
             return nil
+        case .anotherVersion:
+            // Changed since it was submitted (a `touch`, an archive setting its time after its close): the
+            // worker may have read it as it is now, so it is looked at again once that one is committed.
+            noteSettling(file: path, root: root)
+            return nil
+        case .none:
+            break
         }
         do {
             if let committed = try state.committedVersion(of: identity) {
