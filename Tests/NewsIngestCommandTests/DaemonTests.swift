@@ -410,6 +410,35 @@ import Testing
         #expect(daemon.log.contains("duplicates=1"))
     }
 
+    /// With `dedupe = "none"`, a copy under another name is emitted again, but a file whose times changed and
+    /// whose content did not (`touch`, an archive extracted over it, here while the daemon was stopped) is the
+    /// same article: taken again as a new version, it is a duplicate. Rewritten with new content, it gives a
+    /// new record.
+    @Test func withoutDeduplicationATouchedFileIsNotEmittedAgain() throws {
+        var workspace = try Workspace()
+        let config = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config]
+        let articles = Self.articles(2, seed: 71)
+        try workspace.write("a.txt", articles[0])
+        let first = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
+        #expect(first.stop() == 0)
+
+        let path = workspace.input.appendingPathComponent("a.txt").path
+        var aDayEarlier = Array(repeating: timespec(tv_sec: time(nil) - 86_400, tv_nsec: 0), count: 2)
+        #expect(utimensat(AT_FDCWD, path, &aDayEarlier, 0) == 0)
+        try workspace.write("b.txt", articles[0])
+        let second = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(second.log)")
+        try workspace.write("a.txt", articles[1])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(second.log)")
+        #expect(second.stop() == 0)
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["a.txt", "b.txt", "a.txt"], "\(second.log)")
+        #expect(second.log.contains("emitted=2") && second.log.contains("duplicates=1"), "\(second.log)")
+    }
+
     @Test func subdirectoriesAndARecreatedWatchedDirectory() throws {
         let workspace = try Workspace()
         let daemon = try start(workspace, extra: ["--recursive"])

@@ -62,7 +62,9 @@ public final class Daemon: Sendable {
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] {
             if let directory = JSONLOutput.directory(containing: path) { try Self.makeDirectory(directory) }
         }
-        state = try StateStore(directory: settings.stateDirectory, forgetAfterDays: settings.forgetAfterDays)
+        state = try StateStore(
+            directory: settings.stateDirectory, forgetAfterDays: settings.forgetAfterDays,
+            recordsFileContents: settings.pipeline.dedupe == .none)
         pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)
         directories = Mutex(try Self.makeDirectorySource(settings, pipeline: pipeline, state: state, logger: logger))
         urls =

@@ -587,8 +587,8 @@ public final class IngestPipeline: Sendable {
                     kind = result.retryWhenReadable ? .unreadable : .failed
                 case .record(let line, let id):
                     let isDuplicate = try isEmitted(
-                        id, from: result.path, inBatch: emittedInBatch, recognizing: &recognizedInBatch,
-                        uncommitted: writer.uncommitted)
+                        id, from: result.path, identity: result.identity, inBatch: emittedInBatch,
+                        recognizing: &recognizedInBatch, uncommitted: writer.uncommitted)
                     if isDuplicate {
                         counts.duplicates += 1
                     } else {
@@ -679,10 +679,12 @@ public final class IngestPipeline: Sendable {
     /// True when the record with content `id` from `path` (a file's path or a URL) is in the output already:
     /// its line was recovered after a crash (and not yet recognized as another result's, in this batch or
     /// one waiting for its commit: it is added to `recognized`), or, with `dedupe = "content"`, the same
-    /// content was emitted in this batch, in one waiting for its commit, or before.
+    /// content was emitted in this batch, in one waiting for its commit, or before. With `dedupe = "none"`, a
+    /// file's record is emitted already when an earlier version of the same file (`identity`'s device and
+    /// inode, at `path`) held the same content: a `touch` is not a new article.
     private func isEmitted(
-        _ id: String, from path: String, inBatch: Set<String>, recognizing recognized: inout Set<RecoveredLine>,
-        uncommitted: Uncommitted
+        _ id: String, from path: String, identity: FileIdentity?, inBatch: Set<String>,
+        recognizing recognized: inout Set<RecoveredLine>, uncommitted: Uncommitted
     ) throws -> Bool {
         let line = RecoveredLine(path: path, id: id)
         if !recognized.contains(line), !uncommitted.recognized.contains(line),
@@ -691,7 +693,10 @@ public final class IngestPipeline: Sendable {
             recognized.insert(line)
             return true
         }
-        guard settings.dedupe == .content else { return false }
+        guard settings.dedupe == .content else {
+            guard let identity else { return false }
+            return try state.isContent(id, heldByAnotherVersionOf: identity, at: path)
+        }
         return try inBatch.contains(id) || uncommitted.emittedIDs.contains(id) || state.hasEmitted(id)
     }
 

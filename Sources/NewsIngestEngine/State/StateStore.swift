@@ -89,6 +89,9 @@ public final class StateStore: Sendable {
     private let database: Mutex<Connection>
     /// Days a content or an index link is remembered after the last day it was seen; 0: for ever.
     public let forgetAfterDays: Int
+    /// True when a file version's row keeps the key of the content it holds: for contents that are forgotten
+    /// (a kept file holds its content), and for ``isContent(_:heldByAnotherVersionOf:at:)``.
+    private let recordsFileContents: Bool
     /// Today's number, in days since 1970 (UTC): what a content or a link is stamped with when seen.
     private let today: @Sendable () -> Int64
 
@@ -98,6 +101,7 @@ public final class StateStore: Sendable {
         let outcome: SQLiteStatement
         let hasEmitted: SQLiteStatement
         let isHeld: SQLiteStatement
+        let isHeldByFile: SQLiteStatement
         let insertFile: SQLiteStatement
         let deleteFile: SQLiteStatement
         let insertContent: SQLiteStatement
@@ -128,12 +132,16 @@ public final class StateStore: Sendable {
     /// - Parameters:
     ///   - forgetAfterDays: days a content or an index link is remembered after the last day it was seen
     ///     (emitted, found again as a duplicate, listed again); 0 remembers them for ever.
+    ///   - recordsFileContents: keep the content of each file version (``isContent(_:heldByAnotherVersionOf:at:)``),
+    ///     as `dedupe = "none"` needs; kept anyway when contents are forgotten.
     ///   - today: today's number in days since 1970 (UTC); the system's clock unless a test sets it.
     /// - Throws: ``SQLiteError`` naming the file.
     public init(
-        directory: String, forgetAfterDays: Int = 0, today: @escaping @Sendable () -> Int64 = StateStore.currentDay
+        directory: String, forgetAfterDays: Int = 0, recordsFileContents: Bool = false,
+        today: @escaping @Sendable () -> Int64 = StateStore.currentDay
     ) throws(SQLiteError) {
         self.forgetAfterDays = max(0, forgetAfterDays)
+        self.recordsFileContents = recordsFileContents || forgetAfterDays > 0
         self.today = today
         let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
         do {
@@ -196,6 +204,9 @@ public final class StateStore: Sendable {
                 ),
                 hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
                 isHeld: try database.prepare("SELECT 1 WHERE " + Self.isHeld("?1")),
+                // Read through the identity index, by its device and inode.
+                isHeldByFile: try database.prepare(
+                    "SELECT 1 FROM file_versions WHERE device = ? AND inode = ? AND path = ? AND content_key = ?"),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions "
                         + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid) "
@@ -433,6 +444,21 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// True when a committed version of the file of `identity` (its device and inode, at `path`) holds the
+    /// content `contentID`: the file changed its times or mode, not its content (`touch`, an archive's
+    /// extraction setting its times after its close, a copy that keeps them). Rows committed without their
+    /// content (before schema 4, or while neither `dedupe = "none"` nor forgetting asked for it) hold none.
+    public func isContent(
+        _ contentID: String, heldByAnotherVersionOf identity: FileIdentity, at path: String
+    ) throws(SQLiteError) -> Bool {
+        try database.withLock { connection throws(SQLiteError) in
+            let statement = connection.isHeldByFile
+            try statement.bind(Array(Self.key(identity).prefix(2)) + [.text(path), Self.key(ofContent: contentID)])
+            defer { statement.reset() }
+            return try statement.step()
+        }
+    }
+
     /// The SQL condition that the content key `key` (an SQL expression) is held by a kept file or by a polled
     /// article URL.
     private static func isHeld(_ key: String) -> String {
@@ -491,9 +517,10 @@ public final class StateStore: Sendable {
                 }
                 for outcome in outcomes {
                     // The content a kept file holds, so that a content stays remembered while a file holding
-                    // it is there (kept only when contents are forgotten at all).
+                    // it is there, and a file whose times change without its content is known (kept only when
+                    // one of them is asked).
                     let contentKey =
-                        forgetAfterDays > 0 && outcome.kind != .failed
+                        recordsFileContents && outcome.kind != .failed
                         ? outcome.contentID.map(Self.key(ofContent:)) ?? .null : .null
                     try connection.insertFile.run(
                         Self.key(outcome.identity) + [
