@@ -98,6 +98,32 @@ import Testing
         #expect(try state.lastFileVersionRow() == 5)
     }
 
+    /// With file contents recorded (`dedupe = "none"`), the content of a file's last committed version tells
+    /// a `touch` (same content) from a rewrite, and from a rewrite back to an earlier content.
+    @Test func theLastVersionOfAFileTellsWhetherItsContentChanged() throws {
+        let temporary = try TemporaryDirectory()
+        let (first, second) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64))
+        func version(_ modified: Int64) -> FileIdentity {
+            FileIdentity(device: 9, inode: 1, size: 10, modifiedNanoseconds: modified)
+        }
+        let state = try StateStore(directory: temporary.url.path, recordsFileContents: true)
+        try state.commit([FileOutcome(identity: version(1), path: "/in/a", contentID: first, kind: .emitted)], ends: [])
+        #expect(try state.isContent(first, ofTheLastVersionOf: version(2), at: "/in/a"))
+        #expect(try !state.isContent(second, ofTheLastVersionOf: version(2), at: "/in/a"))
+        // Another path to the same inode (a hard link) is another file.
+        #expect(try !state.isContent(first, ofTheLastVersionOf: version(2), at: "/in/b"))
+        try state.commit(
+            [FileOutcome(identity: version(2), path: "/in/a", contentID: second, kind: .emitted)], ends: [])
+        #expect(try !state.isContent(first, ofTheLastVersionOf: version(3), at: "/in/a"))
+        #expect(try state.isContent(second, ofTheLastVersionOf: version(3), at: "/in/a"))
+
+        // Without file contents recorded, nothing is known of them.
+        let other = try TemporaryDirectory()
+        let plain = try StateStore(directory: other.url.path)
+        try plain.commit([FileOutcome(identity: version(1), path: "/in/a", contentID: first, kind: .emitted)], ends: [])
+        #expect(try !plain.isContent(first, ofTheLastVersionOf: version(2), at: "/in/a"))
+    }
+
     /// Row numbers go on from the last row at the next start, so the rows a state holds stay in commit order.
     @Test func rowNumbersGoOnFromTheLastRowAfterARestart() throws {
         let temporary = try TemporaryDirectory()

@@ -680,8 +680,8 @@ public final class IngestPipeline: Sendable {
     /// its line was recovered after a crash (and not yet recognized as another result's, in this batch or
     /// one waiting for its commit: it is added to `recognized`), or, with `dedupe = "content"`, the same
     /// content was emitted in this batch, in one waiting for its commit, or before. With `dedupe = "none"`, a
-    /// file's record is emitted already when an earlier version of the same file (`identity`'s device and
-    /// inode, at `path`) held the same content: a `touch` is not a new article.
+    /// file's record is emitted already when the last version committed of the same file (`identity`'s device
+    /// and inode, at `path`) held the same content: a `touch` is not a new article.
     private func isEmitted(
         _ id: String, from path: String, identity: FileIdentity?, inBatch: Set<String>,
         recognizing recognized: inout Set<RecoveredLine>, uncommitted: Uncommitted
@@ -695,7 +695,7 @@ public final class IngestPipeline: Sendable {
         }
         guard settings.dedupe == .content else {
             guard let identity else { return false }
-            return try state.isContent(id, heldByAnotherVersionOf: identity, at: path)
+            return try state.isContent(id, ofTheLastVersionOf: identity, at: path)
         }
         return try inBatch.contains(id) || uncommitted.emittedIDs.contains(id) || state.hasEmitted(id)
     }

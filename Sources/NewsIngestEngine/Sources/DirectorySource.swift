@@ -227,8 +227,8 @@ public final class DirectorySource: Sendable {
     /// not at the next rescan. A file left in place because it could not be read is taken once it may be
     /// read (also when the `chmod` came while its failure was being committed); any other file is looked at
     /// as a scan looks at it (taken once it has stopped changing, and not at all when its version was taken
-    /// before). A subdirectory that could not be watched or listed is
-    /// watched and scanned once its mode allows.
+    /// before). A subdirectory that could not be watched or listed is watched and scanned once its mode
+    /// allows.
     private func noteAttributeChange(of path: String, isDirectory: Bool, root: Int) {
         if isDirectory {
             guard !watches.withLock({ $0.watchedPaths.contains(path) }) else { return }

@@ -71,9 +71,10 @@ struct GoneFileSweep {
     }
 
     /// A set of rows, a bit each, over the span from the lowest row inserted to the highest: rows are numbered
-    /// from 1 in commit order and never reused while the daemon runs (``StateStore`` numbers them), so after a year of a busy drop box the rows of the files still
-    /// there number in the hundreds of millions, and a bitmap from row 0 would take tens of megabytes where the
-    /// span of the rows found takes a fraction of that. A million rows take 125 KB.
+    /// from 1 in commit order and never reused while the daemon runs (``StateStore`` numbers them), so after a
+    /// year of a busy drop box the rows of the files still there number in the hundreds of millions, and a
+    /// bitmap from row 0 would take tens of megabytes where the span of the rows found takes a fraction of
+    /// that. A million rows take 125 KB.
     struct RowSet {
         /// The word (row / 64) that `words` starts with.
         private var firstWord = 0

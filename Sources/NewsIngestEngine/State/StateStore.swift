@@ -90,7 +90,7 @@ public final class StateStore: Sendable {
     /// Days a content or an index link is remembered after the last day it was seen; 0: for ever.
     public let forgetAfterDays: Int
     /// True when a file version's row keeps the key of the content it holds: for contents that are forgotten
-    /// (a kept file holds its content), and for ``isContent(_:heldByAnotherVersionOf:at:)``.
+    /// (a kept file holds its content), and for ``isContent(_:ofTheLastVersionOf:at:)``.
     private let recordsFileContents: Bool
     /// Today's number, in days since 1970 (UTC): what a content or a link is stamped with when seen.
     private let today: @Sendable () -> Int64
@@ -101,7 +101,7 @@ public final class StateStore: Sendable {
         let outcome: SQLiteStatement
         let hasEmitted: SQLiteStatement
         let isHeld: SQLiteStatement
-        let isHeldByFile: SQLiteStatement
+        let isLastContentOfFile: SQLiteStatement
         let insertFile: SQLiteStatement
         let deleteFile: SQLiteStatement
         let insertContent: SQLiteStatement
@@ -132,7 +132,7 @@ public final class StateStore: Sendable {
     /// - Parameters:
     ///   - forgetAfterDays: days a content or an index link is remembered after the last day it was seen
     ///     (emitted, found again as a duplicate, listed again); 0 remembers them for ever.
-    ///   - recordsFileContents: keep the content of each file version (``isContent(_:heldByAnotherVersionOf:at:)``),
+    ///   - recordsFileContents: keep the content of each file version (``isContent(_:ofTheLastVersionOf:at:)``),
     ///     as `dedupe = "none"` needs; kept anyway when contents are forgotten.
     ///   - today: today's number in days since 1970 (UTC); the system's clock unless a test sets it.
     /// - Throws: ``SQLiteError`` naming the file.
@@ -204,9 +204,10 @@ public final class StateStore: Sendable {
                 ),
                 hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
                 isHeld: try database.prepare("SELECT 1 WHERE " + Self.isHeld("?1")),
-                // Read through the identity index, by its device and inode.
-                isHeldByFile: try database.prepare(
-                    "SELECT 1 FROM file_versions WHERE device = ? AND inode = ? AND path = ? AND content_key = ?"),
+                // Read through the identity index, by its device and inode; the last committed first.
+                isLastContentOfFile: try database.prepare(
+                    "SELECT content_key IS ?4 FROM file_versions WHERE device = ?1 AND inode = ?2 AND path = ?3 "
+                        + "ORDER BY rowid DESC LIMIT 1"),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions "
                         + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid) "
@@ -444,18 +445,19 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// True when a committed version of the file of `identity` (its device and inode, at `path`) holds the
-    /// content `contentID`: the file changed its times or mode, not its content (`touch`, an archive's
-    /// extraction setting its times after its close, a copy that keeps them). Rows committed without their
-    /// content (before schema 4, or while neither `dedupe = "none"` nor forgetting asked for it) hold none.
+    /// True when the version of the file of `identity` (its device and inode, at `path`) committed last holds
+    /// the content `contentID`: the file changed its times or mode since, not its content (`touch`, an
+    /// archive's extraction setting its times after its close, a copy that keeps them). A file rewritten and
+    /// then written back as it was has changed twice, and is not one of these. A row committed without its
+    /// content (before schema 4, or while neither `dedupe = "none"` nor forgetting asked for it) holds none.
     public func isContent(
-        _ contentID: String, heldByAnotherVersionOf identity: FileIdentity, at path: String
+        _ contentID: String, ofTheLastVersionOf identity: FileIdentity, at path: String
     ) throws(SQLiteError) -> Bool {
         try database.withLock { connection throws(SQLiteError) in
-            let statement = connection.isHeldByFile
+            let statement = connection.isLastContentOfFile
             try statement.bind(Array(Self.key(identity).prefix(2)) + [.text(path), Self.key(ofContent: contentID)])
             defer { statement.reset() }
-            return try statement.step()
+            return try statement.step() && statement.integer(at: 0) == 1
         }
     }
 
