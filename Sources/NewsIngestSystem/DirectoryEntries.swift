@@ -50,6 +50,22 @@ public final class DirectoryEntries {
         return FileStatus(info)
     }
 
+    /// `fstatat(2)` of the entry `name` in this directory (following symbolic links): one name looked up,
+    /// where `stat` of its path walks every directory above it again.
+    /// - Throws: ``SystemCallError`` naming the entry's path (`ENOENT` when it is gone).
+    public func status(ofEntryNamed name: String) throws(SystemCallError) -> FileStatus {
+        var info = stat()
+        let directory = dirfd(stream)
+        // The path is made only for an error: a scan asks this of every file it lists.
+        let result = name.withCString { fstatat(directory, $0, &info, 0) }
+        if result == -1 {
+            try SystemCall.retrying("fstatat", path + "/" + name) {
+                name.withCString { fstatat(directory, $0, &info, 0) }
+            }
+        }
+        return FileStatus(info)
+    }
+
     /// `fstat(2)` of the directory itself.
     public func status() throws(SystemCallError) -> FileStatus {
         var info = stat()

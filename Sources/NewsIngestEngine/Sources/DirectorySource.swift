@@ -436,7 +436,9 @@ public final class DirectorySource: Sendable {
                     // to a directory is not followed, so a link to a parent cannot make the scan go round.
                     if let bytes = entry.undecodableName {
                         reportUndecodable(bytes, path: child, in: entries, directory: path, root: root)
-                    } else if let status = consider(child, root: root, isComplete: false) {
+                    } else if let status = consider(
+                        child, root: root, isComplete: false, listedIn: (entries, entry.name))
+                    {
                         tally.countTaken(status)
                     }
                 case .other:
@@ -519,16 +521,20 @@ public final class DirectorySource: Sendable {
     /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
     /// (found by a scan) it changed within the settle interval. With `looksAgainIfInFlight`, a version in
     /// flight is looked at again after the settle interval: what an attribute change did to it (a mode put
-    /// right) is seen only once its outcome is committed.
+    /// right) is seen only once its outcome is committed. `listing`: the directory a scan is listing, and the
+    /// file's name in it.
     /// - Returns: the file's status when it was submitted.
     @discardableResult
     private func consider(
-        _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false
+        _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false,
+        listedIn listing: (entries: DirectoryEntries, name: String)? = nil
     ) -> FileStatus? {
-        let name = FileSource.lastComponent(of: path)
+        let name = listing?.name ?? FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
         guard filters[root].accepts(name), !disposal.owns(path) else { return nil }
-        guard let status = try? FileStatus(path: path), status.isRegularFile else { return nil }
+        // A scan's file is looked up by its name in the directory being listed, not by its whole path.
+        let status = try? listing?.entries.status(ofEntryNamed: name) ?? FileStatus(path: path)
+        guard let status, status.isRegularFile else { return nil }
         let identity = FileIdentity(status)
         // In flight first, then the state: the writer commits a file before it releases it, so a file found
         // released here is found committed next (the other order could miss both and take it twice).
