@@ -439,6 +439,40 @@ import Testing
         #expect(second.log.contains("emitted=2") && second.log.contains("duplicates=1"), "\(second.log)")
     }
 
+    /// An archive extracted into the watched directory while the daemon runs: each file is closed, then given
+    /// its old time (an inotify event of its own, often while the file is in flight), and later the whole
+    /// directory is touched. With `dedupe = "none"`, each file is still emitted exactly once: the versions
+    /// read again are duplicates.
+    @Test func withoutDeduplicationAnArchiveExtractedWhileRunningIsEmittedOnce() throws {
+        var workspace = try Workspace()
+        let config = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config, "--log-level", "debug"]
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        let articles = Self.articles(200, seed: 73)
+        var archiveTime = Array(repeating: timespec(tv_sec: 1_600_000_000, tv_nsec: 0), count: 2)
+        var paths: [String] = []
+        for (index, bytes) in articles.enumerated() {
+            let name = String(format: "%03d.txt", index)
+            try workspace.write(name, bytes)
+            paths.append(workspace.input.appendingPathComponent(name).path)
+            #expect(utimensat(AT_FDCWD, paths[index], &archiveTime, 0) == 0)
+        }
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 200 }, "\(daemon.log)")
+        for path in paths { #expect(utimensat(AT_FDCWD, path, nil, 0) == 0) }
+        // Two rescans (every second here) after the settle interval: the touched versions were all taken.
+        let rescans = daemon.log.components(separatedBy: "reason=periodic").count
+        #expect(
+            Wait.until(seconds: 60) { daemon.log.components(separatedBy: "reason=periodic").count > rescans + 2 },
+            "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names.count == 200 && Set(names).count == 200)
+        #expect(daemon.log.contains("emitted=200"), "\(daemon.log)")
+        #expect(!daemon.log.contains("duplicates=0"), "\(daemon.log)")
+    }
+
     @Test func subdirectoriesAndARecreatedWatchedDirectory() throws {
         let workspace = try Workspace()
         let daemon = try start(workspace, extra: ["--recursive"])
