@@ -326,7 +326,8 @@ import Testing
         #expect(
             Wait.until(seconds: 60) { workspace.records().count == 1 && workspace.errorRecords().count == 1 },
             "\(daemon.log)")
-        #expect(chmod(privatePath, 0o640) == 0)
+        // Still unreadable to the daemon's user, whether that is `nobody` or the file's owner.
+        #expect(chmod(privatePath, 0o200) == 0)
         // An article renamed into place after that `chmod` is an event read after its event: once its record
         // is out, the `chmod` was looked at.
         let marker = workspace.temporary.path("marker.txt")
@@ -335,9 +336,7 @@ import Testing
         #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
         #expect(workspace.errorRecords().count == 1)
         #expect(chmod(privatePath, 0o644) == 0)
-        #expect(
-            Wait.until(seconds: 60) { workspace.records().count == 3 },
-            "\(daemon.log) \(workspace.records().count) \(workspace.errorRecords())")
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
         #expect(workspace.errorRecords().count == 1)
         #expect(!daemon.log.contains("reason=periodic"), "\(daemon.log)")
