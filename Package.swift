@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIngestSystemTests",
-            dependencies: ["NewsIngestSystem"],
+            dependencies: ["NewsIngestSystem", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

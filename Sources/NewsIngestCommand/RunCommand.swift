@@ -93,6 +93,11 @@ struct RunCommand: ParsableCommand {
         for (option, path) in watch.map({ ("--watch", $0) }) + (stateDir.map { [("--state-dir", $0)] } ?? []) {
             if let reason = Configuration.notADirectory(path) { throw ConfigurationLoader.fail(option, path, reason) }
         }
+        for (option, path) in [("--output", output), ("--errors", errors)] {
+            if let path, let reason = Configuration.notAFile(path) {
+                throw ConfigurationLoader.fail(option, path, reason)
+            }
+        }
         if !watch.isEmpty { settings.directories = watch.map { DirectorySettings(path: $0, recursive: recursive) } }
         if let output { settings.pipeline.outputPath = output }
         if let errors { settings.pipeline.errorsPath = errors }

@@ -770,7 +770,8 @@ import Testing
     }
 
     /// A directory that does not exist yet is fine (it is watched, or created, once it does); a file where a
-    /// directory should be is a mistake said at once, naming the key.
+    /// directory should be (or above it, where it would be made) is a mistake said at once, naming the key,
+    /// and so is a directory where the output or the error log would be written.
     @Test func aFileWhereADirectoryBelongsIsAConfigurationError() throws {
         let temporary = try TemporaryDirectory()
         let file = temporary.path("articles.txt")
@@ -790,9 +791,31 @@ import Testing
             #expect(check.status == 78)
             #expect(check.error.contains("\(key) = \"\(file)\": is not a directory"), "\(check.error)")
         }
+        let underTheFile = "cannot be made: \(file) is a file, not a directory"
+        for (key, value, reason) in [
+            ("state.directory", file + "/state", underTheFile),
+            ("output.path", file + "/out/articles.jsonl", underTheFile),
+            ("output.errors", temporary.url.path, "is a directory, not a file"),
+        ] {
+            let (table, name) = (key.split(separator: ".")[0], key.split(separator: ".")[1])
+            let config = temporary.path("config.toml")
+            try Data("[[source.directory]]\npath = \"in\"\n[\(table)]\n\(name) = \"\(value)\"\n".utf8).write(
+                to: URL(fileURLWithPath: config))
+            let check = try runner.run(["check-config", config])
+            #expect(check.status == 78)
+            #expect(check.error.contains("\(key) = \"\(value)\": \(reason)"), "\(check.error)")
+        }
         let watch = try runner.run(["run", "--watch", file, "--state-dir", temporary.path("state")])
         #expect(watch.status == 78)
         #expect(watch.error.contains("--watch \(file): is not a directory"), "\(watch.error)")
+        for (option, value, reason) in [
+            ("--state-dir", file + "/state", underTheFile), ("--output", file + "/a.jsonl", underTheFile),
+            ("--errors", temporary.url.path, "is a directory, not a file"),
+        ] {
+            let run = try runner.run(["run", "--watch", temporary.path("in"), option, value])
+            #expect(run.status == 78)
+            #expect(run.error.contains("\(option) \(value): \(reason)"), "\(run.error)")
+        }
         let fine = temporary.path("config.toml")
         try Data("[[source.directory]]\npath = \"\(temporary.path("not-yet"))\"\n".utf8).write(
             to: URL(fileURLWithPath: fine))

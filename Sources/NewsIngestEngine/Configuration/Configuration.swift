@@ -7,11 +7,37 @@ import NewsIngestSystem
 /// naming the key, the value and the reason. `config/newsingest.toml` documents every key; ``builtIn`` is the
 /// same defaults, embedded, used when no file is given.
 public enum Configuration {
-    /// Why `path` cannot be used as a directory, when something other than a directory is there; `nil` when
-    /// it is a directory (or a link to one) or nothing is there yet.
+    /// Why `path` cannot be used as a directory, when something other than a directory is there or above it
+    /// (where the directory would be made); `nil` when it is a directory (or a link to one), or when nothing
+    /// is there yet and it can be made.
     public static func notADirectory(_ path: String) -> String? {
-        guard let status = try? FileStatus(path: path), !status.isDirectory else { return nil }
-        return "is not a directory (a file is there)"
+        if let status = try? FileStatus(path: path) {
+            return status.isDirectory ? nil : "is not a directory (a file is there)"
+        }
+        return DirectoryMaker.parent(of: path).flatMap(fileAbove)
+    }
+
+    /// Why the file at `path` (the output or the error log) cannot be written: a directory is there, or a
+    /// file stands where its directory would be made; `nil` otherwise, and for `-` (standard output).
+    public static func notAFile(_ path: String) -> String? {
+        guard path != "-" else { return nil }
+        if let status = try? FileStatus(path: path) {
+            return status.isDirectory ? "is a directory, not a file" : nil
+        }
+        return DirectoryMaker.parent(of: path).flatMap(fileAbove)
+    }
+
+    /// The reason a directory cannot be made at or under `directory`: the nearest of it and its parents that
+    /// exists is not a directory; `nil` when that one is a directory (or none exists).
+    private static func fileAbove(_ directory: String) -> String? {
+        var ancestor = directory
+        while true {
+            if let status = try? FileStatus(path: ancestor) {
+                return status.isDirectory ? nil : "cannot be made: \(ancestor) is a file, not a directory"
+            }
+            guard let parent = DirectoryMaker.parent(of: ancestor) else { return nil }
+            ancestor = parent
+        }
     }
 
     /// The defaults: watch `seeds/`, write `out/articles.jsonl`.
@@ -110,8 +136,8 @@ public enum Configuration {
                 dedupe: try output.choice("dedupe", DedupePolicy.self) ?? .content,
                 maxFileBytes: try pipeline.integer("max_file_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024,
                 sync: try output.choice("fsync", SyncPolicy.self) ?? .batch,
-                outputPath: try output.string("path") ?? "out/articles.jsonl",
-                errorsPath: try output.string("errors") ?? "out/errors.jsonl"
+                outputPath: try output.filePath("path") ?? "out/articles.jsonl",
+                errorsPath: try output.filePath("errors") ?? "out/errors.jsonl"
             ),
             stateDirectory: try state.directoryPath("directory") ?? "out/state",
             settleSeconds: try sources.seconds("settle", in: 0...3600) ?? 2,
@@ -193,6 +219,14 @@ struct TableReader {
     func directoryPath(_ key: String, required: Bool = false) throws(ConfigurationError) -> String? {
         guard let path = try string(key, required: required) else { return nil }
         if let reason = Configuration.notADirectory(path) { throw fail(key, .string(path), reason) }
+        return path
+    }
+
+    /// A string naming a file the daemon writes: a directory at that path, or a file where its directory
+    /// would be made, is a mistake to say at once.
+    func filePath(_ key: String) throws(ConfigurationError) -> String? {
+        guard let path = try string(key) else { return nil }
+        if let reason = Configuration.notAFile(path) { throw fail(key, .string(path), reason) }
         return path
     }
 

@@ -58,9 +58,9 @@ public final class Daemon: Sendable {
         // A write past the largest file the daemon may write (`LimitFSIZE=`) fails with `EFBIG`, which the
         // writer handles, rather than raising `SIGXFSZ`, which would kill the process.
         signal(SIGXFSZ, SIG_IGN)
-        try Self.makeDirectory(settings.stateDirectory)
+        try DirectoryMaker.make(settings.stateDirectory)
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] {
-            if let directory = JSONLOutput.directory(containing: path) { try Self.makeDirectory(directory) }
+            if let directory = JSONLOutput.directory(containing: path) { try DirectoryMaker.make(directory) }
         }
         state = try StateStore(
             directory: settings.stateDirectory, forgetAfterDays: settings.forgetAfterDays,
@@ -284,9 +284,5 @@ public final class Daemon: Sendable {
         notifier.notify("STATUS=\(statusLine)")
         guard notifier.watchdogIntervalMicroseconds != nil else { return }
         pipeline.heartbeat { @Sendable [notifier] in notifier.notify("WATCHDOG=1") }
-    }
-
-    private static func makeDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 }

@@ -365,7 +365,7 @@ public final class IngestPipeline: Sendable {
     /// daemon ran), makes it again, as at start, rather than waiting for ever for someone to.
     private func openMakingItsDirectory(_ path: String) throws -> JSONLOutput {
         if let directory = JSONLOutput.directory(containing: path), (try? FileStatus(path: directory)) == nil {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try DirectoryMaker.make(directory)
             logger.warning(
                 "the directory of a file the daemon writes was removed; made it again",
                 metadata: ["directory": "\(directory)", "path": "\(path)"])

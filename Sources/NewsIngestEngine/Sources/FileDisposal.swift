@@ -63,7 +63,7 @@ public struct FileDisposal: Sendable, Equatable {
     }
 
     private static func move(_ path: String, into directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DirectoryMaker.make(directory)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let candidate = { (attempt: Int) in directory + "/" + name + (attempt == 1 ? "" : "." + String(attempt)) }
         do {
