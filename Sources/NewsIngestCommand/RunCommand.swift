@@ -190,10 +190,18 @@ enum ConfigurationLoader {
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let text: String
         if let path {
-            guard let bytes = FileManager.default.contents(atPath: path) else {
-                throw Problem(description: "\(path): cannot read the configuration file")
+            let bytes: [UInt8]
+            do {
+                // Blocking: `--config <(generate-config)` is a pipe.
+                bytes = try FileDescriptor(openingForReading: path).readAll(limit: 1 << 24)
+            } catch {
+                throw Problem(description: "cannot read the configuration file: \(error)")
             }
-            text = String(decoding: bytes, as: UTF8.self)
+            guard let valid = String(validating: bytes, as: UTF8.self) else {
+                throw Problem(
+                    description: "\(path):\(lineOfFirstInvalidByte(in: bytes)): not UTF-8 (save the file as UTF-8)")
+            }
+            text = valid
         } else {
             text = Configuration.builtIn
         }
@@ -202,6 +210,20 @@ enum ConfigurationLoader {
         } catch {
             throw Problem(description: error.description)
         }
+    }
+
+    /// The line (from 1) holding the first byte of `bytes` that is not part of valid UTF-8.
+    static func lineOfFirstInvalidByte(in bytes: [UInt8]) -> Int {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: break decoding
+            }
+        }
+        return bytes[..<min(offset, bytes.count)].count { $0 == 0x0A } + 1
     }
 
     /// Rejects a configuration that would take back a file the daemon writes (see ``OwnFileConflict``),

@@ -20,7 +20,7 @@ public enum ArticleFileReader {
     public static func readFile(_ path: String, limit: Int) throws -> (
         bytes: [UInt8], source: FileSource, status: FileStatus
     ) {
-        let file = try FileDescriptor(openingForReading: path)
+        let file = try FileDescriptor(openingForReading: path, waitingForAWriter: false)
         let before = try file.status()
         guard before.isRegularFile else { throw NotARegularFileError(path: path) }
         guard before.size <= limit else { throw FileTooLargeError(path: path, limit: limit) }

@@ -12,14 +12,15 @@ public final class FileDescriptor: Sendable {
     public let rawValue: Int32
     private let path: String?
 
-    /// Opens `path` read-only (close-on-exec), without waiting: a FIFO with no writer opens at once, where a
-    /// blocking `open` would wait for a writer for ever. (A path checked to be a regular file may have been
-    /// replaced by a FIFO since; the caller then finds it is not one with ``status()``.) For a regular file
-    /// `O_NONBLOCK` changes nothing.
-    public init(openingForReading path: String) throws(SystemCallError) {
+    /// Opens `path` read-only (close-on-exec). With `waitingForAWriter` false, a FIFO with no writer opens at
+    /// once (`O_NONBLOCK`), where a blocking `open` would wait for a writer for ever: for a path checked to be
+    /// a regular file, which may have been replaced by a FIFO since (the caller then finds it is not one with
+    /// ``status()``). For a regular file `O_NONBLOCK` changes nothing.
+    public init(openingForReading path: String, waitingForAWriter: Bool = true) throws(SystemCallError) {
+        let flags = O_RDONLY | O_CLOEXEC | (waitingForAWriter ? 0 : O_NONBLOCK)
         self.rawValue = try SystemCall.retrying("open", path) {
             // `withCString` lends a native string's own bytes; passing `path` itself would copy them.
-            path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+            path.withCString { open($0, flags) }
         }
         self.path = path
     }

@@ -732,8 +732,20 @@ import Testing
         let flag = try runner.run(["run", "--watch", temporary.path("in"), "--workers", "0"])
         #expect(flag.status == 78)
         #expect(flag.error.contains("--workers 0: must be at least 1"))
+        // A file that cannot be read, or is not UTF-8, says why (and where).
         let missing = try runner.run(["check-config", temporary.path("nope.toml")])
         #expect(missing.status == 78)
+        #expect(missing.error.contains("nope.toml: open failed: No such file or directory"), "\(missing.error)")
+        let directory = try runner.run(["run", "--config", temporary.url.path])
+        #expect(directory.status == 78)
+        #expect(directory.error.contains("read failed: Is a directory"), "\(directory.error)")
+        let legacy = temporary.path("legacy.toml")
+        // `é` as one byte (a legacy code page), on the second line.
+        let legacyBytes = Array("[state]\ndirectory = \"/srv/tin-t".utf8) + [0xE9] + Array("c\"\n".utf8)
+        try Data(legacyBytes).write(to: URL(fileURLWithPath: legacy))
+        let notUTF8 = try runner.run(["check-config", legacy])
+        #expect(notUTF8.status == 78)
+        #expect(notUTF8.error.contains("legacy.toml:2: not UTF-8"), "\(notUTF8.error)")
     }
 
     /// A configuration under which the daemon would take back what it writes (its output in a watched
