@@ -24,7 +24,7 @@ public enum Configuration {
         if let status = try? FileStatus(path: path) {
             return status.isDirectory ? "is a directory, not a file" : nil
         }
-        return DirectoryMaker.parent(of: path).flatMap(fileAbove)
+        return JSONLOutput.directory(containing: path).flatMap(fileAbove)
     }
 
     /// The reason a directory cannot be made at or under `directory`: the nearest of it and its parents that

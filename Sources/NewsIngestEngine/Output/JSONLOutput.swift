@@ -124,8 +124,7 @@ final class JSONLOutput {
     /// The directory that holds the file at `path`, when it names one (`nil` for standard output, a name in the
     /// working directory, or a file at the root).
     static func directory(containing path: String) -> String? {
-        guard path != "-", let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return nil }
-        return String(path[..<slash])
+        path == "-" ? nil : DirectoryMaker.parent(of: path)
     }
 
     /// The name `path` is rotated to with `stamp` (`articles-20261125T090012Z.jsonl` for `articles.jsonl`).
