@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 4)
+        #expect(try file.integer("PRAGMA user_version") == 5)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -122,6 +122,28 @@ import Testing
         let plain = try StateStore(directory: other.url.path)
         try plain.commit([FileOutcome(identity: version(1), path: "/in/a", contentID: first, kind: .emitted)], ends: [])
         #expect(try !plain.isContent(first, ofTheLastVersionOf: version(2), at: "/in/a"))
+    }
+
+    /// A version is found by its device, inode, size and time, with its inode's change time as committed, so
+    /// that the caller can tell another file on the same inode from it; a row of schema 4 has none.
+    @Test func aVersionKeepsItsInodesChangeTime() throws {
+        let temporary = try TemporaryDirectory()
+        let committed = FileIdentity(device: 9, inode: 1, size: 10, modifiedNanoseconds: 5, changedNanoseconds: 77)
+        do {
+            let state = try StateStore(directory: temporary.url.path)
+            try state.commit(
+                [FileOutcome(identity: committed, path: "/in/a", contentID: nil, kind: .emitted)], ends: [])
+            var another = committed
+            another.changedNanoseconds = 78
+            #expect(try state.committedVersion(of: another)?.changedNanoseconds == 77)
+        }
+        // As a state written before schema 5 left it.
+        try StateFile.create(
+            directory: temporary.url.path,
+            executing: "UPDATE file_versions SET ctime_ns = NULL; PRAGMA user_version = 4;")
+        let state = try StateStore(directory: temporary.url.path)
+        #expect(try state.committedVersion(of: committed)?.kind == .emitted)
+        #expect(try state.committedVersion(of: committed)?.changedNanoseconds == nil)
     }
 
     /// Row numbers go on from the last row at the next start, so the rows a state holds stay in commit order.
@@ -326,7 +348,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 4)
+            #expect(try file.integer("PRAGMA user_version") == 5)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

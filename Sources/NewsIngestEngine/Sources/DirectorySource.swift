@@ -556,6 +556,13 @@ public final class DirectorySource: Sendable {
                 if committed.kind == .unreadable {
                     // Reported once, and left where it is; taken again once its owner or mode lets us read it.
                     guard FileAccess.isReadable(path) else { return nil }
+                } else if committed.kind != .failed, let changed = committed.changedNanoseconds,
+                    changed != identity.changedNanoseconds
+                {
+                    // Same size and time, but its inode changed since: another file on the inode of one deleted
+                    // since (an archive's files share their times), or the same one after a `chmod` or a
+                    // rename. It is read again, and its content decides: a duplicate, or a new record. (A
+                    // failed file is not: its failure is reported once.)
                 } else {
                     // Done before; a crash may have come between the commit and the move or delete. Once the
                     // file has left, no scan can find it again: its row goes, as the rows of files that leave at

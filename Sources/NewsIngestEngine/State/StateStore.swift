@@ -183,6 +183,8 @@ public final class StateStore: Sendable {
         // Schema 4: a file version keeps the key of the content it holds (`NULL` in the rows of earlier versions,
         // and when contents are never forgotten).
         try Self.upgrade(database, to: 4, adding: [("file_versions", "content_key", "TEXT")])
+        // Schema 5: a file version keeps its inode's change time (`NULL` in the rows of earlier versions).
+        try Self.upgrade(database, to: 5, adding: [("file_versions", "ctime_ns", "INTEGER")])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -199,7 +201,7 @@ public final class StateStore: Sendable {
             Connection(
                 database: database,
                 outcome: try database.prepare(
-                    "SELECT outcome, rowid FROM file_versions "
+                    "SELECT outcome, rowid, ctime_ns FROM file_versions "
                         + "WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"
                 ),
                 hasEmitted: try database.prepare("SELECT day FROM emitted_contents WHERE key = ?"),
@@ -210,8 +212,8 @@ public final class StateStore: Sendable {
                         + "ORDER BY rowid DESC LIMIT 1"),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions "
-                        + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                        + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid, ctime_ns) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
                     "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
@@ -355,16 +357,19 @@ public final class StateStore: Sendable {
         ]
     }
 
-    /// The row of this file version (see ``forgetFileVersions(rows:)``) and what became of it, or `nil` when
-    /// it was never committed.
-    public func committedVersion(of identity: FileIdentity) throws(SQLiteError) -> (row: Int64, kind: FileOutcome.Kind)?
-    {
+    /// The row of the version committed with this device, inode, size and modification time (see
+    /// ``forgetFileVersions(rows:)``), what became of it, and its inode's change time then (`nil` in a row of
+    /// schema 4 or earlier); `nil` when none was committed.
+    public func committedVersion(
+        of identity: FileIdentity
+    ) throws(SQLiteError) -> (row: Int64, kind: FileOutcome.Kind, changedNanoseconds: Int64?)? {
         try database.withLock { connection throws(SQLiteError) in
-            try connection.outcome.bind(Self.key(identity))
-            defer { connection.outcome.reset() }
-            guard try connection.outcome.step() else { return nil }
-            let kind = connection.outcome.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
-            return (connection.outcome.integer(at: 1), kind)
+            let statement = connection.outcome
+            try statement.bind(Self.key(identity))
+            defer { statement.reset() }
+            guard try statement.step() else { return nil }
+            let kind = statement.text(at: 0).flatMap(FileOutcome.Kind.init(rawValue:)) ?? .emitted
+            return (statement.integer(at: 1), kind, statement.isNull(at: 2) ? nil : statement.integer(at: 2))
         }
     }
 
@@ -527,7 +532,7 @@ public final class StateStore: Sendable {
                     try connection.insertFile.run(
                         Self.key(outcome.identity) + [
                             .text(outcome.path), .text(outcome.kind.rawValue), contentKey,
-                            .integer(connection.nextFileVersionRow),
+                            .integer(connection.nextFileVersionRow), .integer(outcome.identity.changedNanoseconds),
                         ])
                     // A commit that fails after this leaves a gap in the numbers, which is harmless.
                     connection.nextFileVersionRow += 1
