@@ -96,7 +96,8 @@ public struct FileDisposal: Sendable, Equatable {
     /// Copies the file at `path` to a new file `destination`, with its permissions and times (as `mv` does),
     /// and syncs the copy.
     private static func copy(_ path: String, to destination: String) throws(SystemCallError) {
-        let source = try FileDescriptor(openingForReading: path)
+        // Not waiting for a writer: were the path a FIFO by now, the writer's queue would wait for ever.
+        let source = try FileDescriptor(openingForReading: path, waitingForAWriter: false)
         let copy = try FileDescriptor(openingForWriting: destination, create: true)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
