@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Logging
 import NewsFormat
 import NewsIngestSystem
@@ -488,8 +487,8 @@ public final class IngestPipeline: Sendable {
             return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
         } catch let error as SystemCallError where error.isPermissionDenied {
             // Reported once; a file whose owner or mode is put right is taken at once (the `chmod` is an
-            // inotify event) or at the next scan, though its identity did not change (a `chmod` changes
-            // neither its size nor its modification time).
+            // inotify event) or at the next scan, though the state still finds it by its size and modification
+            // time, which a `chmod` does not change.
             let failure = ErrorRecord(
                 time: now, path: path,
                 reason: "\(error); it is taken once it may be read (give the daemon's user read permission)",

@@ -12,7 +12,8 @@ public struct FileOutcome: Sendable {
         /// It could not be parsed; the error log has why.
         case failed
         /// It could not be read for want of permission; the error log has why. Taken again once a scan finds
-        /// it readable (its permissions change without changing its identity).
+        /// it readable (a `chmod` changes neither its size nor its modification time, by which the state finds
+        /// it; its inode's change time, which does change, does not decide for this kind).
         case unreadable
     }
 
