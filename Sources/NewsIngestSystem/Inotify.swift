@@ -27,10 +27,11 @@ public final class Inotify: Sendable {
         public var isAttributeChange: Bool { mask & UInt32(IN_ATTRIB) != 0 && !name.isEmpty }
         /// The kernel's queue overflowed: events were lost.
         public var isOverflow: Bool { mask & UInt32(IN_Q_OVERFLOW) != 0 }
-        /// The watch is gone (its directory was deleted or moved away).
-        public var isWatchGone: Bool {
-            mask & (UInt32(IN_IGNORED) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)) != 0
-        }
+        /// The watch is gone: its directory was deleted (or its file system unmounted), or the watch removed.
+        public var isWatchGone: Bool { mask & (UInt32(IN_IGNORED) | UInt32(IN_DELETE_SELF)) != 0 }
+        /// The watched directory was renamed: within the watched tree (its new name is announced to its new
+        /// parent) or out of it. Its watch stays until it is removed.
+        public var isDirectoryMoved: Bool { mask & UInt32(IN_MOVE_SELF) != 0 }
     }
 
     /// What a directory watch listens for.
@@ -49,6 +50,12 @@ public final class Inotify: Sendable {
     /// - Returns: the watch descriptor events carry.
     public func watchDirectory(_ path: String) throws(SystemCallError) -> Int32 {
         try SystemCall.retrying("inotify_add_watch", path) { inotify_add_watch(descriptor, path, Self.directoryEvents) }
+    }
+
+    /// Stops watching: `watch` sends no more events but a last `IN_IGNORED`. A watch that is gone already
+    /// (its directory deleted) is no error.
+    public func removeWatch(_ watch: Int32) {
+        _ = try? SystemCall.retrying("inotify_rm_watch") { inotify_rm_watch(descriptor, watch) }
     }
 
     /// What to tell an operator when ``init()`` or ``watchDirectory(_:)`` failed because a per-user limit

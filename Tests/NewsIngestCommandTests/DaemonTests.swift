@@ -492,6 +492,52 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// inotify watches a directory, not its name. A subdirectory renamed, or the configured directory moved
+    /// away with its subdirectories, leaves its old names free: directories made under those names are
+    /// watched, and their files taken at once (the rescans here are an hour apart). Files written into a
+    /// renamed subdirectory, below it too, are taken at their new paths.
+    @Test func directoriesMadeWhereWatchedOnesWereRenamedAreWatched() throws {
+        let workspace = try Workspace()
+        let input = workspace.input
+        let subdirectory = input.appendingPathComponent("day/part")
+        try FileManager.default.createDirectory(at: subdirectory, withIntermediateDirectories: true)
+        let daemon = try start(workspace, extra: ["--recursive", "--rescan-interval", "3600"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
+        let articles = Self.articles(5, seed: 23)
+        var expected: [String] = []
+        func drop(_ index: Int, into directory: URL) throws {
+            let file = directory.appendingPathComponent(String(format: "%03d.txt", index))
+            try Data(articles[index]).write(to: file)
+            expected.append(file.path)
+            #expect(
+                Wait.until(seconds: 60) { workspace.records().count == expected.count },
+                "\(file.path) not taken: \(daemon.log)")
+        }
+
+        // A subdirectory renamed: its files, below it too, are taken where they are now.
+        let renamed = input.appendingPathComponent("archived")
+        try FileManager.default.moveItem(at: input.appendingPathComponent("day"), to: renamed)
+        try drop(0, into: renamed.appendingPathComponent("part"))
+        // A directory made under the old name.
+        try FileManager.default.createDirectory(at: subdirectory, withIntermediateDirectories: true)
+        try drop(1, into: subdirectory)
+
+        // The configured directory moved away with its subdirectories, and made again with the same ones.
+        let movedAway = workspace.temporary.url.appendingPathComponent("in.old")
+        try FileManager.default.moveItem(at: input, to: movedAway)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("removed or moved") }, "\(daemon.log)")
+        try FileManager.default.createDirectory(at: subdirectory, withIntermediateDirectories: true)
+        // Found by the scan of the directory once it is watched again, then announced by events.
+        try drop(2, into: subdirectory)
+        try drop(3, into: subdirectory)
+        let renamedAgain = input.appendingPathComponent("archived/part")
+        try FileManager.default.createDirectory(at: renamedAgain, withIntermediateDirectories: true)
+        try drop(4, into: renamedAgain)
+        #expect(daemon.stop() == 0)
+        let paths = workspace.records().compactMap { ($0["source"] as? [String: Any])?["path"] as? String }
+        #expect(paths == expected, "\(daemon.log)")
+    }
+
     /// A hidden subdirectory (`.git`, a syncer's `.stfolder`) is not descended into, whether it was there at
     /// the start or made while the daemon runs: its files are never taken, by the scans nor by the events.
     @Test func hiddenSubdirectoriesAreNotDescendedInto() throws {

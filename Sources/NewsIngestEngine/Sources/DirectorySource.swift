@@ -32,8 +32,7 @@ public final class DirectorySource: Sendable {
 
     /// inotify watch descriptors and the directories they watch.
     private struct Watches {
-        var directoryByWatch: [Int32: (path: String, root: Int)] = [:]
-        var watchedPaths: Set<String> = []
+        var table = WatchTable()
         /// Directories that could not be watched (their root's index), tried again at each rescan and
         /// reported once until they are watched.
         var unwatchable: [String: Int] = [:]
@@ -128,18 +127,30 @@ public final class DirectorySource: Sendable {
 
     // MARK: - Watches
 
-    /// Adds a watch on `path` (and, when its root is recursive, on every subdirectory).
+    /// Adds a watch on `path` (and, when its root is recursive, on every subdirectory). A path recorded as
+    /// watched whose directory is another one now (the watched one was deleted or moved away, and its event
+    /// is still to come) is watched anew.
     private func watchTree(_ path: String, root: Int) {
         guard !stopping else { return }
-        let isNew = watches.withLock { !$0.watchedPaths.contains(path) }
-        guard isNew else { return }
+        var status = try? FileStatus(path: path)
+        let stale: [Int32]? = watches.withLock { watches in
+            guard let watch = watches.table.watch(at: path), let recorded = watches.table[watch] else { return [] }
+            if let status, status.device == recorded.device, status.inode == recorded.inode { return nil }
+            return watches.table.removeTree(watch)
+        }
+        guard let stale else { return }
+        for watch in stale { inotify.removeWatch(watch) }
         do {
             let watch = try inotify.watchDirectory(path)
-            let failedBefore = watches.withLock { watches in
-                watches.directoryByWatch[watch] = (path, root)
-                watches.watchedPaths.insert(path)
-                return watches.unwatchable.removeValue(forKey: path) != nil
+            // Made between the two calls: a directory whose status is unknown is found stale, and watched anew,
+            // by the next call for its path.
+            if status == nil { status = try? FileStatus(path: path) }
+            let directory = WatchTable.Directory(
+                path: path, root: root, device: status?.device ?? 0, inode: status?.inode ?? 0)
+            let (dropped, failedBefore) = watches.withLock { watches in
+                (watches.table.add(watch, directory), watches.unwatchable.removeValue(forKey: path) != nil)
             }
+            for watch in dropped { inotify.removeWatch(watch) }
             if failedBefore {
                 logger.notice("watching a directory that could not be watched before", metadata: ["path": "\(path)"])
             }
@@ -185,19 +196,19 @@ public final class DirectorySource: Sendable {
                 scanAll(reason: .overflow)
                 continue
             }
-            guard let directory = watches.withLock({ $0.directoryByWatch[event.watch] }) else { continue }
+            guard let directory = watches.withLock({ $0.table[event.watch] }) else { continue }
+            if event.isDirectoryMoved {
+                // Renamed within the tree, it was recorded at its new path when its new parent announced it.
+                if let status = try? FileStatus(path: directory.path), status.isDirectory,
+                    status.device == directory.device, status.inode == directory.inode
+                {
+                    continue
+                }
+                stopWatching(event.watch, directory)
+                continue
+            }
             if event.isWatchGone {
-                let removed = watches.withLock { watches in
-                    watches.directoryByWatch.removeValue(forKey: event.watch) != nil
-                        && watches.watchedPaths.remove(directory.path) != nil
-                }
-                if removed {
-                    logger.warning(
-                        "watched directory was removed or moved; watched again when it reappears",
-                        metadata: ["path": "\(directory.path)"]
-                    )
-                    retryWatch(directory.path, root: directory.root)
-                }
+                stopWatching(event.watch, directory)
                 continue
             }
             let path = directory.path + "/" + event.name
@@ -231,15 +242,34 @@ public final class DirectorySource: Sendable {
     /// allows.
     private func noteAttributeChange(of path: String, isDirectory: Bool, root: Int) {
         if isDirectory {
-            guard !watches.withLock({ $0.watchedPaths.contains(path) }) else { return }
+            guard watches.withLock({ $0.table.watch(at: path) }) == nil else { return }
             watchTree(path, root: root)
-            if watches.withLock({ $0.watchedPaths.contains(path) }) { scan(path, root: root) }
+            if watches.withLock({ $0.table.watch(at: path) }) != nil { scan(path, root: root) }
         } else {
             consider(path, root: root, isComplete: false, looksAgainIfInFlight: true)
         }
     }
 
-    /// Tries to watch a directory that disappeared, every second until it is back (then scans it).
+    /// Stops watching a directory deleted or moved out of the tree, and the directories below it. A configured
+    /// directory is watched again when it reappears; a subdirectory made again is announced by its parent's
+    /// watch (or found by a rescan), so nothing waits for it.
+    private func stopWatching(_ watch: Int32, _ directory: WatchTable.Directory) {
+        let removed = watches.withLock { $0.table.removeTree(watch) }
+        guard !removed.isEmpty else { return }
+        for watch in removed { inotify.removeWatch(watch) }
+        if directory.path == directories[directory.root].path {
+            logger.warning(
+                "watched directory was removed or moved; watched again when it reappears",
+                metadata: ["path": "\(directory.path)"])
+            retryWatch(directory.path, root: directory.root)
+        } else {
+            logger.debug(
+                "a watched subdirectory was removed or moved away; no longer watched",
+                metadata: ["path": "\(directory.path)", "directories": "\(removed.count)"])
+        }
+    }
+
+    /// Tries to watch a configured directory that disappeared, every second until it is back (then scans it).
     private func retryWatch(_ path: String, root: Int) {
         queue.asyncAfter(deadline: .now() + .seconds(1)) { @Sendable [self] in
             guard !stopping else { return }
