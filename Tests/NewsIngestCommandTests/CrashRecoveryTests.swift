@@ -28,6 +28,39 @@ import Testing
             configuration: "[output]\ndedupe = \"none\"\nfsync = \"\(sync)\"\nfsync_interval = 0.5\n")
     }
 
+    /// With `dedupe = "none"`, a line written before a crash and never committed is recognized when its file
+    /// is read again at another path: a directory above it was renamed before the restart. (A state started
+    /// afresh on an existing output adopts all of its lines, as after a crash before any commit.)
+    @Test func withoutDeduplicationARecoveredLineIsRecognizedAfterItsDirectoryWasRenamed() throws {
+        var workspace = try DaemonTests.Workspace()
+        let configuration = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
+        workspace.extraArguments = ["--config", configuration, "--recursive"]
+        let articles = DaemonTests.articles(3, seed: 29)
+        let day = workspace.input.appendingPathComponent("day")
+        try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)
+        try Data(articles[0]).write(to: day.appendingPathComponent("a.txt"))
+        try workspace.write("b.txt", articles[1])
+        let first = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(first.log)")
+        #expect(first.stop() == 0)
+
+        try FileManager.default.moveItem(at: day, to: workspace.input.appendingPathComponent("archived"))
+        try workspace.write("c.txt", articles[2])
+        let second = try DaemonProcess(
+            binary: BinaryRunner().binary,
+            arguments: workspace.arguments + ["--state-dir", workspace.temporary.path("fresh-state")],
+            in: workspace.temporary.url)
+        // c.txt, the newest inode, is taken last by the scan; the stop finishes what was taken before it.
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(second.log)")
+        #expect(second.stop() == 0)
+        #expect(second.log.contains("adopted lines written before a crash"), "\(second.log)")
+        #expect(second.log.contains("duplicates=2 emitted=1"), "\(second.log)")
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names.sorted() == ["a.txt", "b.txt", "c.txt"], "\(second.log)")
+    }
+
     /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan
     /// (a kill came between commit and move) is moved then: every article ends up in the done directory once,
     /// under its own name, and in the output once.

@@ -19,10 +19,13 @@ import Testing
 
     @Test func recoveryAdoptsCompleteLinesChunkByChunkAndCutsATornTail() throws {
         let committed = "{\"id\":\"old\"}\n"
-        let uncommitted = (0..<40).map { "{\"id\":\"id\($0)\",\"source\":{\"path\":\"/in/\($0).txt\"}}\n" }.joined()
+        let uncommitted = (0..<40).map {
+            "{\"id\":\"id\($0)\",\"source\":{\"path\":\"/in/\($0).txt\",\"size\":\($0 + 100),"
+                + "\"modified_at\":\"2026-11-27T10:00:00.0\($0 % 10)0Z\"}}\n"
+        }.joined()
         let path = try file(committed + uncommitted + "not a record\n" + "{\"id\":\"tor")
         let output = try JSONLOutput(path: path)
-        var adopted: [(path: String?, id: String)] = []
+        var adopted: [AdoptedLine] = []
         var calls = 0
         // Chunks far smaller than the tail: lines straddle them, and memory holds one chunk's lines at a time.
         let recovery = try output.recover(committedOffset: Int64(committed.utf8.count), chunkBytes: 64) { lines in
@@ -31,6 +34,7 @@ import Testing
         }
         #expect(adopted.map(\.id) == (0..<40).map { "id\($0)" })
         #expect(adopted.first?.path == "/in/0.txt")
+        #expect(adopted.last?.file?.size == 139 && adopted.last?.file?.modifiedAt == "2026-11-27T10:00:00.090Z")
         #expect(calls > 10)
         #expect(recovery.adoptedLines == 40)
         #expect(recovery.unreadableLines == 1)

@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 5)
+        #expect(try file.integer("PRAGMA user_version") == 6)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -96,6 +96,46 @@ import Testing
         try state.commit([FileOutcome(identity: next, path: "/in/d", contentID: nil, kind: .emitted)], ends: [])
         #expect(try state.committedVersion(of: next)?.row == 5)
         #expect(try state.lastFileVersionRow() == 5)
+    }
+
+    /// A line recovered after a crash is recognized at its path, and, when its record gave its file's size
+    /// and modification time, at another path for a file of that size and time: the file, or a directory
+    /// above it, was renamed between the crash and its reading.
+    @Test func aRecoveredLineIsRecognizedAtItsPathOrAsItsFileRenamed() throws {
+        let temporary = try TemporaryDirectory()
+        let state = try StateStore(directory: temporary.url.path)
+        let file = FileIdentity(device: 1, inode: 2, size: 300, modifiedNanoseconds: 1_764_237_600_090_500_000)
+        #expect(try state.recoveredLines(for: "/in/day/a.txt", id: "x", file: file).isEmpty)
+        try state.adoptRecoveredLines([
+            AdoptedLine(path: "/in/day/a.txt", id: "x", file: (300, "2025-11-27T10:00:00.090Z")),
+            AdoptedLine(path: "/in/old.txt", id: "y"),
+            AdoptedLine(path: "https://example.com/1", id: "z"),
+        ])
+        let line = RecoveredLine(path: "/in/day/a.txt", id: "x")
+        #expect(try state.recoveredLines(for: "/in/day/a.txt", id: "x", file: file) == [line])
+        #expect(try state.recoveredLines(for: "/in/archived/a.txt", id: "x", file: file) == [line])
+        // Another size, time or content is another file; without its size and time, a line is its path's.
+        var larger = file
+        larger.size += 1
+        var later = file
+        later.modifiedNanoseconds += 1_000_000
+        #expect(try state.recoveredLines(for: "/in/archived/a.txt", id: "x", file: larger).isEmpty)
+        #expect(try state.recoveredLines(for: "/in/archived/a.txt", id: "x", file: later).isEmpty)
+        #expect(try state.recoveredLines(for: "/in/archived/a.txt", id: "w", file: file).isEmpty)
+        #expect(try state.recoveredLines(for: "/in/new.txt", id: "y", file: file).isEmpty)
+        #expect(
+            try state.recoveredLines(for: "https://example.com/1", id: "z", file: nil)
+                == [RecoveredLine(path: "https://example.com/1", id: "z")])
+        // Consumed by the commit of the result it was recognized as.
+        let outcome = FileOutcome(identity: file, path: "/in/archived/a.txt", contentID: "x", kind: .duplicate)
+        try state.commit([outcome], ends: [], recognized: [line])
+        #expect(try state.recoveredLines(for: "/in/archived/a.txt", id: "x", file: file).isEmpty)
+        // Times before 1970 round down to the millisecond, as records write them.
+        #expect(FileIdentity(device: 1, inode: 2, size: 0, modifiedNanoseconds: -1).modifiedMilliseconds == -1)
+        #expect(
+            FileIdentity(device: 1, inode: 2, size: 0, modifiedNanoseconds: -1_000_000).modifiedMilliseconds == -1)
+        #expect(
+            FileIdentity(device: 1, inode: 2, size: 0, modifiedNanoseconds: -1_000_001).modifiedMilliseconds == -2)
     }
 
     /// With file contents recorded (`dedupe = "none"`), the content of a file's last committed version tells
@@ -348,7 +388,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 5)
+            #expect(try file.integer("PRAGMA user_version") == 6)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

@@ -151,11 +151,12 @@ final class JSONLOutput {
 
     /// Reads what lies beyond `committedOffset` (a crash between writing a batch and committing it leaves
     /// lines there, possibly a torn one), a chunk at a time so that memory stays flat however much there is:
-    /// complete record lines are handed to `adopt` (their source path and content id), a torn tail is cut.
+    /// complete record lines are handed to `adopt` (their source path or URL, content id, and a file's size and
+    /// modification time), a torn tail is cut.
     func recover(
         committedOffset: Int64,
         chunkBytes: Int = 1 << 20,
-        adopt: ([(path: String?, id: String)]) throws -> Void
+        adopt: ([AdoptedLine]) throws -> Void
     ) throws -> Recovery {
         var recovery = Recovery()
         guard !isStream, size > committedOffset else { return recovery }
@@ -168,13 +169,19 @@ final class JSONLOutput {
             guard !chunk.isEmpty else { break }
             carried += chunk
             guard let lastLineEnd = carried.lastIndex(of: 0x0A) else { continue }
-            var lines: [(path: String?, id: String)] = []
+            var lines: [AdoptedLine] = []
             for line in carried[...lastLineEnd].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
                 if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                     let id = object["id"] as? String
                 {
                     let source = object["source"] as? [String: Any]
-                    lines.append(((source?["path"] as? String) ?? (source?["url"] as? String), id))
+                    var file: (size: Int, modifiedAt: String)?
+                    if let size = source?["size"] as? Int, let modifiedAt = source?["modified_at"] as? String {
+                        file = (size, modifiedAt)
+                    }
+                    lines.append(
+                        AdoptedLine(
+                            path: (source?["path"] as? String) ?? (source?["url"] as? String), id: id, file: file))
                 } else {
                     recovery.unreadableLines += 1
                 }

@@ -685,11 +685,11 @@ public final class IngestPipeline: Sendable {
         _ id: String, from path: String, identity: FileIdentity?, inBatch: Set<String>,
         recognizing recognized: inout Set<RecoveredLine>, uncommitted: Uncommitted
     ) throws -> Bool {
-        let line = RecoveredLine(path: path, id: id)
-        if !recognized.contains(line), !uncommitted.recognized.contains(line),
-            try state.isRecovered(path: path, id: id)
-        {
-            recognized.insert(line)
+        let recovered = try state.recoveredLines(for: path, id: id, file: identity).first {
+            !recognized.contains($0) && !uncommitted.recognized.contains($0)
+        }
+        if let recovered {
+            recognized.insert(recovered)
             return true
         }
         guard settings.dedupe == .content else {

@@ -15,6 +15,11 @@ public struct FileIdentity: Hashable, Sendable {
     /// When the inode last changed (`st_ctim`); 0 when unknown.
     public var changedNanoseconds: Int64
 
+    /// The modification time in whole milliseconds, rounded down, as records give it (`modified_at`).
+    public var modifiedMilliseconds: Int64 {
+        modifiedNanoseconds >= 0 ? modifiedNanoseconds / 1_000_000 : (modifiedNanoseconds + 1) / 1_000_000 - 1
+    }
+
     /// An identity from its parts.
     public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64, changedNanoseconds: Int64 = 0) {
         self.device = device

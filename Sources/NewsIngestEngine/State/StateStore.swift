@@ -1,4 +1,5 @@
 import CSQLite
+import NewsFormat
 import NewsIngestSystem
 import Synchronization
 
@@ -27,6 +28,22 @@ public struct FileOutcome: Sendable {
         self.path = path
         self.contentID = contentID
         self.kind = kind
+    }
+}
+
+/// A record line found in the output past its committed end, written before a crash and never committed.
+public struct AdoptedLine: Sendable {
+    /// The record's source path, or URL.
+    public var path: String?
+    public var id: String
+    /// For a file's record, the file's size and modification time as the record gives them (`source.size`,
+    /// `source.modified_at`).
+    public var file: (size: Int, modifiedAt: String)?
+
+    public init(path: String?, id: String, file: (size: Int, modifiedAt: String)? = nil) {
+        self.path = path
+        self.id = id
+        self.file = file
     }
 }
 
@@ -110,6 +127,7 @@ public final class StateStore: Sendable {
         let setOutputOffset: SQLiteStatement
         let insertRecovered: SQLiteStatement
         let isRecovered: SQLiteStatement
+        let recoveredElsewhere: SQLiteStatement
         let deleteRecovered: SQLiteStatement
         let validators: SQLiteStatement
         let setURL: SQLiteStatement
@@ -186,6 +204,11 @@ public final class StateStore: Sendable {
         try Self.upgrade(database, to: 4, adding: [("file_versions", "content_key", "TEXT")])
         // Schema 5: a file version keeps its inode's change time (`NULL` in the rows of earlier versions).
         try Self.upgrade(database, to: 5, adding: [("file_versions", "ctime_ns", "INTEGER")])
+        // Schema 6: a recovered line of a file's record keeps the file's size and modification time, so that the
+        // file is recognized at another path (`NULL` in the rows of earlier versions, which are not).
+        try Self.upgrade(
+            database, to: 6, adding: [("recovered", "size", "INTEGER"), ("recovered", "modified_at", "TEXT")])
+        try database.execute("CREATE INDEX IF NOT EXISTS recovered_by_id ON recovered (id)")
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -225,8 +248,11 @@ public final class StateStore: Sendable {
                 setOutputOffset: try database.prepare(
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
                 ),
-                insertRecovered: try database.prepare("INSERT OR IGNORE INTO recovered (path, id) VALUES (?, ?)"),
+                insertRecovered: try database.prepare(
+                    "INSERT OR IGNORE INTO recovered (path, id, size, modified_at) VALUES (?, ?, ?, ?)"),
                 isRecovered: try database.prepare("SELECT 1 FROM recovered WHERE path = ? AND id = ?"),
+                recoveredElsewhere: try database.prepare(
+                    "SELECT path FROM recovered WHERE id = ?1 AND size = ?2 AND modified_at = ?3 AND path != ?4"),
                 deleteRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ?"),
                 validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
                 setURL: try database.prepare(
@@ -549,16 +575,21 @@ public final class StateStore: Sendable {
     }
 
     /// Records lines found in the output beyond its committed end (written before a crash, never committed):
-    /// their contents count as emitted, and the file at `path` yielding `id` again is not emitted again.
-    /// Adopting the same line twice (a crash during recovery) changes nothing; the caller commits the
-    /// output's new end once every line is adopted.
-    public func adoptRecoveredLines(_ lines: [(path: String?, id: String)]) throws {
+    /// their contents count as emitted, and the file at `path` yielding `id` again is not emitted again, nor
+    /// is that file found at another path (see ``recoveredLines(for:id:file:)``). Adopting the same line twice
+    /// (a crash during recovery) changes nothing; the caller commits the output's new end once every line is
+    /// adopted.
+    public func adoptRecoveredLines(_ lines: [AdoptedLine]) throws {
         let day = SQLiteValue.integer(today())
         try database.withLock { connection in
             try connection.database.transaction {
                 for line in lines {
                     try connection.insertContent.run([Self.key(ofContent: line.id), day])
-                    if let path = line.path { try connection.insertRecovered.run([.text(path), .text(line.id)]) }
+                    guard let path = line.path else { continue }
+                    try connection.insertRecovered.run([
+                        .text(path), .text(line.id), line.file.map { .integer(Int64($0.size)) } ?? .null,
+                        line.file.map { .text($0.modifiedAt) } ?? .null,
+                    ])
                 }
             }
             if lines.contains(where: { $0.path != nil }) { connection.mayHoldRecovered = true }
@@ -678,15 +709,31 @@ public final class StateStore: Sendable {
         return forgotten
     }
 
-    /// True when `path` with content `id` matches a recovered output line not yet consumed: it was emitted
-    /// already. The line is consumed by the commit that records the result as a duplicate (`recognized`), so a
-    /// crash before that commit leaves it to be recognized again.
-    public func isRecovered(path: String, id: String) throws(SQLiteError) -> Bool {
+    /// The recovered output lines not yet consumed that a result from `path` with content `id` may be: it was
+    /// emitted already. First the line of that path and content; then, for a file (`file`: the version read),
+    /// lines of the same content whose records give the same size and modification time, at other paths: the
+    /// file, or a directory above it, was renamed between the crash and its reading now.
+    /// The caller takes the first line no other result took; it is consumed by the commit that records the
+    /// result as a duplicate (`recognized`), so a crash before that commit leaves it to be recognized again.
+    public func recoveredLines(
+        for path: String, id: String, file: FileIdentity?
+    ) throws(SQLiteError) -> [RecoveredLine] {
         try database.withLock { connection throws(SQLiteError) in
-            guard connection.mayHoldRecovered else { return false }
+            guard connection.mayHoldRecovered else { return [] }
+            var lines: [RecoveredLine] = []
             try connection.isRecovered.bind([.text(path), .text(id)])
-            defer { connection.isRecovered.reset() }
-            return try connection.isRecovered.step()
+            let isHere = try connection.isRecovered.step()
+            connection.isRecovered.reset()
+            if isHere { lines.append(RecoveredLine(path: path, id: id)) }
+            guard let file else { return lines }
+            let elsewhere = connection.recoveredElsewhere
+            let modifiedAt = Timestamp(millisecondsSince1970: file.modifiedMilliseconds).rfc3339
+            try elsewhere.bind([.text(id), .integer(file.size), .text(modifiedAt), .text(path)])
+            defer { elsewhere.reset() }
+            while try elsewhere.step() {
+                if let other = elsewhere.text(at: 0) { lines.append(RecoveredLine(path: other, id: id)) }
+            }
+            return lines
         }
     }
 }
