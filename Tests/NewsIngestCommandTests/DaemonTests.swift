@@ -609,6 +609,24 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// A directory moved in (or made and filled at once, as `cp -r` does) holds files no event announced;
+    /// the scan of the new directory finds them, and those written just before are taken once they settle.
+    /// That is how it should be, and no news for the log: its notice is for what the rescans find.
+    @Test func filesOfADirectoryMovedInAreTakenWithoutANoticeOfUnannouncedFiles() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace, extra: ["--recursive", "--settle", "1", "--rescan-interval", "3600"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        let staging = workspace.temporary.url.appendingPathComponent("staging/batch")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        for (index, bytes) in Self.articles(3, seed: 31).enumerated() {
+            try Data(bytes).write(to: staging.appendingPathComponent("\(index).txt"))
+        }
+        try FileManager.default.moveItem(at: staging, to: workspace.input.appendingPathComponent("batch"))
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(!daemon.log.contains("no inotify event announced"), "\(daemon.log)")
+    }
+
     @Test func namesThatAreNotUTF8AreReportedOnceNotSilentlySkipped() throws {
         let workspace = try Workspace()
         let articles = Self.articles(3, seed: 17)

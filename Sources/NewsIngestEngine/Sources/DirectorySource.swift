@@ -38,7 +38,10 @@ public final class DirectorySource: Sendable {
         var unwatchable: [String: Int] = [:]
         /// Files a scan left for later because they were still changing (path and root), looked at again
         /// every settle interval until each is taken or gone: a writer that never closes sends no event.
-        var settlingFiles: [String: Int] = [:]
+        /// `unannounced`: a full scan found it, changed since the start, and taking it says no event did (see
+        /// ``reportUnannounced(_:)``); a new directory's scan finds files written before its watch was added,
+        /// as it should.
+        var settlingFiles: [String: (root: Int, unannounced: Bool)] = [:]
         /// Directories holding such files whose names are not UTF-8 (no path reaches them), scanned again: their
         /// root, and how many such files.
         var settlingDirectories: [String: (root: Int, files: Int)] = [:]
@@ -339,9 +342,12 @@ public final class DirectorySource: Sendable {
 
     /// Notes a file (or a directory holding one whose name is not UTF-8) that a scan found still changing,
     /// and schedules a look at it after the settle interval unless one is scheduled.
-    private func noteSettling(file: String? = nil, directory: String? = nil, root: Int) {
+    private func noteSettling(file: String? = nil, directory: String? = nil, root: Int, unannounced: Bool = false) {
         let schedule = watches.withLock { watches in
-            if let file { watches.settlingFiles[file] = root }
+            if let file {
+                let wasUnannounced = watches.settlingFiles[file]?.unannounced ?? false
+                watches.settlingFiles[file] = (root, unannounced || wasUnannounced)
+            }
             if let directory {
                 watches.settlingDirectories[directory, default: (root, 0)].files += 1
             }
@@ -368,10 +374,13 @@ public final class DirectorySource: Sendable {
         }
         guard !stopping else { return }
         var tally = ScanTally(since: watches.withLock { $0.startedWatching })
-        for (path, root) in files {
+        for (path, file) in files {
             // One noted while in flight (``noteAttributeChange(of:isDirectory:root:)``) is looked at until its
             // outcome is committed; any other costs one more look if it is in flight now.
-            if let status = consider(path, root: root, isComplete: false, looksAgainIfInFlight: true) {
+            if let status = consider(
+                path, root: file.root, isComplete: false, looksAgainIfInFlight: true, unannounced: file.unannounced),
+                file.unannounced
+            {
                 tally.countTaken(status)
             }
         }
@@ -467,7 +476,8 @@ public final class DirectorySource: Sendable {
                     if let bytes = entry.undecodableName {
                         reportUndecodable(bytes, path: child, in: entries, directory: path, root: root)
                     } else if let status = consider(
-                        child, root: root, isComplete: false, listedIn: (entries, entry.name))
+                        child, root: root, isComplete: false, listedIn: (entries, entry.name),
+                        unannounced: tally.since != .max)
                     {
                         tally.countTaken(status)
                     }
@@ -552,12 +562,13 @@ public final class DirectorySource: Sendable {
     /// (found by a scan) it changed within the settle interval. With `looksAgainIfInFlight`, a version in
     /// flight is looked at again after the settle interval: what an attribute change did to it (a mode put
     /// right) is seen only once its outcome is committed. `listing`: the directory a scan is listing, and the
-    /// file's name in it.
+    /// file's name in it. `unannounced`: found by a full scan (or left settling by one), which counts the files
+    /// it takes that no event announced.
     /// - Returns: the file's status when it was submitted.
     @discardableResult
     private func consider(
         _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false,
-        listedIn listing: (entries: DirectoryEntries, name: String)? = nil
+        listedIn listing: (entries: DirectoryEntries, name: String)? = nil, unannounced: Bool = false
     ) -> FileStatus? {
         let name = listing?.name ?? FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
@@ -570,12 +581,12 @@ public final class DirectorySource: Sendable {
         // released here is found committed next (the other order could miss both and take it twice).
         switch pipeline.flightStatus(of: identity) {
         case .thisVersion:
-            if looksAgainIfInFlight { noteSettling(file: path, root: root) }
+            if looksAgainIfInFlight { noteSettling(file: path, root: root, unannounced: unannounced) }
             return nil
         case .anotherVersion:
             // Changed since it was submitted (a `touch`, an archive setting its time after its close): the
             // worker may have read it as it is now, so it is looked at again once that one is committed.
-            noteSettling(file: path, root: root)
+            noteSettling(file: path, root: root, unannounced: unannounced)
             return nil
         case .none:
             break
@@ -615,7 +626,7 @@ public final class DirectorySource: Sendable {
             return nil
         }
         if !isComplete, isStillChanging(status) {
-            noteSettling(file: path, root: root)
+            noteSettling(file: path, root: root, unannounced: unannounced)
             return nil
         }
         let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
