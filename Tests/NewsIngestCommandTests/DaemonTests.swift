@@ -1032,6 +1032,43 @@ import Testing
         #expect(time == modified)
     }
 
+    /// A directory renamed while its backlog is ingested under `after = "delete"`: the files read before the
+    /// rename are committed at paths that are gone. Such a file has moved, not left: its row stays, and the
+    /// scan that finds it at its new path deletes it there. (Before, it was taken for gone, forgotten, and
+    /// read again as a new file: emitted twice under `dedupe = "none"`.)
+    @Test func filesWhoseDirectoryWasRenamedBeforeTheirDeletionAreEmittedOnce() throws {
+        var workspace = try DaemonTests.Workspace()
+        let config = workspace.temporary.path("delete.toml")
+        try Data(
+            ("[[source.directory]]\npath = \"\(workspace.input.path)\"\nrecursive = true\nafter = \"delete\"\n"
+                + "[output]\ndedupe = \"none\"\n").utf8
+        ).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config, "--log-level", "debug"]
+        let arguments = workspace.arguments.filter { $0 != "--watch" && $0 != workspace.input.path }
+        let articles = DaemonTests.articles(2_000, seed: 47)
+        let day = workspace.input.appendingPathComponent("day")
+        try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)
+        for (index, bytes) in articles.enumerated() {
+            try Data(bytes).write(to: day.appendingPathComponent(String(format: "%04d.txt", index)))
+        }
+        let daemon = try DaemonProcess(binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { DaemonTests.Workspace.lines(of: workspace.output).count >= 100 })
+        let renamed = workspace.input.appendingPathComponent("renamed")
+        try FileManager.default.moveItem(at: day, to: renamed)
+        #expect(
+            Wait.until(seconds: 300) {
+                DaemonTests.Workspace.lines(of: workspace.output).count >= articles.count
+                    && (try? FileManager.default.contentsOfDirectory(atPath: renamed.path))?.isEmpty == true
+            },
+            "\(daemon.log)")
+        // Two rescans more (a second apart here): a file read twice would be by now.
+        let rescans = daemon.log.components(separatedBy: "reason=periodic").count
+        _ = Wait.until(seconds: 10) { daemon.log.components(separatedBy: "reason=periodic").count > rescans + 2 }
+        #expect(daemon.stop() == 0)
+        let ids = workspace.records().compactMap { $0["id"] as? String }
+        #expect(ids.count == articles.count && Set(ids).count == articles.count, "\(ids.count) lines")
+    }
+
     /// A file a scan finds done but still in place (a crash came between its commit and its move, or the
     /// configuration changed from `keep` to `move`) is moved then, and its row goes with it.
     @Test func aFileFoundDoneByALaterScanIsMovedAndLeavesNoRow() throws {

@@ -38,8 +38,12 @@ public struct FileDisposal: Sendable, Equatable {
 
     /// Applies the disposal to a committed file: `failed` files go to quarantine (never deleted), the others
     /// are kept, moved or deleted. Errors are logged; the file stays done in the state store either way.
-    /// - Returns: true when the file has left `path` (moved, deleted, or gone already): no scan will find it
-    ///   there again, so the state need not remember it.
+    ///
+    /// A file no longer at `path` may have been deleted, or renamed (itself or a directory above it) since it
+    /// was read: it is left to the scans, which dispose of it where they find it, done (a row is found by the
+    /// file's identity, not its path), and forget its row once two full scans have not found it.
+    /// - Returns: true when this call took the file from `path` (moved or deleted): no scan will find it
+    ///   again, so the state need not remember it.
     @discardableResult
     func apply(to path: String, failed: Bool, logger: Logger) -> Bool {
         do {
@@ -55,7 +59,7 @@ public struct FileDisposal: Sendable, Equatable {
             }
             return true
         } catch let error as SystemCallError where error.isFileMissing {
-            return true  // already moved or deleted
+            return false  // deleted or renamed since it was read: see above
         } catch {
             logger.error("could not dispose of a committed file", metadata: ["path": "\(path)", "error": "\(error)"])
             return false
