@@ -68,6 +68,92 @@ import Testing
         try killRepeatedly(articleCount: 1_500, kills: 20, movingIntoDone: true)
     }
 
+    /// Files written while subdirectories are made, renamed within the tree, and moved out of it, and the
+    /// daemon is killed at random moments: with `dedupe = "none"`, no file may be emitted twice, whether
+    /// its directory was renamed between its reading and its commit, its commit and its deletion, or its line
+    /// and a restart; every file still in the tree is emitted (and, under `after = "delete"`, deleted).
+    @Test(arguments: ["keep", "delete"])
+    func withDirectoriesRenamedWhileKilledNoFileIsEmittedTwice(after: String) throws {
+        var workspace = try DaemonTests.Workspace()
+        let input = workspace.input
+        let configuration = workspace.temporary.path("chaos.toml")
+        try Data(
+            ("[[source.directory]]\npath = \"\(input.path)\"\nrecursive = true\nafter = \"\(after)\"\n"
+                + "[output]\ndedupe = \"none\"\n").utf8
+        ).write(to: URL(fileURLWithPath: configuration))
+        workspace.extraArguments = ["--config", configuration, "--log-level", "debug"]
+        let arguments = workspace.arguments.filter { $0 != "--watch" && $0 != input.path }
+        let away = workspace.temporary.url.appendingPathComponent("away")
+        try FileManager.default.createDirectory(at: away, withIntermediateDirectories: true)
+        let binary = BinaryRunner().binary
+        let articles = DaemonTests.articles(1_500, seed: 53)
+        var random = SplitMix64(seed: 2027)
+        var directories = [input]
+        var written: [String: String] = [:]  // file name: the directory it was written into
+        var movedAway: Set<String> = []
+        var daemon = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
+        var kills = 0
+        for (index, bytes) in articles.enumerated() {
+            let name = String(format: "%04d.txt", index)
+            let choice = random.next() % 100
+            if choice < 8 {
+                let made = directories[Int(random.next() % UInt64(directories.count))]
+                    .appendingPathComponent("d\(index)")
+                try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+                directories.append(made)
+            } else if choice < 14, directories.count > 1 {
+                let old = directories[1 + Int(random.next() % UInt64(directories.count - 1))]
+                let new = old.deletingLastPathComponent().appendingPathComponent("r\(index)")
+                try FileManager.default.moveItem(at: old, to: new)
+                directories = directories.map { directory in
+                    guard directory.path == old.path || directory.path.hasPrefix(old.path + "/") else {
+                        return directory
+                    }
+                    return URL(fileURLWithPath: new.path + directory.path.dropFirst(old.path.count))
+                }
+            } else if choice < 17, directories.count > 1 {
+                let old = directories[1 + Int(random.next() % UInt64(directories.count - 1))]
+                if let enumerator = FileManager.default.enumerator(atPath: old.path) {
+                    for case let file as String in enumerator { movedAway.insert((file as NSString).lastPathComponent) }
+                }
+                try FileManager.default.moveItem(at: old, to: away.appendingPathComponent("a\(index)"))
+                directories.removeAll { $0.path == old.path || $0.path.hasPrefix(old.path + "/") }
+            }
+            let directory = directories[Int(random.next() % UInt64(directories.count))]
+            try Data(bytes).write(to: directory.appendingPathComponent(name))
+            written[name] = directory.path
+            if random.next() % 100 == 0 {
+                if daemon.stop(signal: SIGKILL) == 128 + SIGKILL { kills += 1 }
+                daemon = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
+            }
+            usleep(UInt32(random.next() % 3_000))
+        }
+        #expect(kills >= 5)
+
+        // Every file still in the tree must be emitted; under `after = "delete"` the tree empties.
+        let expected = Set(written.keys).subtracting(movedAway)
+        #expect(
+            Wait.until(seconds: 300) {
+                let names = Set(
+                    workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String })
+                return names.isSuperset(of: expected)
+            },
+            "\(daemon.log)")
+        // Two rescans more (a second apart here): a file read twice would be by now.
+        let rescans = daemon.log.components(separatedBy: "reason=periodic").count
+        _ = Wait.until(seconds: 10) { daemon.log.components(separatedBy: "reason=periodic").count > rescans + 2 }
+        #expect(daemon.stop() == 0)
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys
+        #expect(repeated.isEmpty, "emitted twice: \(repeated.sorted())")
+        #expect(Set(names).isSuperset(of: expected))
+        #expect(Set(names).isSubset(of: Set(written.keys)))
+        if after == "delete" {
+            let left = FileManager.default.enumerator(atPath: input.path)?.allObjects.compactMap { $0 as? String }
+            #expect(left?.filter { $0.hasSuffix(".txt") } == [], "files left: \(left ?? [])")
+        }
+    }
+
     /// Writes `articleCount` articles (and `copies` of the first ones under other names) and 60 bad files,
     /// kills the daemon `expectedKills` times at random moments, then lets it finish and checks the output
     /// and the error log. With `dedupe = "none"` in `configuration`, every file must appear exactly once;
