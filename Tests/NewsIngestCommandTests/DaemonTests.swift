@@ -591,6 +591,32 @@ import Testing
         #expect(Set(records.compactMap { $0["id"] as? String }).count == distinct)
     }
 
+    /// How many events the kernel queues for one inotify instance before it drops them and says it overflowed.
+    static let inotifyQueueLimit =
+        (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))
+        .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+
+    /// The daemon stopped (`SIGSTOP`) while more files arrive than the kernel queues events for: once it
+    /// runs again, the queue has overflowed, the log says so, and a full rescan takes every file (the
+    /// periodic rescans are an hour apart here).
+    @Test(.enabled(if: (inotifyQueueLimit ?? .max) <= 65_536, "the inotify queue is too long to fill here"))
+    func anOverflowedEventQueueIsFollowedByAFullRescan() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace, extra: ["--rescan-interval", "3600"])
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        // Each file written in place is two events (created, closed after writing).
+        let articles = Self.articles((Self.inotifyQueueLimit ?? 16_384) / 2 + 1_000, seed: 37)
+        #expect(kill(daemon.processIdentifier, SIGSTOP) == 0)
+        for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%05d.txt", index), bytes) }
+        #expect(kill(daemon.processIdentifier, SIGCONT) == 0)
+        #expect(
+            Wait.until(seconds: 300) { Workspace.lines(of: workspace.output).count == articles.count }, "\(daemon.log)")
+        #expect(daemon.log.contains("inotify queue overflowed: events were lost, rescanning everything"))
+        #expect(daemon.log.contains("the rescan after the overflow is done"), "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        #expect(Set(workspace.records().compactMap { $0["id"] as? String }).count == articles.count)
+    }
+
     @Test func aFileNoEventAnnouncesIsTakenByARescanWhichSaysSo() throws {
         let workspace = try Workspace()
         let daemon = try start(workspace)
