@@ -31,8 +31,11 @@ let package = Package(
         // The edge: system calls (EINTR retried, errno typed) and file reading.
         .target(
             name: "NewsIngestSystem",
+            dependencies: ["CLinuxStat"],
             swiftSettings: strictSettings
         ),
+        // Linux's statx(2), which the Glibc module does not declare: a file's birth time.
+        .systemLibrary(name: "CLinuxStat"),
         // SQLite from the system (libsqlite3-dev), for the state store.
         .systemLibrary(
             name: "CSQLite",
@@ -116,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIngestCommandTests",
-            dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat", "TestSupport"],
+            dependencies: ["NewsIngestCommand", "ArticleFixtures", "NewsFormat", "NewsIngestSystem", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

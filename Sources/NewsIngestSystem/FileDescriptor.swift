@@ -1,3 +1,5 @@
+import CLinuxStat
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -151,8 +153,19 @@ public final class FileDescriptor: Sendable {
         return bytes
     }
 
-    /// Size and modification time.
+    /// What `statx` says of the open file, its birth time included where the file system keeps one (`fstat`
+    /// where the kernel has no `statx`).
     public func status() throws(SystemCallError) -> FileStatus {
+        var extended = CLinuxStat.statx()
+        let mask = UInt32(STATX_BASIC_STATS) | UInt32(STATX_BTIME)
+        do throws(SystemCallError) {
+            try SystemCall.retrying("statx", path) {
+                clinuxstat_statx(rawValue, "", clinuxstat_at_empty_path, mask, &extended)
+            }
+            return FileStatus(extended)
+        } catch  where error.errno == ENOSYS || error.errno == EPERM {
+            // No `statx` here (an old kernel, a system call filter): `fstat` says all but the birth time.
+        }
         var info = stat()
         try SystemCall.retrying("fstat", path) { fstat(rawValue, &info) }
         return FileStatus(info)
@@ -179,6 +192,10 @@ public struct FileStatus: Sendable, Equatable {
     public var isRegularFile: Bool
     /// True for directories.
     public var isDirectory: Bool
+    /// When the file was made (`stx_btime`), nanoseconds since 1970; `nil` when unknown (the file system
+    /// keeps no birth time, or `stat` rather than `statx` described it). A file that took a deleted file's inode
+    /// has another birth time; a file renamed, `chmod`ed or touched keeps its own.
+    public var bornNanoseconds: Int64?
 
     init(_ info: stat) {
         size = Int(info.st_size)
@@ -190,6 +207,25 @@ public struct FileStatus: Sendable, Equatable {
         links = Int(info.st_nlink)
         isRegularFile = info.st_mode & S_IFMT == S_IFREG
         isDirectory = info.st_mode & S_IFMT == S_IFDIR
+        bornNanoseconds = nil
+    }
+
+    init(_ info: CLinuxStat.statx) {
+        func nanoseconds(_ time: statx_timestamp) -> Int64 { time.tv_sec * 1_000_000_000 + Int64(time.tv_nsec) }
+        size = Int(info.stx_size)
+        modifiedNanoseconds = nanoseconds(info.stx_mtime)
+        modifiedMilliseconds = info.stx_mtime.tv_sec * 1000 + Int64(info.stx_mtime.tv_nsec) / 1_000_000
+        changedNanoseconds = nanoseconds(info.stx_ctime)
+        // The device number `stat` gives: glibc's `makedev` of the two halves.
+        let major = UInt64(info.stx_dev_major)
+        let minor = UInt64(info.stx_dev_minor)
+        device = (major & 0xfff) << 8 | (major & 0xffff_f000) << 32 | (minor & 0xff) | (minor & 0xffff_ff00) << 12
+        inode = info.stx_ino
+        links = Int(info.stx_nlink)
+        let type = UInt32(info.stx_mode) & UInt32(Glibc.S_IFMT)
+        isRegularFile = type == UInt32(Glibc.S_IFREG)
+        isDirectory = type == UInt32(Glibc.S_IFDIR)
+        bornNanoseconds = info.stx_mask & UInt32(STATX_BTIME) != 0 ? nanoseconds(info.stx_btime) : nil
     }
 
     /// `stat(2)` of `path`, following symbolic links.

@@ -1,5 +1,6 @@
 import ArticleFixtures
 import Foundation
+import NewsIngestSystem
 import TestSupport
 import Testing
 
@@ -436,6 +437,50 @@ import Testing
         let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
         #expect(names == ["a.txt", "b.txt", "a.txt"], "\(second.log)")
         #expect(second.log.contains("emitted=2") && second.log.contains("duplicates=1"), "\(second.log)")
+    }
+
+    /// With `dedupe = "none"`, a file renamed, or whose directory was renamed, is the same file, however its
+    /// times or mode change after: it is not emitted again. A file deleted and made again with the same
+    /// content at the same path (on the inode just freed, most often) is a new arrival: it is. The birth time
+    /// tells the two apart.
+    @Test func withoutDeduplicationARenamedFileIsNotEmittedAgainAndANewOneWithItsContentIs() throws {
+        var workspace = try Workspace()
+        let config = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config, "--recursive", "--log-level", "debug"]
+        let articles = Self.articles(3, seed: 73)
+        let day = workspace.input.appendingPathComponent("day")
+        try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)
+        try Data(articles[0]).write(to: day.appendingPathComponent("a.txt"))
+        try workspace.write("b.txt", articles[1])
+        try workspace.write("c.txt", articles[2])
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
+        let reborn =
+            try FileDescriptor(openingForReading: workspace.input.appendingPathComponent("c.txt").path)
+            .status().bornNanoseconds != nil
+
+        let archived = workspace.input.appendingPathComponent("archived")
+        try FileManager.default.moveItem(at: day, to: archived)
+        #expect(chmod(archived.appendingPathComponent("a.txt").path, 0o600) == 0)
+        let renamed = workspace.input.appendingPathComponent("b-renamed.txt")
+        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("b.txt"), to: renamed)
+        var aMinuteEarlier = Array(repeating: timespec(tv_sec: time(nil) - 60, tv_nsec: 0), count: 2)
+        #expect(utimensat(AT_FDCWD, renamed.path, &aMinuteEarlier, 0) == 0)
+        try FileManager.default.removeItem(at: workspace.input.appendingPathComponent("c.txt"))
+        try workspace.write("c.txt", articles[2])
+        #expect(Wait.until(seconds: 60) { workspace.records().count >= 4 }, "\(daemon.log)")
+        // Two rescans more (a second apart here): a file read again would be by now.
+        let rescans = daemon.log.components(separatedBy: "reason=periodic").count
+        _ = Wait.until(seconds: 10) { daemon.log.components(separatedBy: "reason=periodic").count > rescans + 2 }
+        #expect(daemon.stop() == 0)
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        if reborn {
+            #expect(names.sorted() == ["a.txt", "b.txt", "c.txt", "c.txt"], "\(daemon.log)")
+        } else {
+            // Without birth times the path decides: the renamed file is taken for a new arrival.
+            #expect(names.filter { $0 == "c.txt" }.count == 2, "\(daemon.log)")
+        }
     }
 
     /// An archive extracted into the watched directory while the daemon runs: each file is closed, then given

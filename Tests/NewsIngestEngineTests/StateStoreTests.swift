@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 6)
+        #expect(try file.integer("PRAGMA user_version") == 7)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -139,7 +139,8 @@ import Testing
     }
 
     /// With file contents recorded (`dedupe = "none"`), the content of a file's last committed version tells
-    /// a `touch` (same content) from a rewrite, and from a rewrite back to an earlier content.
+    /// a `touch` (same content) from a rewrite, and from a rewrite back to an earlier content; its birth time
+    /// tells the same file renamed from another file on its inode.
     @Test func theLastVersionOfAFileTellsWhetherItsContentChanged() throws {
         let temporary = try TemporaryDirectory()
         let (first, second) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64))
@@ -157,11 +158,31 @@ import Testing
         #expect(try !state.isContent(first, ofTheLastVersionOf: version(3), at: "/in/a"))
         #expect(try state.isContent(second, ofTheLastVersionOf: version(3), at: "/in/a"))
 
+        // Where birth times are known, the file is the one made then, at whatever path: renamed, or linked, it
+        // is the same file; made later on the inode of a deleted one, another, at the same path too.
+        try state.commit(
+            [
+                FileOutcome(
+                    identity: version(4), path: "/in/a", contentID: first, kind: .emitted, bornNanoseconds: 100)
+            ], ends: [])
+        #expect(try state.isContent(first, ofTheLastVersionOf: version(5), bornNanoseconds: 100, at: "/in/b/a"))
+        #expect(try !state.isContent(second, ofTheLastVersionOf: version(5), bornNanoseconds: 100, at: "/in/b/a"))
+        #expect(try !state.isContent(first, ofTheLastVersionOf: version(5), bornNanoseconds: 200, at: "/in/a"))
+        // Not known for this version: the path decides.
+        #expect(try state.isContent(first, ofTheLastVersionOf: version(5), at: "/in/a"))
+        #expect(try !state.isContent(first, ofTheLastVersionOf: version(5), at: "/in/b/a"))
+
         // Without file contents recorded, nothing is known of them.
         let other = try TemporaryDirectory()
         let plain = try StateStore(directory: other.url.path)
         try plain.commit([FileOutcome(identity: version(1), path: "/in/a", contentID: first, kind: .emitted)], ends: [])
         #expect(try !plain.isContent(first, ofTheLastVersionOf: version(2), at: "/in/a"))
+        try plain.commit(
+            [
+                FileOutcome(
+                    identity: version(2), path: "/in/a", contentID: first, kind: .emitted, bornNanoseconds: 100)
+            ], ends: [])
+        #expect(try !plain.isContent(first, ofTheLastVersionOf: version(3), bornNanoseconds: 100, at: "/in/a"))
     }
 
     /// A version is found by its device, inode, size and time, with its inode's change time as committed, so
@@ -388,7 +409,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 6)
+            #expect(try file.integer("PRAGMA user_version") == 7)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

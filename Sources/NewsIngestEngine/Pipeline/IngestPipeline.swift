@@ -117,6 +117,8 @@ public final class IngestPipeline: Sendable {
         var claimed: FileIdentity?
         /// The identity of the bytes read; `nil` when nothing was read.
         var identity: FileIdentity?
+        /// When the file read was made, where its file system says (see ``FileStatus/bornNanoseconds``).
+        var bornNanoseconds: Int64?
         var outcome: Outcome
         /// What to do with the file once committed.
         var disposal: FileDisposal = .keep
@@ -470,7 +472,7 @@ public final class IngestPipeline: Sendable {
                 let article = try ArticleParser(toneStyle: settings.toneStyle).parse(file.bytes, memo: memo)
                 let record = ArticleRecord(article: article, source: .file(file.source), ingestedAt: now)
                 return FileResult(
-                    path: path, claimed: expected, identity: identity,
+                    path: path, claimed: expected, identity: identity, bornNanoseconds: file.status.bornNanoseconds,
                     outcome: .record(line: record.jsonLine(), id: article.id))
             } catch {
                 let failure = ErrorRecord(
@@ -480,7 +482,9 @@ public final class IngestPipeline: Sendable {
                     code: error.code.rawValue,
                     size: file.bytes.count
                 )
-                return FileResult(path: path, claimed: expected, identity: identity, outcome: .failure(failure))
+                return FileResult(
+                    path: path, claimed: expected, identity: identity, bornNanoseconds: file.status.bornNanoseconds,
+                    outcome: .failure(failure))
             }
         } catch let error as SystemCallError where error.isFileMissing {
             // Gone (moved or deleted) before it was read.
@@ -586,7 +590,8 @@ public final class IngestPipeline: Sendable {
                     kind = result.retryWhenReadable ? .unreadable : .failed
                 case .record(let line, let id):
                     let isDuplicate = try isEmitted(
-                        id, from: result.path, identity: result.identity, inBatch: emittedInBatch,
+                        id, from: result.path, identity: result.identity, born: result.bornNanoseconds,
+                        inBatch: emittedInBatch,
                         recognizing: &recognizedInBatch, uncommitted: writer.uncommitted)
                     if isDuplicate {
                         counts.duplicates += 1
@@ -604,7 +609,9 @@ public final class IngestPipeline: Sendable {
                     urls.append(url)
                 } else if let identity = result.identity, let kind {
                     outcomes.append(
-                        FileOutcome(identity: identity, path: result.path, contentID: contentID, kind: kind))
+                        FileOutcome(
+                            identity: identity, path: result.path, contentID: contentID, kind: kind,
+                            bornNanoseconds: result.bornNanoseconds))
                 }
             }
             try reopenIfChangedOutside(&writer)
@@ -680,9 +687,10 @@ public final class IngestPipeline: Sendable {
     /// one waiting for its commit: it is added to `recognized`), or, with `dedupe = "content"`, the same
     /// content was emitted in this batch, in one waiting for its commit, or before. With `dedupe = "none"`, a
     /// file's record is emitted already when the last version committed of the same file (`identity`'s device
-    /// and inode, at `path`) held the same content: a `touch` is not a new article.
+    /// and inode, made at `born`, or at `path` where birth times are unknown) held the same content: a
+    /// `touch`, a `chmod` or a rename is not a new article.
     private func isEmitted(
-        _ id: String, from path: String, identity: FileIdentity?, inBatch: Set<String>,
+        _ id: String, from path: String, identity: FileIdentity?, born: Int64?, inBatch: Set<String>,
         recognizing recognized: inout Set<RecoveredLine>, uncommitted: Uncommitted
     ) throws -> Bool {
         let recovered = try state.recoveredLines(for: path, id: id, file: identity).first {
@@ -694,7 +702,7 @@ public final class IngestPipeline: Sendable {
         }
         guard settings.dedupe == .content else {
             guard let identity else { return false }
-            return try state.isContent(id, ofTheLastVersionOf: identity, at: path)
+            return try state.isContent(id, ofTheLastVersionOf: identity, bornNanoseconds: born, at: path)
         }
         return try inBatch.contains(id) || uncommitted.emittedIDs.contains(id) || state.hasEmitted(id)
     }

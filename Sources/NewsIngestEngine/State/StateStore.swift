@@ -22,12 +22,17 @@ public struct FileOutcome: Sendable {
     public var path: String
     public var contentID: String?
     public var kind: Kind
+    /// When the file read was made (see ``FileStatus/bornNanoseconds``); kept with file contents.
+    public var bornNanoseconds: Int64?
 
-    public init(identity: FileIdentity, path: String, contentID: String?, kind: Kind) {
+    public init(
+        identity: FileIdentity, path: String, contentID: String?, kind: Kind, bornNanoseconds: Int64? = nil
+    ) {
         self.identity = identity
         self.path = path
         self.contentID = contentID
         self.kind = kind
+        self.bornNanoseconds = bornNanoseconds
     }
 }
 
@@ -120,6 +125,7 @@ public final class StateStore: Sendable {
         let hasEmitted: SQLiteStatement
         let isHeld: SQLiteStatement
         let isLastContentOfFile: SQLiteStatement
+        let lastVersionOfInode: SQLiteStatement
         let insertFile: SQLiteStatement
         let deleteFile: SQLiteStatement
         let insertContent: SQLiteStatement
@@ -209,6 +215,9 @@ public final class StateStore: Sendable {
         try Self.upgrade(
             database, to: 6, adding: [("recovered", "size", "INTEGER"), ("recovered", "modified_at", "TEXT")])
         try database.execute("CREATE INDEX IF NOT EXISTS recovered_by_id ON recovered (id)")
+        // Schema 7: with file contents recorded, a file version keeps when its file was made (`NULL` where that
+        // is unknown, and in the rows of earlier versions).
+        try Self.upgrade(database, to: 7, adding: [("file_versions", "btime_ns", "INTEGER")])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -234,10 +243,13 @@ public final class StateStore: Sendable {
                 isLastContentOfFile: try database.prepare(
                     "SELECT content_key IS ?4 FROM file_versions WHERE device = ?1 AND inode = ?2 AND path = ?3 "
                         + "ORDER BY rowid DESC LIMIT 1"),
+                lastVersionOfInode: try database.prepare(
+                    "SELECT content_key IS ?3, btime_ns FROM file_versions WHERE device = ?1 AND inode = ?2 "
+                        + "ORDER BY rowid DESC LIMIT 1"),
                 insertFile: try database.prepare(
                     "INSERT OR REPLACE INTO file_versions "
-                        + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid, ctime_ns) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + "(device, inode, size, mtime_ns, path, outcome, content_key, rowid, ctime_ns, btime_ns) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 deleteFile: try database.prepare(
                     "DELETE FROM file_versions WHERE device = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
@@ -477,17 +489,33 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// True when the version of the file of `identity` (its device and inode, at `path`) committed last holds
-    /// the content `contentID`: the file changed its times or mode since, not its content (`touch`, an
-    /// archive's extraction setting its times after its close, a copy that keeps them). A file rewritten and
-    /// then written back as it was has changed twice, and is not one of these. A row committed without its
-    /// content (before schema 4, or while neither `dedupe = "none"` nor forgetting asked for it) holds none.
+    /// True when the version of the file of `identity` committed last holds the content `contentID`: the file
+    /// changed its times, mode or name since, not its content (`touch`, an archive's extraction setting its
+    /// times after its close, a copy that keeps them, a `chmod`, a rename of it or of a directory above it).
+    /// A file rewritten and then written back as it was has changed twice, and is not one of these.
+    ///
+    /// The file is the last version committed of its device and inode, when it was made at `bornNanoseconds`
+    /// (a new file made on the inode of a deleted one was made later, and is another file). Where birth
+    /// times are unknown (a file system that keeps none, a row committed before schema 7), it is the last
+    /// version committed at `path` on that device and inode. A row committed without its content (before
+    /// schema 4, or while neither `dedupe = "none"` nor forgetting asked for it) holds none.
     public func isContent(
-        _ contentID: String, ofTheLastVersionOf identity: FileIdentity, at path: String
+        _ contentID: String, ofTheLastVersionOf identity: FileIdentity, bornNanoseconds: Int64? = nil,
+        at path: String
     ) throws(SQLiteError) -> Bool {
         try database.withLock { connection throws(SQLiteError) in
+            let inode = Array(Self.key(identity).prefix(2))
+            let content = Self.key(ofContent: contentID)
+            if let bornNanoseconds {
+                let last = connection.lastVersionOfInode
+                try last.bind(inode + [content])
+                defer { last.reset() }
+                if try last.step(), !last.isNull(at: 1) {
+                    return last.integer(at: 1) == bornNanoseconds && last.integer(at: 0) == 1
+                }
+            }
             let statement = connection.isLastContentOfFile
-            try statement.bind(Array(Self.key(identity).prefix(2)) + [.text(path), Self.key(ofContent: contentID)])
+            try statement.bind(inode + [.text(path), content])
             defer { statement.reset() }
             return try statement.step() && statement.integer(at: 0) == 1
         }
@@ -560,6 +588,7 @@ public final class StateStore: Sendable {
                         Self.key(outcome.identity) + [
                             .text(outcome.path), .text(outcome.kind.rawValue), contentKey,
                             .integer(connection.nextFileVersionRow), .integer(outcome.identity.changedNanoseconds),
+                            recordsFileContents ? outcome.bornNanoseconds.map(SQLiteValue.integer) ?? .null : .null,
                         ])
                     // A commit that fails after this leaves a gap in the numbers, which is harmless.
                     connection.nextFileVersionRow += 1
