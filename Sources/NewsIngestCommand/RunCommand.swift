@@ -137,6 +137,7 @@ struct RunCommand: ParsableCommand {
             throw ConfigurationLoader.fail(
                 "source.directory", nil, "nothing to watch: add a directory or a URL, or pass --watch or --index-url")
         }
+        try ConfigurationLoader.checkDirectories(settings, file: config, fromFlag: watch.isEmpty ? nil : "--watch")
         try ConfigurationLoader.checkOwnFiles(
             settings, file: config,
             keys: [
@@ -161,6 +162,7 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let settings = try ConfigurationLoader.exitingOnProblem {
             let settings = try ConfigurationLoader.load(path: file)
+            try ConfigurationLoader.checkDirectories(settings, file: file, fromFlag: nil)
             try ConfigurationLoader.checkOwnFiles(
                 settings, file: file,
                 keys: [.output: "output.path", .errors: "output.errors", .state: "state.directory"])
@@ -224,6 +226,17 @@ enum ConfigurationLoader {
             }
         }
         return bytes[..<min(offset, bytes.count)].count { $0 == 0x0A } + 1
+    }
+
+    /// Rejects watched directories that overlap (see ``DirectoryOverlap``), naming the later one: by `fromFlag`
+    /// (`--watch`) when a flag set them, else by its key in the configuration `file` (`nil`: the built-in one).
+    static func checkDirectories(_ settings: DaemonSettings, file: String?, fromFlag: String?) throws(Problem) {
+        guard let overlap = settings.directoryOverlap(workingDirectory: FileManager.default.currentDirectoryPath)
+        else { return }
+        if let fromFlag { throw fail(fromFlag, overlap.path, overlap.description) }
+        throw Problem(
+            description: "\(file ?? "<built-in>"): source.directory[\(overlap.index)].path = \"\(overlap.path)\": "
+                + "\(overlap)")
     }
 
     /// Rejects a configuration that would take back a file the daemon writes (see ``OwnFileConflict``),

@@ -883,6 +883,51 @@ import Testing
         #expect(notUTF8.error.contains("legacy.toml:2: not UTF-8"), "\(notUTF8.error)")
     }
 
+    /// Two watched directories that would take the same files, each under its own globs and `after`: one
+    /// directory twice, or one under another watched recursively. A configuration error naming the later one;
+    /// a directory under one that is not recursive, or under a hidden subdirectory, is fine.
+    @Test func overlappingWatchedDirectoriesAreAConfigurationError() throws {
+        let temporary = try TemporaryDirectory()
+        func check(_ second: String, firstRecursive: Bool) throws -> BinaryRunner.Result {
+            let config = temporary.path("\(UUID()).toml")
+            try Data(
+                """
+                [[source.directory]]
+                path = "\(temporary.path("in"))"
+                recursive = \(firstRecursive)
+                [[source.directory]]
+                path = "\(second)"
+                after = "delete"
+                [output]
+                path = "\(temporary.path("out/a.jsonl"))"
+                errors = "\(temporary.path("out/e.jsonl"))"
+                [state]
+                directory = "\(temporary.path("out/state"))"
+                """.utf8
+            ).write(to: URL(fileURLWithPath: config))
+            return try runner.run(["check-config", config])
+        }
+        let twice = try check(temporary.path("in/./"), firstRecursive: false)
+        #expect(twice.status == 78)
+        #expect(
+            twice.error.contains("source.directory[1].path = \"\(temporary.path("in/./"))\": is the same directory as"),
+            "\(twice.error)")
+        let nested = try check(temporary.path("in/2026/11"), firstRecursive: true)
+        #expect(nested.status == 78)
+        #expect(nested.error.contains("source.directory[1].path"), "\(nested.error)")
+        #expect(nested.error.contains("lies under \(temporary.path("in")), which is watched recursively"))
+        #expect(try check(temporary.path("in/2026"), firstRecursive: false).status == 0)
+        #expect(try check(temporary.path("in/.hidden/a"), firstRecursive: true).status == 0)
+        #expect(try check(temporary.path("input"), firstRecursive: true).status == 0)
+
+        let flags = try runner.run([
+            "run", "--watch", temporary.path("in"), "--watch", temporary.path("in/sub"), "--recursive",
+            "--output", temporary.path("out/a.jsonl"), "--state-dir", temporary.path("out/state"),
+        ])
+        #expect(flags.status == 78)
+        #expect(flags.error.contains("--watch \(temporary.path("in/sub")): lies under"), "\(flags.error)")
+    }
+
     /// A configuration under which the daemon would take back what it writes (its output in a watched
     /// directory under a name the globs take, say) is refused before anything is read, naming the setting.
     @Test func aConfigurationThatWouldIngestTheDaemonsOwnFilesIsRefused() throws {
