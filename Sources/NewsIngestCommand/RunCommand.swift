@@ -58,6 +58,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(name: .long, help: "Serve Prometheus metrics at http://ADDRESS/metrics (an IPv4 address and a port).")
+    var metricsAddress: String?
+
     func run() throws {
         let settings = try ConfigurationLoader.exitingOnProblem { try settingsWithOverrides() }
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
@@ -75,7 +78,9 @@ struct RunCommand: ParsableCommand {
             )
         } catch {
             var metadata: Logger.Metadata = ["error": "\(error)"]
-            if let error = error as? SystemCallError, let advice = Inotify.limitAdvice(for: error) {
+            if let error = error as? SystemCallError,
+                let advice = Inotify.limitAdvice(for: error) ?? MetricsServer.advice(for: error)
+            {
                 metadata["advice"] = "\(advice)"
             }
             if let error = error as? SQLiteError, let advice = StateStore.damageAdvice(for: error) {
@@ -116,6 +121,13 @@ struct RunCommand: ParsableCommand {
                 throw ConfigurationLoader.fail("--rescan-interval", "\(rescanInterval)", "must be >= 0.1")
             }
             settings.rescanSeconds = rescanInterval
+        }
+        if let metricsAddress {
+            guard let address = MetricsAddress(metricsAddress) else {
+                throw ConfigurationLoader.fail(
+                    "--metrics-address", metricsAddress, "must be an IPv4 address and a port, as 127.0.0.1:9464")
+            }
+            settings.metricsAddress = address
         }
         if let logLevel {
             guard Logger.Level(rawValue: logLevel) != nil else {

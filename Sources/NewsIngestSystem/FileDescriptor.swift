@@ -44,6 +44,13 @@ public final class FileDescriptor: Sendable {
         self.path = path
     }
 
+    /// Takes ownership of a descriptor opened elsewhere (an accepted connection): closed with this. `name`
+    /// stands for a path in errors.
+    public init(adopting rawValue: Int32, name: String) {
+        self.rawValue = rawValue
+        self.path = name
+    }
+
     /// Wraps an inherited descriptor such as standard input; it is not closed.
     public init(borrowing rawValue: Int32) {
         self.rawValue = rawValue
@@ -100,15 +107,19 @@ public final class FileDescriptor: Sendable {
         return count
     }
 
-    /// Writes all of `bytes`, continuing after short writes.
-    public func writeAll(_ bytes: [UInt8]) throws(SystemCallError) {
+    /// Writes all of `bytes`, continuing after short writes. `toSocket`: `send` without `SIGPIPE`, so a peer
+    /// that went away is an `EPIPE` error, not the end of the process.
+    public func writeAll(_ bytes: [UInt8], toSocket: Bool = false) throws(SystemCallError) {
         var failure: SystemCallError?
         bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
                 do throws(SystemCallError) {
-                    written += try SystemCall.retrying("write", path) {
-                        write(rawValue, buffer.baseAddress! + written, buffer.count - written)
+                    written += try SystemCall.retrying(toSocket ? "send" : "write", path) {
+                        let start = buffer.baseAddress! + written
+                        return toSocket
+                            ? send(rawValue, start, buffer.count - written, Int32(MSG_NOSIGNAL))
+                            : write(rawValue, start, buffer.count - written)
                     }
                 } catch {
                     failure = error

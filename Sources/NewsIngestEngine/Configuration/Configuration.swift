@@ -69,7 +69,7 @@ public enum Configuration {
         let pipeline = try reader.table("pipeline")
         try pipeline.allow(["workers", "max_in_flight", "max_in_flight_bytes", "max_file_bytes", "tone_style"])
         let daemon = try reader.table("daemon")
-        try daemon.allow(["shutdown_timeout", "log_level"])
+        try daemon.allow(["shutdown_timeout", "log_level", "metrics_address"])
         let sources = try reader.table("source")
         try sources.allow([
             "directory", "url", "settle", "rescan_interval", "user_agent", "ca_file", "max_transfers", "max_per_host",
@@ -151,6 +151,13 @@ public enum Configuration {
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1
         settings.forgetAfterDays = try state.integer("forget_after_days", in: 0...36_500) ?? 0
+        if let text = try daemon.string("metrics_address"), !text.isEmpty {
+            guard let address = MetricsAddress(text) else {
+                throw daemon.fail(
+                    "metrics_address", .string(text), "must be an IPv4 address and a port, as \"127.0.0.1:9464\"")
+            }
+            settings.metricsAddress = address
+        }
         settings.urls = urls
         settings.fetch = fetch
         return settings

@@ -23,6 +23,10 @@ public final class Daemon: Sendable {
     private let directories: Mutex<DirectorySource>
     /// The URL sources, when any is configured (not changed by a reload).
     private let urls: URLSource?
+    /// Serves `/metrics` when `daemon.metrics_address` is set (not changed by a reload).
+    private let metrics: MetricsServer?
+    /// When the daemon started, in seconds since 1970.
+    private let startTimeSeconds = Double(WallClock.nowMilliseconds()) / 1000
     /// The settings in force (the directory part changes on reload).
     private let current: Mutex<DaemonSettings>
     /// Reads the configuration again for `SIGHUP`; `nil` when there is no file to reload.
@@ -41,7 +45,8 @@ public final class Daemon: Sendable {
     ///
     /// Call it on the main thread before starting any other: it first blocks the handled signals, so one that
     /// arrives while the daemon starts waits for ``run()`` instead of being lost.
-    /// - Throws: what blocking the signals or opening the state, output or inotify throws, naming the file.
+    /// - Throws: what blocking the signals, opening the state, output or inotify, or listening for metrics
+    ///   throws, naming the file or address.
     /// - Parameter reload: reads the configuration again on `SIGHUP` (with the same command-line overrides).
     public init(
         settings: DaemonSettings,
@@ -73,6 +78,9 @@ public final class Daemon: Sendable {
             : URLSource(
                 sources: settings.urls, fetch: settings.fetch, toneStyle: settings.pipeline.toneStyle,
                 pipeline: pipeline, state: state, logger: logger)
+        metrics = try settings.metricsAddress.map { address throws(SystemCallError) in
+            try MetricsServer(address: address, logger: logger)
+        }
     }
 
     /// Starts everything and never returns: the process ends from a signal handler.
@@ -104,6 +112,11 @@ public final class Daemon: Sendable {
                 "workers": "\(settings.pipeline.workers)",
             ]
         )
+        if let metrics, let address = settings.metricsAddress {
+            metrics.start { @Sendable [self] in metricsSnapshot }
+            logger.info(
+                "serving metrics", metadata: ["url": "http://\(address.host):\(metrics.port)/metrics"])
+        }
         directories.withLock { $0 }.start { @Sendable [self] in
             urls?.start()
             logger.info("watching; ingesting the backlog")
@@ -219,6 +232,7 @@ public final class Daemon: Sendable {
         if new.pipeline.toneStyle != old.pipeline.toneStyle { needsRestart.append("pipeline.tone_style") }
         if new.pipeline.dedupe != old.pipeline.dedupe { needsRestart.append("output.dedupe") }
         if new.logLevel != old.logLevel { needsRestart.append("daemon.log_level") }
+        if new.metricsAddress != old.metricsAddress { needsRestart.append("daemon.metrics_address") }
         if new.urls != old.urls || new.fetch != old.fetch { needsRestart.append("source.url") }
         if !needsRestart.isEmpty {
             logger.warning(
@@ -269,6 +283,20 @@ public final class Daemon: Sendable {
             settleSeconds: settings.settleSeconds,
             rescanSeconds: settings.rescanSeconds
         )
+    }
+
+    /// What `/metrics` says now.
+    private var metricsSnapshot: MetricsSnapshot {
+        var snapshot = MetricsSnapshot()
+        let counts = pipeline.counts
+        (snapshot.emitted, snapshot.duplicates, snapshot.failed) = (counts.emitted, counts.duplicates, counts.failed)
+        let inFlight = pipeline.usage
+        (snapshot.filesInFlight, snapshot.bytesInFlight) = (inFlight.files, inFlight.bytes)
+        (snapshot.maxFilesInFlight, snapshot.maxBytesInFlight) = (inFlight.maxFiles, inFlight.maxBytes)
+        snapshot.isPaused = pipeline.pause != nil
+        snapshot.watchedDirectories = directories.withLock { $0 }.watchedDirectoryCount
+        snapshot.startTimeSeconds = startTimeSeconds
+        return snapshot
     }
 
     /// Counts for `STATUS=` and logs, and why the pipeline is paused when it is.

@@ -20,6 +20,8 @@ public struct DaemonSettings: Sendable {
     public var shutdownTimeoutSeconds: Double
     /// swift-log level name (`info`, `debug`…).
     public var logLevel: String
+    /// Where `/metrics` is served; `nil`: nowhere.
+    public var metricsAddress: MetricsAddress?
 
     /// Creates settings.
     public init(

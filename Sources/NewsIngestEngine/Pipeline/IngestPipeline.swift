@@ -216,6 +216,12 @@ public final class IngestPipeline: Sendable {
     /// failed, how often, and the error; `nil` while the pipeline moves.
     public var pause: String? { pauseReason.withLock { $0 } }
 
+    /// Files and bytes in flight now, and their bounds (see ``InFlightBudget``).
+    public var usage: (files: Int, bytes: Int, maxFiles: Int, maxBytes: Int) {
+        let used = budget.used
+        return (used.files, used.bytes, budget.maxFiles, budget.maxBytes)
+    }
+
     /// Whether this file version, or another version of the same file, is being read, parsed or written now.
     func flightStatus(of identity: FileIdentity) -> FilesInFlight.Status {
         inFlight.withLock { $0.status(of: identity) }

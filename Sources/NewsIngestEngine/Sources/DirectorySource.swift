@@ -128,6 +128,9 @@ public final class DirectorySource: Sendable {
 
     private var stopping: Bool { isStopping.load(ordering: .relaxed) }
 
+    /// Directories inotify watches now.
+    public var watchedDirectoryCount: Int { watches.withLock { $0.table.count } }
+
     // MARK: - Watches
 
     /// Adds a watch on `path` (and, when its root is recursive, on every subdirectory). A path recorded as

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A TCP socket listening on an IPv4 address (non-blocking, close-on-exec), for a small local server.
+public final class ListeningSocket: Sendable {
+    /// The descriptor, for a Dispatch read source (readable when a connection waits).
+    public let descriptor: Int32
+    /// The port it listens on (the one the system chose, for port 0).
+    public let port: UInt16
+
+    /// Listens on `address` (dotted IPv4, as `127.0.0.1`) and `port` (0: any free port).
+    /// - Throws: ``SystemCallError`` (`EADDRINUSE` when another process has the port, `EINVAL` for an address
+    ///   that is not dotted IPv4).
+    public init(address: String, port: UInt16) throws(SystemCallError) {
+        let subject = "\(address):\(port)"
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
+            throw SystemCallError(call: "inet_pton", subject: subject, errno: EINVAL)
+        }
+        let descriptor = try SystemCall.retrying("socket", subject) {
+            socket(
+                AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        do throws(SystemCallError) {
+            var reuse: Int32 = 1
+            try SystemCall.retrying("setsockopt", subject) {
+                setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+            }
+            try SystemCall.retrying("bind", subject) {
+                withUnsafePointer(to: &socketAddress) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+            }
+            try SystemCall.retrying("listen", subject) { listen(descriptor, 64) }
+            var bound = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            try SystemCall.retrying("getsockname", subject) {
+                withUnsafeMutablePointer(to: &bound) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+                }
+            }
+            self.port = UInt16(bigEndian: bound.sin_port)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// Takes a waiting connection, blocking (for simple writes), with `timeoutSeconds` as its send and receive
+    /// time-outs; `nil` when none waits.
+    public func accept(timeoutSeconds: Int) throws(SystemCallError) -> FileDescriptor? {
+        // Linux's `accept` gives a blocking socket whatever the listener's mode (`accept4`, which would also set
+        // close-on-exec at once, is not declared here; this process never executes another).
+        let connection: Int32
+        do throws(SystemCallError) {
+            connection = try SystemCall.retrying("accept", "port \(port)") { Glibc.accept(descriptor, nil, nil) }
+        } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK || error.errno == ECONNABORTED {
+            return nil
+        }
+        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        for option in [SO_SNDTIMEO, SO_RCVTIMEO] {
+            setsockopt(connection, SOL_SOCKET, option, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+        return FileDescriptor(adopting: connection, name: "connection to port \(port)")
+    }
+}
