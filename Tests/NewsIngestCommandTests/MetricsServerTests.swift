@@ -49,6 +49,23 @@ import Testing
         #expect(Wait.until(seconds: 60) { workspace.records().count == 2 }, "\(daemon.log)")
         let after = RawHTTPRequest.get("/metrics", port: port)
         #expect(after.map { Self.sample("newsingest_articles_emitted_total", in: $0.body) } == "2")
+
+        // A client sending its request a byte at a time is cut off once its time is up, not at its leisure.
+        let trickling = try #require(RawHTTPRequest.connect(toPort: port))
+        defer { close(trickling) }
+        let started = Date()
+        var cutOff = false
+        for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 60) {
+            var one = byte
+            usleep(200_000)
+            if send(trickling, &one, 1, Int32(MSG_NOSIGNAL)) != 1 {
+                cutOff = true
+                break
+            }
+        }
+        #expect(cutOff, "still connected after \(Date().timeIntervalSince(started)) s")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(RawHTTPRequest.get("/metrics", port: port)?.status == 200)
         #expect(daemon.stop() == 0)
     }
 

@@ -81,8 +81,13 @@ public final class MetricsServer: Sendable {
     private func serve(_ connection: FileDescriptor) {
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
+        // Each read waits at most the time-out, and so does the whole head: a client sending a byte now and
+        // then cannot keep the server for itself.
+        let deadline = DispatchTime.now() + .seconds(Self.timeoutSeconds)
         while MetricsRequest.headEnd(in: head) == nil, head.count < Self.maxRequestBytes {
-            guard let count = try? connection.read(into: &buffer), count > 0 else { return }
+            guard DispatchTime.now() < deadline, let count = try? connection.read(into: &buffer), count > 0 else {
+                return
+            }
             head += buffer[..<count]
         }
         let answer = MetricsRequest.answer(to: head, metrics: { snapshot?().text ?? "" })
