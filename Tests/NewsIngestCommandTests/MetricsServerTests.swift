@@ -39,6 +39,8 @@ import Testing
         #expect(answer.head.contains("Content-Type: text/plain; version=0.0.4"))
         #expect(Self.sample("newsingest_watched_directories", in: answer.body) == "1")
         #expect(Self.sample("newsingest_output_paused", in: answer.body) == "0")
+        let lastCommit = Self.sample("newsingest_last_commit_time_seconds", in: answer.body).flatMap(Double.init)
+        #expect(abs((lastCommit ?? 0) - Date().timeIntervalSince1970) < 120, "\(answer.body)")
         #expect(RawHTTPRequest.get("/", port: port)?.status == 404)
         #expect(RawHTTPRequest.get("/metrics", port: port, method: "DELETE")?.status == 405)
         #expect(RawHTTPRequest.send("nonsense\r\n\r\n", toPort: port)?.status == 400)

@@ -60,6 +60,9 @@ import Testing
             let type = lines.first { $0.hasPrefix("# TYPE \(name) ") }.map { String($0.split(separator: " ")[3]) }
             #expect(type == (name.hasSuffix("_total") ? "counter" : "gauge"), "\(name)")
         }
-        #expect(samples.count == 10)
+        #expect(samples.count == 11)
+        #expect(lines.contains("newsingest_last_commit_time_seconds 0.000"))
+        #expect(MetricsSnapshot.seconds(milliseconds: 1_795_822_684_005) == "1795822684.005")
+        #expect(MetricsSnapshot.seconds(milliseconds: 1_795_822_684_120) == "1795822684.120")
     }
 }

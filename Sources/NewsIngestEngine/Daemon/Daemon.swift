@@ -294,6 +294,7 @@ public final class Daemon: Sendable {
         (snapshot.filesInFlight, snapshot.bytesInFlight) = (inFlight.files, inFlight.bytes)
         (snapshot.maxFilesInFlight, snapshot.maxBytesInFlight) = (inFlight.maxFiles, inFlight.maxBytes)
         snapshot.isPaused = pipeline.pause != nil
+        snapshot.lastCommitMilliseconds = pipeline.lastCommitMilliseconds ?? 0
         snapshot.watchedDirectories = directories.withLock { $0 }.watchedDirectoryCount
         snapshot.startTimeSeconds = startTimeSeconds
         return snapshot

@@ -14,6 +14,9 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var maxBytesInFlight = 0
     /// True while the writer waits to retry after a failed write or commit (a full disk, say).
     public var isPaused = false
+    /// When the writer last committed results, in milliseconds since 1970; 0 before the first. With `paused`
+    /// and the counters, what an alert on a stalled daemon watches.
+    public var lastCommitMilliseconds: Int64 = 0
     /// Directories inotify watches now.
     public var watchedDirectories = 0
     /// When the daemon started, in seconds since 1970.
@@ -45,10 +48,19 @@ public struct MetricsSnapshot: Sendable, Equatable {
         metric(
             "output_paused", "gauge", "1 while the writer waits to retry a failed write or commit.",
             isPaused ? "1" : "0")
+        metric(
+            "last_commit_time_seconds", "gauge", "When results were last committed, in seconds since 1970 (0: never).",
+            Self.seconds(milliseconds: lastCommitMilliseconds))
         metric("watched_directories", "gauge", "Directories inotify watches.", "\(watchedDirectories)")
         metric(
             "start_time_seconds", "gauge", "When the daemon started, in seconds since 1970.",
             String(Int64(startTimeSeconds)))
         return text
+    }
+
+    /// `1795822684.123` for 1 795 822 684 123 ms (times before 1970 are not expected here).
+    static func seconds(milliseconds: Int64) -> String {
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

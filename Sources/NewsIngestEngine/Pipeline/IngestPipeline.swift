@@ -30,6 +30,8 @@ public final class IngestPipeline: Sendable {
     /// while there are some, the writer is not idle.
     private let onTheirWay = Atomic<Int>(0)
     private let counters = Mutex(Counters())
+    /// When the writer last committed a batch (milliseconds since 1970); 0 before the first.
+    private let lastCommitTime = Atomic<Int64>(0)
     /// Why the writer is paused, while it is (see ``pause``).
     private let pauseReason = Mutex<String?>(nil)
     /// Set when the daemon stops: from then on every batch is synced and committed at once.
@@ -215,6 +217,12 @@ public final class IngestPipeline: Sendable {
     /// While a batch cannot be written or what was written cannot be committed (a disk is full, say): what
     /// failed, how often, and the error; `nil` while the pipeline moves.
     public var pause: String? { pauseReason.withLock { $0 } }
+
+    /// When the writer last committed a batch of results, in milliseconds since 1970; `nil` before the first.
+    public var lastCommitMilliseconds: Int64? {
+        let time = lastCommitTime.load(ordering: .relaxed)
+        return time == 0 ? nil : time
+    }
 
     /// Files and bytes in flight now, and their bounds (see ``InFlightBudget``).
     public var usage: (files: Int, bytes: Int, maxFiles: Int, maxBytes: Int) {
@@ -761,6 +769,7 @@ public final class IngestPipeline: Sendable {
         writer.uncommitted = Uncommitted()
         writer.oldestUncommitted = nil
         writer.lastCommit = DispatchTime.now()
+        lastCommitTime.store(WallClock.nowMilliseconds(), ordering: .relaxed)
         counters.withLock { $0.add(uncommitted.counts) }
         writer.uncommitted.departed += release(uncommitted.files)
         for tell in uncommitted.whenCommitted { tell() }
