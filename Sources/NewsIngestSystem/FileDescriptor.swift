@@ -239,6 +239,22 @@ public struct FileStatus: Sendable, Equatable {
         bornNanoseconds = info.stx_mask & UInt32(STATX_BTIME) != 0 ? nanoseconds(info.stx_btime) : nil
     }
 
+    /// `statx(2)` of `path`, following symbolic links, with the birth time where the file system keeps one
+    /// (`stat` where the kernel has no `statx`).
+    /// - Throws: ``SystemCallError`` (`ENOENT` when the file is gone).
+    public init(withBirthTimeOf path: String) throws(SystemCallError) {
+        var extended = CLinuxStat.statx()
+        let mask = UInt32(STATX_BASIC_STATS) | UInt32(STATX_BTIME)
+        do throws(SystemCallError) {
+            try SystemCall.retrying("statx", path) { clinuxstat_statx(AT_FDCWD, path, 0, mask, &extended) }
+            self.init(extended)
+            return
+        } catch  where error.errno == ENOSYS || error.errno == EPERM {
+            // No `statx` here: `stat` says all but the birth time.
+        }
+        try self.init(path: path)
+    }
+
     /// `stat(2)` of `path`, following symbolic links.
     /// - Throws: ``SystemCallError`` (`ENOENT` when the file is gone).
     public init(path: String) throws(SystemCallError) {

@@ -1,5 +1,6 @@
 import ArticleFixtures
 import Foundation
+import NewsIngestSystem
 import TestSupport
 import Testing
 
@@ -59,6 +60,52 @@ import Testing
         #expect(second.log.contains("duplicates=2 emitted=1"), "\(second.log)")
         let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
         #expect(names.sorted() == ["a.txt", "b.txt", "c.txt"], "\(second.log)")
+    }
+
+    /// The same, when the file is renamed and touched after the restart that adopted its line: the line keeps
+    /// the file it found at its path (device, inode, birth time), and recognizes it whatever its name and
+    /// times. Here the restart that adopts the line watches another directory, so the file is read only by
+    /// the next one, after it was renamed and touched.
+    @Test func withoutDeduplicationARecoveredLineIsRecognizedAfterItsFileWasRenamedAndTouched() throws {
+        var workspace = try DaemonTests.Workspace()
+        let configuration = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
+        workspace.extraArguments = ["--config", configuration]
+        let articles = DaemonTests.articles(2, seed: 31)
+        try workspace.write("a.txt", articles[0])
+        let binary = BinaryRunner().binary
+        let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
+        #expect(first.stop() == 0)
+
+        // A fresh state adopts the line as after a crash, while watching an empty directory.
+        let fresh = ["--state-dir", workspace.temporary.path("fresh-state")]
+        let elsewhere = workspace.temporary.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let watchingElsewhere = workspace.arguments.map { $0 == workspace.input.path ? elsewhere : $0 }
+        let adopting = try DaemonProcess(
+            binary: binary, arguments: watchingElsewhere + fresh, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { adopting.log.contains("watching") }, "\(adopting.log)")
+        #expect(adopting.stop() == 0)
+        #expect(adopting.log.contains("adopted lines written before a crash"), "\(adopting.log)")
+
+        let renamed = workspace.input.appendingPathComponent("renamed.txt")
+        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
+        var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
+        #expect(utimensat(AT_FDCWD, renamed.path, &anHourEarlier, 0) == 0)
+        try workspace.write("z.txt", articles[1])
+        let last = try DaemonProcess(
+            binary: binary, arguments: workspace.arguments + fresh, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count >= 2 }, "\(last.log)")
+        #expect(last.stop() == 0)
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        if try FileDescriptor(openingForReading: renamed.path).status().bornNanoseconds != nil {
+            #expect(names == ["a.txt", "z.txt"], "\(last.log)")
+            #expect(last.log.contains("duplicates=1 emitted=1"), "\(last.log)")
+        } else {
+            // A file system that keeps no birth times: the renamed, touched file is taken for a new arrival.
+            #expect(names.sorted() == ["a.txt", "renamed.txt", "z.txt"], "\(last.log)")
+        }
     }
 
     /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan

@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 7)
+        #expect(try file.integer("PRAGMA user_version") == 8)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -126,6 +126,15 @@ import Testing
         #expect(
             try state.recoveredLines(for: "https://example.com/1", id: "z", file: nil)
                 == [RecoveredLine(path: "https://example.com/1", id: "z")])
+        // A line whose file was found at its path when adopted is that file's, at any path and time after.
+        var adopted = AdoptedLine(path: "/in/b.txt", id: "v", file: (300, "2025-11-27T10:00:00.090Z"))
+        adopted.found = (device: 1, inode: 2, bornNanoseconds: 100)
+        try state.adoptRecoveredLines([adopted])
+        #expect(
+            try state.recoveredLines(for: "/in/renamed.txt", id: "v", file: later, bornNanoseconds: 100)
+                == [RecoveredLine(path: "/in/b.txt", id: "v")])
+        #expect(try state.recoveredLines(for: "/in/renamed.txt", id: "v", file: later, bornNanoseconds: 200).isEmpty)
+        #expect(try state.recoveredLines(for: "/in/renamed.txt", id: "v", file: later).isEmpty)
         // Consumed by the commit of the result it was recognized as.
         let outcome = FileOutcome(identity: file, path: "/in/archived/a.txt", contentID: "x", kind: .duplicate)
         try state.commit([outcome], ends: [], recognized: [line])
@@ -409,7 +418,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 7)
+            #expect(try file.integer("PRAGMA user_version") == 8)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

@@ -159,7 +159,9 @@ public final class IngestPipeline: Sendable {
                 )
             }
             let start = min(committed, output.size)
-            let recovery = try output.recover(committedOffset: start) { lines in try state.adoptRecoveredLines(lines) }
+            let recovery = try output.recover(committedOffset: start) { lines in
+                try state.adoptRecoveredLines(lines.map(Self.findingItsFile))
+            }
             if recovery.cutBytes > 0 {
                 logger.warning(
                     "cut a torn last line left by a crash",
@@ -217,6 +219,20 @@ public final class IngestPipeline: Sendable {
     /// While a batch cannot be written or what was written cannot be committed (a disk is full, say): what
     /// failed, how often, and the error; `nil` while the pipeline moves.
     public var pause: String? { pauseReason.withLock { $0 } }
+
+    /// `line` with the file found at its path when that is the file its record describes (its size and
+    /// modification time), and its file system keeps birth times: so the line is recognized as that file's,
+    /// renamed or touched before it is read again.
+    private static func findingItsFile(_ line: AdoptedLine) -> AdoptedLine {
+        guard let path = line.path, let file = line.file, let status = try? FileStatus(withBirthTimeOf: path),
+            status.isRegularFile, status.size == file.size,
+            Timestamp(millisecondsSince1970: status.modifiedMilliseconds).rfc3339 == file.modifiedAt,
+            let born = status.bornNanoseconds
+        else { return line }
+        var found = line
+        found.found = (status.device, status.inode, born)
+        return found
+    }
 
     /// When the writer last committed a batch of results, in milliseconds since 1970; `nil` before the first.
     public var lastCommitMilliseconds: Int64? {
@@ -707,7 +723,7 @@ public final class IngestPipeline: Sendable {
         _ id: String, from path: String, identity: FileIdentity?, born: Int64?, inBatch: Set<String>,
         recognizing recognized: inout Set<RecoveredLine>, uncommitted: Uncommitted
     ) throws -> Bool {
-        let recovered = try state.recoveredLines(for: path, id: id, file: identity).first {
+        let recovered = try state.recoveredLines(for: path, id: id, file: identity, bornNanoseconds: born).first {
             !recognized.contains($0) && !uncommitted.recognized.contains($0)
         }
         if let recovered {

@@ -44,6 +44,9 @@ public struct AdoptedLine: Sendable {
     /// For a file's record, the file's size and modification time as the record gives them (`source.size`,
     /// `source.modified_at`).
     public var file: (size: Int, modifiedAt: String)?
+    /// The file found at `path` when the line was adopted, with that size and time: its device, inode and
+    /// birth time, which stay its own whatever it is renamed to or its times set to.
+    public var found: (device: UInt64, inode: UInt64, bornNanoseconds: Int64)?
 
     public init(path: String?, id: String, file: (size: Int, modifiedAt: String)? = nil) {
         self.path = path
@@ -218,6 +221,14 @@ public final class StateStore: Sendable {
         // Schema 7: with file contents recorded, a file version keeps when its file was made (`NULL` where that
         // is unknown, and in the rows of earlier versions).
         try Self.upgrade(database, to: 7, adding: [("file_versions", "btime_ns", "INTEGER")])
+        // Schema 8: a recovered line keeps the file found at its path when it was adopted (`NULL` where none
+        // was, or its birth time is unknown).
+        try Self.upgrade(
+            database, to: 8,
+            adding: [
+                ("recovered", "device", "INTEGER"), ("recovered", "inode", "INTEGER"),
+                ("recovered", "btime_ns", "INTEGER"),
+            ])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -261,10 +272,12 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
                 ),
                 insertRecovered: try database.prepare(
-                    "INSERT OR IGNORE INTO recovered (path, id, size, modified_at) VALUES (?, ?, ?, ?)"),
+                    "INSERT OR IGNORE INTO recovered (path, id, size, modified_at, device, inode, btime_ns) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"),
                 isRecovered: try database.prepare("SELECT 1 FROM recovered WHERE path = ? AND id = ?"),
                 recoveredElsewhere: try database.prepare(
-                    "SELECT path FROM recovered WHERE id = ?1 AND size = ?2 AND modified_at = ?3 AND path != ?4"),
+                    "SELECT path FROM recovered WHERE id = ?1 AND path != ?4 "
+                        + "AND ((size = ?2 AND modified_at = ?3) OR (device = ?5 AND inode = ?6 AND btime_ns = ?7))"),
                 deleteRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ?"),
                 validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
                 setURL: try database.prepare(
@@ -615,10 +628,18 @@ public final class StateStore: Sendable {
                 for line in lines {
                     try connection.insertContent.run([Self.key(ofContent: line.id), day])
                     guard let path = line.path else { continue }
-                    try connection.insertRecovered.run([
-                        .text(path), .text(line.id), line.file.map { .integer(Int64($0.size)) } ?? .null,
-                        line.file.map { .text($0.modifiedAt) } ?? .null,
-                    ])
+                    let found: [SQLiteValue] =
+                        line.found.map {
+                            [
+                                .integer(Int64(bitPattern: $0.device)), .integer(Int64(bitPattern: $0.inode)),
+                                .integer($0.bornNanoseconds),
+                            ]
+                        } ?? [.null, .null, .null]
+                    try connection.insertRecovered.run(
+                        [
+                            .text(path), .text(line.id), line.file.map { .integer(Int64($0.size)) } ?? .null,
+                            line.file.map { .text($0.modifiedAt) } ?? .null,
+                        ] + found)
                 }
             }
             if lines.contains(where: { $0.path != nil }) { connection.mayHoldRecovered = true }
@@ -739,13 +760,14 @@ public final class StateStore: Sendable {
     }
 
     /// The recovered output lines not yet consumed that a result from `path` with content `id` may be: it was
-    /// emitted already. First the line of that path and content; then, for a file (`file`: the version read),
-    /// lines of the same content whose records give the same size and modification time, at other paths: the
-    /// file, or a directory above it, was renamed between the crash and its reading now.
+    /// emitted already. First the line of that path and content; then, for a file (`file`: the version read,
+    /// made at `bornNanoseconds`), lines of the same content at other paths whose records give the same size
+    /// and modification time, or whose file, found when they were adopted, is this one: the file, or a
+    /// directory above it, was renamed since, and its times maybe set too.
     /// The caller takes the first line no other result took; it is consumed by the commit that records the
     /// result as a duplicate (`recognized`), so a crash before that commit leaves it to be recognized again.
     public func recoveredLines(
-        for path: String, id: String, file: FileIdentity?
+        for path: String, id: String, file: FileIdentity?, bornNanoseconds: Int64? = nil
     ) throws(SQLiteError) -> [RecoveredLine] {
         try database.withLock { connection throws(SQLiteError) in
             guard connection.mayHoldRecovered else { return [] }
@@ -757,7 +779,11 @@ public final class StateStore: Sendable {
             guard let file else { return lines }
             let elsewhere = connection.recoveredElsewhere
             let modifiedAt = Timestamp(millisecondsSince1970: file.modifiedMilliseconds).rfc3339
-            try elsewhere.bind([.text(id), .integer(file.size), .text(modifiedAt), .text(path)])
+            try elsewhere.bind([
+                .text(id), .integer(file.size), .text(modifiedAt), .text(path),
+                .integer(Int64(bitPattern: file.device)), .integer(Int64(bitPattern: file.inode)),
+                bornNanoseconds.map(SQLiteValue.integer) ?? .null,
+            ])
             defer { elsewhere.reset() }
             while try elsewhere.step() {
                 if let other = elsewhere.text(at: 0) { lines.append(RecoveredLine(path: other, id: id)) }
