@@ -167,19 +167,12 @@ public final class FileDescriptor: Sendable {
     /// What `statx` says of the open file, its birth time included where the file system keeps one (`fstat`
     /// where the kernel has no `statx`).
     public func status() throws(SystemCallError) -> FileStatus {
-        var extended = CLinuxStat.statx()
-        let mask = UInt32(STATX_BASIC_STATS) | UInt32(STATX_BTIME)
-        do throws(SystemCallError) {
-            try SystemCall.retrying("statx", path) {
-                clinuxstat_statx(rawValue, "", clinuxstat_at_empty_path, mask, &extended)
-            }
-            return FileStatus(extended)
-        } catch  where error.errno == ENOSYS || error.errno == EPERM {
-            // No `statx` here (an old kernel, a system call filter): `fstat` says all but the birth time.
+        try FileStatus.extended(path, { clinuxstat_statx(rawValue, "", clinuxstat_at_empty_path, $0, &$1) }) {
+            () throws(SystemCallError) -> FileStatus in
+            var info = stat()
+            try SystemCall.retrying("fstat", path) { fstat(rawValue, &info) }
+            return FileStatus(info)
         }
-        var info = stat()
-        try SystemCall.retrying("fstat", path) { fstat(rawValue, &info) }
-        return FileStatus(info)
     }
 }
 
@@ -243,16 +236,26 @@ public struct FileStatus: Sendable, Equatable {
     /// (`stat` where the kernel has no `statx`).
     /// - Throws: ``SystemCallError`` (`ENOENT` when the file is gone).
     public init(withBirthTimeOf path: String) throws(SystemCallError) {
+        self = try Self.extended(path, { clinuxstat_statx(AT_FDCWD, path, 0, $0, &$1) }) {
+            () throws(SystemCallError) -> FileStatus in try FileStatus(path: path)
+        }
+    }
+
+    /// What `statx` says through `call` (given the mask and the buffer to fill), the birth time included where
+    /// the file system keeps one; what `fallback` (`stat`, `fstat`) says where there is no `statx` (an old
+    /// kernel, a system call filter).
+    static func extended(
+        _ subject: String?, _ call: (UInt32, inout CLinuxStat.statx) -> Int32,
+        fallback: () throws(SystemCallError) -> FileStatus
+    ) throws(SystemCallError) -> FileStatus {
         var extended = CLinuxStat.statx()
         let mask = UInt32(STATX_BASIC_STATS) | UInt32(STATX_BTIME)
         do throws(SystemCallError) {
-            try SystemCall.retrying("statx", path) { clinuxstat_statx(AT_FDCWD, path, 0, mask, &extended) }
-            self.init(extended)
-            return
+            try SystemCall.retrying("statx", subject) { call(mask, &extended) }
+            return FileStatus(extended)
         } catch  where error.errno == ENOSYS || error.errno == EPERM {
-            // No `statx` here: `stat` says all but the birth time.
+            return try fallback()
         }
-        try self.init(path: path)
     }
 
     /// `stat(2)` of `path`, following symbolic links.

@@ -123,13 +123,7 @@ import Testing
     func withDirectoriesRenamedWhileKilledNoFileIsEmittedTwice(after: String) throws {
         var workspace = try DaemonTests.Workspace()
         let input = workspace.input
-        let configuration = workspace.temporary.path("chaos.toml")
-        try Data(
-            ("[[source.directory]]\npath = \"\(input.path)\"\nrecursive = true\nafter = \"\(after)\"\n"
-                + "[output]\ndedupe = \"none\"\n").utf8
-        ).write(to: URL(fileURLWithPath: configuration))
-        workspace.extraArguments = ["--config", configuration, "--log-level", "debug"]
-        let arguments = workspace.arguments.filter { $0 != "--watch" && $0 != input.path }
+        let arguments = try workspace.argumentsWatchingRecursively(after: after, dedupe: "none")
         let away = workspace.temporary.url.appendingPathComponent("away")
         try FileManager.default.createDirectory(at: away, withIntermediateDirectories: true)
         let binary = BinaryRunner().binary

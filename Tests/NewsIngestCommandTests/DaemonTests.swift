@@ -23,6 +23,18 @@ import Testing
         /// Added to ``arguments`` (a `--config`, say).
         var extraArguments: [String] = []
 
+        /// Writes a configuration watching `in/` recursively with `after` and `dedupe`, and returns the
+        /// arguments of a daemon run on it, logging at debug level (where the periodic rescans show).
+        mutating func argumentsWatchingRecursively(after: String, dedupe: String) throws -> [String] {
+            let configuration = temporary.path("\(after)-\(dedupe).toml")
+            try Data(
+                ("[[source.directory]]\npath = \"\(input.path)\"\nrecursive = true\nafter = \"\(after)\"\n"
+                    + "[output]\ndedupe = \"\(dedupe)\"\n").utf8
+            ).write(to: URL(fileURLWithPath: configuration))
+            extraArguments = ["--config", configuration, "--log-level", "debug"]
+            return arguments.filter { $0 != "--watch" && $0 != input.path }
+        }
+
         var arguments: [String] {
             [
                 "run", "--watch", input.path, "--output", output.path, "--errors", errors.path,
@@ -1154,13 +1166,7 @@ import Testing
     /// read again as a new file: emitted twice under `dedupe = "none"`.)
     @Test func filesWhoseDirectoryWasRenamedBeforeTheirDeletionAreEmittedOnce() throws {
         var workspace = try DaemonTests.Workspace()
-        let config = workspace.temporary.path("delete.toml")
-        try Data(
-            ("[[source.directory]]\npath = \"\(workspace.input.path)\"\nrecursive = true\nafter = \"delete\"\n"
-                + "[output]\ndedupe = \"none\"\n").utf8
-        ).write(to: URL(fileURLWithPath: config))
-        workspace.extraArguments = ["--config", config, "--log-level", "debug"]
-        let arguments = workspace.arguments.filter { $0 != "--watch" && $0 != workspace.input.path }
+        let arguments = try workspace.argumentsWatchingRecursively(after: "delete", dedupe: "none")
         let articles = DaemonTests.articles(2_000, seed: 47)
         let day = workspace.input.appendingPathComponent("day")
         try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)

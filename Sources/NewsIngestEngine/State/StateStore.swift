@@ -618,9 +618,9 @@ public final class StateStore: Sendable {
 
     /// Records lines found in the output beyond its committed end (written before a crash, never committed):
     /// their contents count as emitted, and the file at `path` yielding `id` again is not emitted again, nor
-    /// is that file found at another path (see ``recoveredLines(for:id:file:)``). Adopting the same line twice
-    /// (a crash during recovery) changes nothing; the caller commits the output's new end once every line is
-    /// adopted.
+    /// is that file found at another path (see ``recoveredLines(for:id:file:bornNanoseconds:)``). Adopting the
+    /// same line twice (a crash during recovery) changes nothing; the caller commits the output's new end once
+    /// every line is adopted.
     public func adoptRecoveredLines(_ lines: [AdoptedLine]) throws {
         let day = SQLiteValue.integer(today())
         try database.withLock { connection in
@@ -772,9 +772,13 @@ public final class StateStore: Sendable {
         try database.withLock { connection throws(SQLiteError) in
             guard connection.mayHoldRecovered else { return [] }
             var lines: [RecoveredLine] = []
-            try connection.isRecovered.bind([.text(path), .text(id)])
-            let isHere = try connection.isRecovered.step()
-            connection.isRecovered.reset()
+            let here = connection.isRecovered
+            try here.bind([.text(path), .text(id)])
+            let isHere: Bool
+            do {
+                defer { here.reset() }
+                isHere = try here.step()
+            }
             if isHere { lines.append(RecoveredLine(path: path, id: id)) }
             guard let file else { return lines }
             let elsewhere = connection.recoveredElsewhere
