@@ -57,15 +57,19 @@ public final class ListeningSocket: Sendable {
     deinit { close(descriptor) }
 
     /// Takes a waiting connection, blocking (for simple writes), with `timeoutSeconds` as its send and receive
-    /// time-outs; `nil` when none waits.
+    /// time-outs; `nil` when none waits (one whose client left while waiting is passed over).
     public func accept(timeoutSeconds: Int) throws(SystemCallError) -> FileDescriptor? {
         // Linux's `accept` gives a blocking socket whatever the listener's mode (`accept4`, which would also set
         // close-on-exec at once, is not declared here; this process never executes another).
-        let connection: Int32
-        do throws(SystemCallError) {
-            connection = try SystemCall.retrying("accept", "port \(port)") { Glibc.accept(descriptor, nil, nil) }
-        } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK || error.errno == ECONNABORTED {
-            return nil
+        var connection: Int32 = -1
+        while connection < 0 {
+            do throws(SystemCallError) {
+                connection = try SystemCall.retrying("accept", "port \(port)") { Glibc.accept(descriptor, nil, nil) }
+            } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+                return nil
+            } catch  where error.errno == ECONNABORTED {
+                continue  // a client that left while waiting: take the next
+            }
         }
         _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
