@@ -141,7 +141,7 @@ public final class DirectorySource: Sendable {
         var status = try? FileStatus(path: path)
         let stale: [Int32]? = watches.withLock { watches in
             guard let watch = watches.table.watch(at: path), let recorded = watches.table[watch] else { return [] }
-            if let status, status.device == recorded.device, status.inode == recorded.inode { return nil }
+            if Self.isWatched(recorded, describedBy: status) { return nil }
             return watches.table.removeTree(watch)
         }
         guard let stale else { return }
@@ -205,11 +205,7 @@ public final class DirectorySource: Sendable {
             guard let directory = watches.withLock({ $0.table[event.watch] }) else { continue }
             if event.isDirectoryMoved {
                 // Renamed within the tree, it was recorded at its new path when its new parent announced it.
-                if let status = try? FileStatus(path: directory.path), status.isDirectory,
-                    status.device == directory.device, status.inode == directory.inode
-                {
-                    continue
-                }
+                if Self.isWatched(directory, describedBy: try? FileStatus(path: directory.path)) { continue }
                 stopWatching(event.watch, directory)
                 continue
             }
@@ -254,6 +250,13 @@ public final class DirectorySource: Sendable {
         } else {
             consider(path, root: root, isComplete: false, looksAgainIfInFlight: true)
         }
+    }
+
+    /// True when `status` (of the path `directory` is recorded at) describes the directory watched there: the
+    /// same device and inode, not another made at its path since.
+    private static func isWatched(_ directory: WatchTable.Directory, describedBy status: FileStatus?) -> Bool {
+        guard let status, status.isDirectory else { return false }
+        return status.device == directory.device && status.inode == directory.inode
     }
 
     /// Stops watching a directory deleted or moved out of the tree, and the directories below it. A configured

@@ -135,8 +135,7 @@ public final class StateStore: Sendable {
         let outputOffset: SQLiteStatement
         let setOutputOffset: SQLiteStatement
         let insertRecovered: SQLiteStatement
-        let isRecovered: SQLiteStatement
-        let recoveredElsewhere: SQLiteStatement
+        let recoveredLines: SQLiteStatement
         let deleteRecovered: SQLiteStatement
         let validators: SQLiteStatement
         let setURL: SQLiteStatement
@@ -274,10 +273,10 @@ public final class StateStore: Sendable {
                 insertRecovered: try database.prepare(
                     "INSERT OR IGNORE INTO recovered (path, id, size, modified_at, device, inode, btime_ns) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                isRecovered: try database.prepare("SELECT 1 FROM recovered WHERE path = ? AND id = ?"),
-                recoveredElsewhere: try database.prepare(
-                    "SELECT path FROM recovered WHERE id = ?1 AND path != ?4 "
-                        + "AND ((size = ?2 AND modified_at = ?3) OR (device = ?5 AND inode = ?6 AND btime_ns = ?7))"),
+                // Parameters a result without a file (a URL's) leaves `NULL` match nothing but its path.
+                recoveredLines: try database.prepare(
+                    "SELECT path FROM recovered WHERE id = ?1 AND (path = ?2 OR (size = ?3 AND modified_at = ?4) "
+                        + "OR (device = ?5 AND inode = ?6 AND btime_ns = ?7)) ORDER BY path != ?2"),
                 deleteRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ?"),
                 validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
                 setURL: try database.prepare(
@@ -562,7 +561,8 @@ public final class StateStore: Sendable {
     /// today), and the new ends of the files it appended to (the output and the error log). The rows of
     /// `forgetting` go first: files moved or deleted after an earlier commit, which no scan can find again.
     /// (Their contents stay remembered.)
-    /// `recognized`: recovered lines (``isRecovered(path:id:)``) that results of the batch turned out to be;
+    /// `recognized`: recovered lines (``recoveredLines(for:id:file:bornNanoseconds:)``) that results of the
+    /// batch turned out to be;
     /// they are consumed with the outcomes that say so.
     public func commit(
         _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)],
@@ -771,26 +771,19 @@ public final class StateStore: Sendable {
     ) throws(SQLiteError) -> [RecoveredLine] {
         try database.withLock { connection throws(SQLiteError) in
             guard connection.mayHoldRecovered else { return [] }
-            var lines: [RecoveredLine] = []
-            let here = connection.isRecovered
-            try here.bind([.text(path), .text(id)])
-            let isHere: Bool
-            do {
-                defer { here.reset() }
-                isHere = try here.step()
-            }
-            if isHere { lines.append(RecoveredLine(path: path, id: id)) }
-            guard let file else { return lines }
-            let elsewhere = connection.recoveredElsewhere
-            let modifiedAt = Timestamp(millisecondsSince1970: file.modifiedMilliseconds).rfc3339
-            try elsewhere.bind([
-                .text(id), .integer(file.size), .text(modifiedAt), .text(path),
-                .integer(Int64(bitPattern: file.device)), .integer(Int64(bitPattern: file.inode)),
+            let statement = connection.recoveredLines
+            try statement.bind([
+                .text(id), .text(path),
+                file.map { .integer($0.size) } ?? .null,
+                file.map { .text(Timestamp(millisecondsSince1970: $0.modifiedMilliseconds).rfc3339) } ?? .null,
+                file.map { .integer(Int64(bitPattern: $0.device)) } ?? .null,
+                file.map { .integer(Int64(bitPattern: $0.inode)) } ?? .null,
                 bornNanoseconds.map(SQLiteValue.integer) ?? .null,
             ])
-            defer { elsewhere.reset() }
-            while try elsewhere.step() {
-                if let other = elsewhere.text(at: 0) { lines.append(RecoveredLine(path: other, id: id)) }
+            defer { statement.reset() }
+            var lines: [RecoveredLine] = []
+            while try statement.step() {
+                if let line = statement.text(at: 0) { lines.append(RecoveredLine(path: line, id: id)) }
             }
             return lines
         }
