@@ -897,7 +897,8 @@ import Testing
 
     /// Two watched directories that would take the same files, each under its own globs and `after`: one
     /// directory twice, or one under another watched recursively. A configuration error naming the later one;
-    /// a directory under one that is not recursive, or under a hidden subdirectory, is fine.
+    /// a directory under one that is not recursive, or under a hidden subdirectory, is fine. Names through a
+    /// symbolic link count as the directory they lead to.
     @Test func overlappingWatchedDirectoriesAreAConfigurationError() throws {
         let temporary = try TemporaryDirectory()
         func check(_ second: String, firstRecursive: Bool) throws -> BinaryRunner.Result {
@@ -931,6 +932,15 @@ import Testing
         #expect(try check(temporary.path("in/2026"), firstRecursive: false).status == 0)
         #expect(try check(temporary.path("in/.hidden/a"), firstRecursive: true).status == 0)
         #expect(try check(temporary.path("input"), firstRecursive: true).status == 0)
+        // Through a symbolic link to the first directory: the same one, or under it.
+        try FileManager.default.createDirectory(atPath: temporary.path("in"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: temporary.path("link"), withDestinationPath: "in")
+        let linked = try check(temporary.path("link"), firstRecursive: false)
+        #expect(linked.status == 78)
+        #expect(linked.error.contains("is the same directory as \(temporary.path("in"))"), "\(linked.error)")
+        let linkedNested = try check(temporary.path("link/2026/11"), firstRecursive: true)
+        #expect(linkedNested.status == 78)
+        #expect(linkedNested.error.contains("lies under \(temporary.path("in"))"), "\(linkedNested.error)")
 
         let flags = try runner.run([
             "run", "--watch", temporary.path("in"), "--watch", temporary.path("in/sub"), "--recursive",

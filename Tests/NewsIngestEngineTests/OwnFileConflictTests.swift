@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 
 @testable import NewsIngestEngine
@@ -79,5 +81,28 @@ import Testing
                 settings([DirectorySettings(path: "in")], output: "out/all.jsonl", errors: "/srv/app/out/./all.jsonl")))
         #expect(found.directory == nil && found.file == .errors)
         #expect(found.description.contains("the same file"))
+    }
+
+    /// Symbolic links are resolved where the paths exist: an output named through a link to the watched
+    /// directory, or a directory watched through a link, is found; the part of a path not made yet is kept as
+    /// text.
+    @Test func pathsThroughSymbolicLinksAreFound() throws {
+        let temporary = try TemporaryDirectory()
+        let input = temporary.path("in")
+        try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: temporary.path("link"), withDestinationPath: input)
+        let watched = DirectorySettings(path: input, include: ["*"])
+        let output = try #require(
+            settings([watched], output: temporary.path("link/new/../a.jsonl")).ownFileConflict(workingDirectory: "/"))
+        #expect(output.file == .output && output.directory == input && output.name == "a.jsonl")
+        let state = try #require(
+            settings(
+                [DirectorySettings(path: temporary.path("link"), recursive: true, include: ["*"])],
+                output: temporary.path("out/a.jsonl"), errors: temporary.path("out/e.jsonl"),
+                state: temporary.path("in/not/made/yet")
+            ).ownFileConflict(workingDirectory: "/"))
+        #expect(state.file == .state && state.name == "state.sqlite3")
+        #expect(
+            settings([watched], output: temporary.path("out/a.jsonl")).ownFileConflict(workingDirectory: "/") == nil)
     }
 }

@@ -21,10 +21,10 @@ public struct DirectoryOverlap: Sendable, CustomStringConvertible {
 
 extension DaemonSettings {
     /// The first pair of watched directories that overlap (see ``DirectoryOverlap``), with relative paths
-    /// taken from `workingDirectory`; `nil` when there is none. Paths are compared by their text: two names
-    /// of one directory through a symbolic link are not found.
+    /// taken from `workingDirectory`; `nil` when there is none. Paths are compared with the symbolic links of
+    /// their existing part resolved, so two names of one directory through a link are found.
     public func directoryOverlap(workingDirectory: String) -> DirectoryOverlap? {
-        let roots = directories.map { LexicalPath($0.path, in: workingDirectory) }
+        let roots = directories.map { LexicalPath($0.path, in: workingDirectory).resolvingLinks() }
         for index in roots.indices {
             for other in roots.indices where other != index {
                 let isSame = roots[index] == roots[other]

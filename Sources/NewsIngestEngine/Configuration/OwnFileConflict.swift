@@ -32,13 +32,15 @@ public struct OwnFileConflict: Sendable, Equatable, CustomStringConvertible {
 
 extension DaemonSettings {
     /// The first file the daemon writes that its configuration would take back (see ``OwnFileConflict``), with
-    /// relative paths taken from `workingDirectory`; `nil` when there is none.
+    /// relative paths taken from `workingDirectory` and symbolic links resolved where the paths exist; `nil`
+    /// when there is none.
     public func ownFileConflict(workingDirectory: String) -> OwnFileConflict? {
         let output = pipeline.outputPath
         let errors = pipeline.errorsPath
         // Two streams (`/dev/null` for a dry run, one named pipe) may be one file.
         if output != "-", (try? FileStatus(path: output))?.isRegularFile ?? true,
-            LexicalPath(output, in: workingDirectory).components == LexicalPath(errors, in: workingDirectory).components
+            LexicalPath(output, in: workingDirectory).resolvingLinks().components
+                == LexicalPath(errors, in: workingDirectory).resolvingLinks().components
         {
             return OwnFileConflict(file: .errors, path: errors, directory: nil, name: errors)
         }
@@ -50,7 +52,7 @@ extension DaemonSettings {
         written.append((.state, stateDirectory, [database, database + "-wal", database + "-shm"]))
         for (file, configured, paths) in written {
             for path in paths {
-                let location = LexicalPath(path, in: workingDirectory)
+                let location = LexicalPath(path, in: workingDirectory).resolvingLinks()
                 for directory in directories where Self.takes(directory, location, workingDirectory: workingDirectory) {
                     return OwnFileConflict(
                         file: file, path: configured, directory: directory.path, name: location.components.last ?? path)
@@ -66,7 +68,7 @@ extension DaemonSettings {
     private static func takes(
         _ directory: DirectorySettings, _ location: LexicalPath, workingDirectory: String
     ) -> Bool {
-        let root = LexicalPath(directory.path, in: workingDirectory)
+        let root = LexicalPath(directory.path, in: workingDirectory).resolvingLinks()
         guard location.lies(under: root) else { return false }
         let file = location.components
         let between = file[root.components.count..<(file.count - 1)]
@@ -74,7 +76,8 @@ extension DaemonSettings {
             return false
         }
         let owned = [directory.disposal.doneDirectory, directory.disposal.quarantineDirectory].compactMap { $0 }
-        guard !owned.contains(where: { location.lies(under: LexicalPath($0, in: workingDirectory)) }) else {
+        guard !owned.contains(where: { location.lies(under: LexicalPath($0, in: workingDirectory).resolvingLinks()) })
+        else {
             return false
         }
         return FileNameFilter(directory).accepts(file.last ?? "")
