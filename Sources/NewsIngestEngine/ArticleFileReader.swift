@@ -29,7 +29,9 @@ public enum ArticleFileReader {
         let source = FileSource(
             path: path,
             size: bytes.count,
-            modifiedAt: Timestamp(millisecondsSince1970: status.modifiedMilliseconds)
+            modifiedAt: Timestamp(millisecondsSince1970: status.modifiedMilliseconds),
+            device: status.device, inode: status.inode,
+            bornAt: status.bornNanoseconds.map(Timestamp.init(nanosecondsSince1970:))
         )
         return (bytes, source, status)
     }

@@ -43,6 +43,30 @@ import Testing
         #expect(outlet == ["code": "TPO", "name": "Tiền Phong"])
     }
 
+    /// A file's source gives its device, inode and birth time (`null` where unknown), after its size and
+    /// modification time; standard input gives `null` for each.
+    @Test func aFileSourceGivesItsDeviceInodeAndBirthTime() throws {
+        let text = "TPO - Ông nói xin chào."
+        let file = FileSource(
+            path: "/data/in/a.txt", size: 27, modifiedAt: Timestamp(millisecondsSince1970: 2_000),
+            device: 2049, inode: 1_234_567, bornAt: Timestamp(nanosecondsSince1970: 1_999_999_999))
+        let line = String(decoding: try record(text, source: .file(file)), as: UTF8.self)
+        #expect(
+            line.contains(
+                #""size":27,"modified_at":"1970-01-01T00:00:02.000Z","device":2049,"inode":1234567,"#
+                    + #""born_at":"1970-01-01T00:00:01.999Z"}"#), "\(line)")
+        let unknown = String(
+            decoding: try record(text, source: .file(FileSource(path: "a.txt", size: 27, modifiedAt: nil))),
+            as: UTF8.self)
+        #expect(unknown.contains(#""device":null,"inode":null,"born_at":null}"#), "\(unknown)")
+        let input = String(decoding: try record(text, source: .standardInput(size: 27)), as: UTF8.self)
+        #expect(input.contains(#""modified_at":null,"device":null,"inode":null,"born_at":null}"#), "\(input)")
+        // Times before 1970 round down to the millisecond, as modification times do.
+        #expect(Timestamp(nanosecondsSince1970: -1).millisecondsSince1970 == -1)
+        #expect(Timestamp(nanosecondsSince1970: -1_000_000).millisecondsSince1970 == -1)
+        #expect(Timestamp(nanosecondsSince1970: -1_000_001).millisecondsSince1970 == -2)
+    }
+
     @Test func stringsAreEscaped() throws {
         // Paths are not normalized, so a line separator in one reaches the writer and must be escaped.
         let path = "/data/in/a\u{2028}b\tc\u{1}.txt"

@@ -108,6 +108,51 @@ import Testing
         }
     }
 
+    /// The same, when the file was renamed and touched before the restart that adopts its line, so that no
+    /// file is found at its path then, nor one of its size and time elsewhere: the record gave the file's
+    /// device, inode and birth time, and those recognize it.
+    @Test func withoutDeduplicationARecoveredLineIsRecognizedWhenItsFileWasRenamedAndTouchedBeforeTheRestart()
+        throws
+    {
+        var workspace = try DaemonTests.Workspace()
+        let configuration = workspace.temporary.path("none.toml")
+        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
+        workspace.extraArguments = ["--config", configuration]
+        let articles = DaemonTests.articles(2, seed: 37)
+        try workspace.write("a.txt", articles[0])
+        let binary = BinaryRunner().binary
+        let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
+        #expect(first.stop() == 0)
+        let source = try #require(workspace.records().first?["source"] as? [String: Any])
+        let renamed = workspace.input.appendingPathComponent("renamed.txt")
+        let status = try FileDescriptor(openingForReading: workspace.input.appendingPathComponent("a.txt").path)
+            .status()
+        #expect(source["inode"] as? Int == Int(status.inode) && source["device"] as? Int == Int(status.device))
+
+        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
+        var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
+        #expect(utimensat(AT_FDCWD, renamed.path, &anHourEarlier, 0) == 0)
+        try workspace.write("z.txt", articles[1])
+        // A fresh state adopts the line as after a crash that came between its write and its commit.
+        let restarted = try DaemonProcess(
+            binary: binary, arguments: workspace.arguments + ["--state-dir", workspace.temporary.path("fresh-state")],
+            in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count >= 2 }, "\(restarted.log)")
+        #expect(restarted.stop() == 0)
+        #expect(restarted.log.contains("adopted lines written before a crash"), "\(restarted.log)")
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        if status.bornNanoseconds != nil {
+            #expect(source["born_at"] is String)
+            #expect(names == ["a.txt", "z.txt"], "\(restarted.log)")
+            #expect(restarted.log.contains("duplicates=1 emitted=1"), "\(restarted.log)")
+        } else {
+            // A file system that keeps no birth times: the renamed, touched file is taken for a new arrival.
+            #expect(source["born_at"] is NSNull)
+            #expect(names.sorted() == ["a.txt", "renamed.txt", "z.txt"], "\(restarted.log)")
+        }
+    }
+
     /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan
     /// (a kill came between commit and move) is moved then: every article ends up in the done directory once,
     /// under its own name, and in the output once.

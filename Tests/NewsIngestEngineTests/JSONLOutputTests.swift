@@ -21,7 +21,9 @@ import Testing
         let committed = "{\"id\":\"old\"}\n"
         let uncommitted = (0..<40).map {
             "{\"id\":\"id\($0)\",\"source\":{\"path\":\"/in/\($0).txt\",\"size\":\($0 + 100),"
-                + "\"modified_at\":\"2026-11-27T10:00:00.0\($0 % 10)0Z\"}}\n"
+                + "\"modified_at\":\"2026-11-27T10:00:00.0\($0 % 10)0Z\","
+                + "\"device\":\($0 % 2 == 0 ? "2049" : "null"),\"inode\":\($0 + 7000),"
+                + "\"born_at\":\"2026-11-27T09:00:00.000Z\"}}\n"
         }.joined()
         let path = try file(committed + uncommitted + "not a record\n" + "{\"id\":\"tor")
         let output = try JSONLOutput(path: path)
@@ -35,6 +37,10 @@ import Testing
         #expect(adopted.map(\.id) == (0..<40).map { "id\($0)" })
         #expect(adopted.first?.path == "/in/0.txt")
         #expect(adopted.last?.file?.size == 139 && adopted.last?.file?.modifiedAt == "2026-11-27T10:00:00.090Z")
+        // The file's device, inode and birth time, when the record gives all three.
+        let recorded = try #require(adopted[38].recorded)
+        #expect(recorded.device == 2049 && recorded.inode == 7038 && recorded.bornAt == "2026-11-27T09:00:00.000Z")
+        #expect(adopted[39].recorded == nil)
         #expect(calls > 10)
         #expect(recovery.adoptedLines == 40)
         #expect(recovery.unreadableLines == 1)

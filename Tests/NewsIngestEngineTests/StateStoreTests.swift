@@ -39,7 +39,7 @@ import Testing
             #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 8)
+        #expect(try file.integer("PRAGMA user_version") == 9)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -100,7 +100,9 @@ import Testing
 
     /// A line recovered after a crash is recognized at its path, and, when its record gave its file's size
     /// and modification time, at another path for a file of that size and time: the file, or a directory
-    /// above it, was renamed between the crash and its reading.
+    /// above it, was renamed between the crash and its reading. When its record gave the file's device,
+    /// inode and birth time, or the file was found when the line was adopted, as that file whatever its name
+    /// and times.
     @Test func aRecoveredLineIsRecognizedAtItsPathOrAsItsFileRenamed() throws {
         let temporary = try TemporaryDirectory()
         let state = try StateStore(directory: temporary.url.path)
@@ -135,6 +137,24 @@ import Testing
                 == [RecoveredLine(path: "/in/b.txt", id: "v")])
         #expect(try state.recoveredLines(for: "/in/renamed.txt", id: "v", file: later, bornNanoseconds: 200).isEmpty)
         #expect(try state.recoveredLines(for: "/in/renamed.txt", id: "v", file: later).isEmpty)
+        // A line whose record gives its file's device, inode and birth time (to the millisecond) is that file's,
+        // renamed and touched before the restart too, when nothing was found at its path.
+        let recorded = AdoptedLine(
+            path: "/in/gone.txt", id: "u", file: (300, "2025-11-27T10:00:00.090Z"),
+            recorded: (device: 1, inode: 2, bornAt: "2025-11-27T09:00:00.001Z"))
+        try state.adoptRecoveredLines([recorded])
+        let born: Int64 = 1_764_234_000_001_999_999
+        #expect(
+            try state.recoveredLines(for: "/in/new-name.txt", id: "u", file: later, bornNanoseconds: born)
+                == [RecoveredLine(path: "/in/gone.txt", id: "u")])
+        #expect(
+            try state.recoveredLines(for: "/in/new-name.txt", id: "u", file: later, bornNanoseconds: born + 1)
+                .isEmpty)
+        var otherInode = later
+        otherInode.inode += 1
+        #expect(
+            try state.recoveredLines(for: "/in/new-name.txt", id: "u", file: otherInode, bornNanoseconds: born)
+                .isEmpty)
         // Consumed by the commit of the result it was recognized as.
         let outcome = FileOutcome(identity: file, path: "/in/archived/a.txt", contentID: "x", kind: .duplicate)
         try state.commit([outcome], ends: [], recognized: [line])
@@ -418,7 +438,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 8)
+            #expect(try file.integer("PRAGMA user_version") == 9)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

@@ -48,14 +48,27 @@ public struct FileSource: Sendable, Equatable {
     public var size: Int
     /// Modification time.
     public var modifiedAt: Timestamp?
+    /// The file's device and inode numbers, when it was read from a file system.
+    public var device: UInt64?
+    public var inode: UInt64?
+    /// When the file was made (its birth time, to the millisecond), where the file system keeps it. With the
+    /// device and inode, this tells the file apart from any other, whatever it was renamed to or its times
+    /// set to, and from a later file on the same inode.
+    public var bornAt: Timestamp?
 
     /// Describes a file; `sequence` and `key` are read off `path`'s last component.
-    public init(path: String, size: Int, modifiedAt: Timestamp?) {
+    public init(
+        path: String, size: Int, modifiedAt: Timestamp?, device: UInt64? = nil, inode: UInt64? = nil,
+        bornAt: Timestamp? = nil
+    ) {
         self.path = path
         let name = Self.lastComponent(of: path)
         self.name = name
         self.size = size
         self.modifiedAt = modifiedAt
+        self.device = device
+        self.inode = inode
+        self.bornAt = bornAt
         if let parsed = Self.parseName(name) {
             self.sequence = parsed.sequence
             self.key = parsed.key

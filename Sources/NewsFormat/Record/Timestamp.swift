@@ -8,6 +8,12 @@ public struct Timestamp: Sendable, Equatable, Comparable, Hashable {
         self.millisecondsSince1970 = millisecondsSince1970
     }
 
+    /// The millisecond holding the time `nanosecondsSince1970` (rounded down, as file times are written).
+    public init(nanosecondsSince1970 nanoseconds: Int64) {
+        let milliseconds = nanoseconds / 1_000_000
+        self.millisecondsSince1970 = nanoseconds < 0 && nanoseconds % 1_000_000 != 0 ? milliseconds - 1 : milliseconds
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }

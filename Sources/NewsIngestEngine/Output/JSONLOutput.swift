@@ -151,8 +151,8 @@ final class JSONLOutput {
 
     /// Reads what lies beyond `committedOffset` (a crash between writing a batch and committing it leaves
     /// lines there, possibly a torn one), a chunk at a time so that memory stays flat however much there is:
-    /// complete record lines are handed to `adopt` (their source path or URL, content id, and a file's size and
-    /// modification time), a torn tail is cut.
+    /// complete record lines are handed to `adopt` (their source path or URL, content id, and a file's size,
+    /// modification time, device, inode and birth time), a torn tail is cut.
     func recover(
         committedOffset: Int64,
         chunkBytes: Int = 1 << 20,
@@ -179,9 +179,16 @@ final class JSONLOutput {
                     if let size = source?["size"] as? Int, let modifiedAt = source?["modified_at"] as? String {
                         file = (size, modifiedAt)
                     }
+                    var recorded: (device: UInt64, inode: UInt64, bornAt: String)?
+                    if let device = source?["device"] as? Int, let inode = source?["inode"] as? Int,
+                        let bornAt = source?["born_at"] as? String
+                    {
+                        recorded = (UInt64(bitPattern: Int64(device)), UInt64(bitPattern: Int64(inode)), bornAt)
+                    }
                     lines.append(
                         AdoptedLine(
-                            path: (source?["path"] as? String) ?? (source?["url"] as? String), id: id, file: file))
+                            path: (source?["path"] as? String) ?? (source?["url"] as? String), id: id, file: file,
+                            recorded: recorded))
                 } else {
                     recovery.unreadableLines += 1
                 }

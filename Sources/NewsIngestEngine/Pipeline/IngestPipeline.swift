@@ -222,9 +222,10 @@ public final class IngestPipeline: Sendable {
 
     /// `line` with the file found at its path when that is the file its record describes (its size and
     /// modification time), and its file system keeps birth times: so the line is recognized as that file's,
-    /// renamed or touched before it is read again.
+    /// renamed or touched before it is read again. A record that gives its file's birth time needs no look.
     private static func findingItsFile(_ line: AdoptedLine) -> AdoptedLine {
-        guard let path = line.path, let file = line.file, let status = try? FileStatus(withBirthTimeOf: path),
+        guard line.recorded == nil, let path = line.path, let file = line.file,
+            let status = try? FileStatus(withBirthTimeOf: path),
             status.isRegularFile, status.size == file.size,
             Timestamp(millisecondsSince1970: status.modifiedMilliseconds).rfc3339 == file.modifiedAt,
             let born = status.bornNanoseconds

@@ -44,14 +44,22 @@ public struct AdoptedLine: Sendable {
     /// For a file's record, the file's size and modification time as the record gives them (`source.size`,
     /// `source.modified_at`).
     public var file: (size: Int, modifiedAt: String)?
-    /// The file found at `path` when the line was adopted, with that size and time: its device, inode and
-    /// birth time, which stay its own whatever it is renamed to or its times set to.
+    /// The file's device, inode and birth time as the record gives them (`source.device`, `source.inode`,
+    /// `source.born_at`): they stay the file's own whatever it is renamed to or its times set to, before the
+    /// restart too. Records of files whose file system keeps no birth times, and of earlier versions, give none.
+    public var recorded: (device: UInt64, inode: UInt64, bornAt: String)?
+    /// For a record that gives none of those: the file found at `path` when the line was adopted, with that
+    /// size and time, and its device, inode and birth time.
     public var found: (device: UInt64, inode: UInt64, bornNanoseconds: Int64)?
 
-    public init(path: String?, id: String, file: (size: Int, modifiedAt: String)? = nil) {
+    public init(
+        path: String?, id: String, file: (size: Int, modifiedAt: String)? = nil,
+        recorded: (device: UInt64, inode: UInt64, bornAt: String)? = nil
+    ) {
         self.path = path
         self.id = id
         self.file = file
+        self.recorded = recorded
     }
 }
 
@@ -228,6 +236,9 @@ public final class StateStore: Sendable {
                 ("recovered", "device", "INTEGER"), ("recovered", "inode", "INTEGER"),
                 ("recovered", "btime_ns", "INTEGER"),
             ])
+        // Schema 9: a recovered line keeps the birth time its record gives (`source.born_at`, to the
+        // millisecond), with the record's device and inode; `NULL` for records that give none.
+        try Self.upgrade(database, to: 9, adding: [("recovered", "born_at", "TEXT")])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -271,12 +282,12 @@ public final class StateStore: Sendable {
                     "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
                 ),
                 insertRecovered: try database.prepare(
-                    "INSERT OR IGNORE INTO recovered (path, id, size, modified_at, device, inode, btime_ns) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                    "INSERT OR IGNORE INTO recovered (path, id, size, modified_at, device, inode, btime_ns, born_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
                 // Parameters a result without a file (a URL's) leaves `NULL` match nothing but its path.
                 recoveredLines: try database.prepare(
                     "SELECT path FROM recovered WHERE id = ?1 AND (path = ?2 OR (size = ?3 AND modified_at = ?4) "
-                        + "OR (device = ?5 AND inode = ?6 AND btime_ns = ?7)) ORDER BY path != ?2"),
+                        + "OR (device = ?5 AND inode = ?6 AND (btime_ns = ?7 OR born_at = ?8))) ORDER BY path != ?2"),
                 deleteRecovered: try database.prepare("DELETE FROM recovered WHERE path = ? AND id = ?"),
                 validators: try database.prepare("SELECT etag, last_modified FROM urls WHERE url = ?"),
                 setURL: try database.prepare(
@@ -628,13 +639,21 @@ public final class StateStore: Sendable {
                 for line in lines {
                     try connection.insertContent.run([Self.key(ofContent: line.id), day])
                     guard let path = line.path else { continue }
+                    // The file as its record gives it, else as found at its path.
                     let found: [SQLiteValue] =
-                        line.found.map {
+                        if let recorded = line.recorded {
                             [
-                                .integer(Int64(bitPattern: $0.device)), .integer(Int64(bitPattern: $0.inode)),
-                                .integer($0.bornNanoseconds),
+                                .integer(Int64(bitPattern: recorded.device)),
+                                .integer(Int64(bitPattern: recorded.inode)), .null, .text(recorded.bornAt),
                             ]
-                        } ?? [.null, .null, .null]
+                        } else if let found = line.found {
+                            [
+                                .integer(Int64(bitPattern: found.device)), .integer(Int64(bitPattern: found.inode)),
+                                .integer(found.bornNanoseconds), .null,
+                            ]
+                        } else {
+                            [.null, .null, .null, .null]
+                        }
                     try connection.insertRecovered.run(
                         [
                             .text(path), .text(line.id), line.file.map { .integer(Int64($0.size)) } ?? .null,
@@ -762,8 +781,9 @@ public final class StateStore: Sendable {
     /// The recovered output lines not yet consumed that a result from `path` with content `id` may be: it was
     /// emitted already. First the line of that path and content; then, for a file (`file`: the version read,
     /// made at `bornNanoseconds`), lines of the same content at other paths whose records give the same size
-    /// and modification time, or whose file, found when they were adopted, is this one: the file, or a
-    /// directory above it, was renamed since, and its times maybe set too.
+    /// and modification time, or whose file (as their record gives it, to the millisecond of its birth, or as
+    /// found when they were adopted) is this one: the file, or a directory above it, was renamed since, and
+    /// its times maybe set too.
     /// The caller takes the first line no other result took; it is consumed by the commit that records the
     /// result as a duplicate (`recognized`), so a crash before that commit leaves it to be recognized again.
     public func recoveredLines(
@@ -779,6 +799,7 @@ public final class StateStore: Sendable {
                 file.map { .integer(Int64(bitPattern: $0.device)) } ?? .null,
                 file.map { .integer(Int64(bitPattern: $0.inode)) } ?? .null,
                 bornNanoseconds.map(SQLiteValue.integer) ?? .null,
+                bornNanoseconds.map { .text(Timestamp(nanosecondsSince1970: $0).rfc3339) } ?? .null,
             ])
             defer { statement.reset() }
             var lines: [RecoveredLine] = []
