@@ -62,21 +62,45 @@ import Testing
         #expect(names.sorted() == ["a.txt", "b.txt", "c.txt"], "\(second.log)")
     }
 
-    /// The same, when the file is renamed and touched after the restart that adopted its line: the line keeps
-    /// the file it found at its path (device, inode, birth time), and recognizes it whatever its name and
-    /// times. Here the restart that adopts the line watches another directory, so the file is read only by
-    /// the next one, after it was renamed and touched.
-    @Test func withoutDeduplicationARecoveredLineIsRecognizedAfterItsFileWasRenamedAndTouched() throws {
+    /// A workspace under `dedupe = "none"` whose daemon emitted `a.txt` (the first of two articles made from
+    /// `seed`) and stopped cleanly; the second article is left for a later file.
+    func workspaceThatEmittedOneFileWithoutDeduplication(seed: UInt64) throws -> (DaemonTests.Workspace, [UInt8]) {
         var workspace = try DaemonTests.Workspace()
         let configuration = workspace.temporary.path("none.toml")
         try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
         workspace.extraArguments = ["--config", configuration]
-        let articles = DaemonTests.articles(2, seed: 31)
+        let articles = DaemonTests.articles(2, seed: seed)
         try workspace.write("a.txt", articles[0])
-        let binary = BinaryRunner().binary
-        let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        let first = try DaemonProcess(
+            binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
         #expect(first.stop() == 0)
+        return (workspace, articles[1])
+    }
+
+    /// Renames the workspace's `a.txt` to `renamed.txt` and sets its times an hour back.
+    func renameAndSetAnHourBack(_ workspace: DaemonTests.Workspace) throws -> URL {
+        let renamed = workspace.input.appendingPathComponent("renamed.txt")
+        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
+        var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
+        #expect(utimensat(AT_FDCWD, renamed.path, &anHourEarlier, 0) == 0)
+        return renamed
+    }
+
+    /// The same, for a line whose record gives no birth time (one written before records gave it), when the
+    /// file is renamed and touched after the restart that adopted the line: the line keeps the file it found
+    /// at its path (device, inode, birth time), and recognizes it whatever its name and times. Here the
+    /// restart that adopts the line watches another directory, so the file is read only by the next one,
+    /// after it was renamed and touched.
+    @Test func withoutDeduplicationARecoveredLineIsRecognizedAfterItsFileWasRenamedAndTouched() throws {
+        let (workspace, later) = try workspaceThatEmittedOneFileWithoutDeduplication(seed: 31)
+        let binary = BinaryRunner().binary
+        let output = workspace.output.path
+        let line = try String(contentsOfFile: output, encoding: .utf8)
+        let withoutIdentity = line.replacingOccurrences(
+            of: #","device":[0-9]+,"inode":[0-9]+,"born_at":"[^"]*""#, with: "", options: .regularExpression)
+        #expect(withoutIdentity != line && !withoutIdentity.contains("born_at"))
+        try Data(withoutIdentity.utf8).write(to: URL(fileURLWithPath: output))
 
         // A fresh state adopts the line as after a crash, while watching an empty directory.
         let fresh = ["--state-dir", workspace.temporary.path("fresh-state")]
@@ -89,11 +113,8 @@ import Testing
         #expect(adopting.stop() == 0)
         #expect(adopting.log.contains("adopted lines written before a crash"), "\(adopting.log)")
 
-        let renamed = workspace.input.appendingPathComponent("renamed.txt")
-        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
-        var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
-        #expect(utimensat(AT_FDCWD, renamed.path, &anHourEarlier, 0) == 0)
-        try workspace.write("z.txt", articles[1])
+        let renamed = try renameAndSetAnHourBack(workspace)
+        try workspace.write("z.txt", later)
         let last = try DaemonProcess(
             binary: binary, arguments: workspace.arguments + fresh, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count >= 2 }, "\(last.log)")
@@ -114,29 +135,18 @@ import Testing
     @Test func withoutDeduplicationARecoveredLineIsRecognizedWhenItsFileWasRenamedAndTouchedBeforeTheRestart()
         throws
     {
-        var workspace = try DaemonTests.Workspace()
-        let configuration = workspace.temporary.path("none.toml")
-        try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
-        workspace.extraArguments = ["--config", configuration]
-        let articles = DaemonTests.articles(2, seed: 37)
-        try workspace.write("a.txt", articles[0])
-        let binary = BinaryRunner().binary
-        let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
-        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
-        #expect(first.stop() == 0)
+        let (workspace, later) = try workspaceThatEmittedOneFileWithoutDeduplication(seed: 37)
         let source = try #require(workspace.records().first?["source"] as? [String: Any])
-        let renamed = workspace.input.appendingPathComponent("renamed.txt")
         let status = try FileDescriptor(openingForReading: workspace.input.appendingPathComponent("a.txt").path)
             .status()
         #expect(source["inode"] as? Int == Int(status.inode) && source["device"] as? Int == Int(status.device))
 
-        try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
-        var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
-        #expect(utimensat(AT_FDCWD, renamed.path, &anHourEarlier, 0) == 0)
-        try workspace.write("z.txt", articles[1])
+        _ = try renameAndSetAnHourBack(workspace)
+        try workspace.write("z.txt", later)
         // A fresh state adopts the line as after a crash that came between its write and its commit.
         let restarted = try DaemonProcess(
-            binary: binary, arguments: workspace.arguments + ["--state-dir", workspace.temporary.path("fresh-state")],
+            binary: BinaryRunner().binary,
+            arguments: workspace.arguments + ["--state-dir", workspace.temporary.path("fresh-state")],
             in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { workspace.records().count >= 2 }, "\(restarted.log)")
         #expect(restarted.stop() == 0)
