@@ -58,7 +58,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
-    @Option(name: .long, help: "Serve Prometheus metrics at http://ADDRESS/metrics (an IPv4 address and a port).")
+    @Option(
+        name: .long, help: "Serve Prometheus metrics at http://ADDRESS/metrics (IPv4 and a port, or [IPv6] and a port)."
+    )
     var metricsAddress: String?
 
     func run() throws {
@@ -125,7 +127,8 @@ struct RunCommand: ParsableCommand {
         if let metricsAddress {
             guard let address = MetricsAddress(metricsAddress) else {
                 throw ConfigurationLoader.fail(
-                    "--metrics-address", metricsAddress, "must be an IPv4 address and a port, as 127.0.0.1:9464")
+                    "--metrics-address", metricsAddress,
+                    "must be an IPv4 address and a port, as 127.0.0.1:9464, or an IPv6 one in brackets, as [::1]:9464")
             }
             settings.metricsAddress = address
         }

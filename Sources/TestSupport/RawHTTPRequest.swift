@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sends one request to a server on 127.0.0.1 over a plain TCP socket and reads the answer to its end, for
+/// Sends one request to a server on 127.0.0.1 (or ::1) over a plain TCP socket and reads the answer to its end, for
 /// tests of a server the daemon runs (the raw bytes: a client library would hide what the server sent).
 public enum RawHTTPRequest {
     /// An answer: its status code, its head, and its body.
@@ -10,9 +10,10 @@ public enum RawHTTPRequest {
         public var body: String
     }
 
-    /// Sends `request` (the whole request head, or any bytes) to `port`; `nil` when no connection was made.
-    public static func send(_ request: String, toPort port: UInt16) -> Answer? {
-        guard let connection = connect(toPort: port) else { return nil }
+    /// Sends `request` (the whole request head, or any bytes) to `port` of `host` (a loopback address);
+    /// `nil` when no connection was made.
+    public static func send(_ request: String, toPort port: UInt16, host: String = "127.0.0.1") -> Answer? {
+        guard let connection = connect(toPort: port, host: host) else { return nil }
         defer { close(connection) }
         let bytes = Array(request.utf8)
         guard
@@ -34,22 +35,32 @@ public enum RawHTTPRequest {
     }
 
     /// `GET path` (or another `method`).
-    public static func get(_ path: String, port: UInt16, method: String = "GET") -> Answer? {
-        send("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", toPort: port)
+    public static func get(_ path: String, port: UInt16, host: String = "127.0.0.1", method: String = "GET")
+        -> Answer?
+    {
+        let authority = host.contains(":") ? "[\(host)]" : host
+        return send("\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\n\r\n", toPort: port, host: host)
     }
 
-    /// A connected socket to 127.0.0.1:`port` (receives time out after 30 s), to be closed by the caller.
-    public static func connect(toPort port: UInt16) -> Int32? {
-        let connection = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A connected socket to `host` (127.0.0.1, or an IPv6 address as `::1`) and `port` (receives time out
+    /// after 30 s), to be closed by the caller.
+    public static func connect(toPort port: UInt16, host: String = "127.0.0.1") -> Int32? {
+        let isIPv6 = host.contains(":")
+        let connection = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard connection >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(connection, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        let connected: Int32
+        if isIPv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            inet_pton(AF_INET6, host, &address.sin6_addr)
+            connected = connect(connection, to: &address)
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            inet_pton(AF_INET, host, &address.sin_addr)
+            connected = connect(connection, to: &address)
         }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -58,5 +69,28 @@ public enum RawHTTPRequest {
             return nil
         }
         return connection
+    }
+
+    /// True when this machine has an IPv6 loopback to listen on (containers may have none).
+    public static var hasIPv6Loopback: Bool {
+        let probe = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard probe >= 0 else { return false }
+        defer { close(probe) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
+    }
+
+    private static func connect<SocketAddress>(_ connection: Int32, to address: inout SocketAddress) -> Int32 {
+        withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(connection, $0, socklen_t(MemoryLayout<SocketAddress>.size))
+            }
+        }
     }
 }

@@ -6,9 +6,9 @@ import Testing
 @Suite struct MetricsServerTests {
     let runner = BinaryRunner()
 
-    /// The port the daemon says it serves metrics on.
-    static func port(in log: String) -> UInt16? {
-        guard let url = log.range(of: "serving metrics url=http://127.0.0.1:") else { return nil }
+    /// The port the daemon says it serves metrics on (at `host`, as in a URL).
+    static func port(in log: String, host: String = "127.0.0.1") -> UInt16? {
+        guard let url = log.range(of: "serving metrics url=http://\(host):") else { return nil }
         return UInt16(log[url.upperBound...].prefix { $0.isNumber })
     }
 
@@ -71,11 +71,33 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// An IPv6 address in brackets: served there, and said so in the log as in a URL.
+    @Test(.enabled(if: RawHTTPRequest.hasIPv6Loopback, "this machine has no IPv6 loopback"))
+    func metricsAreServedOnAnIPv6Address() throws {
+        let workspace = try DaemonTests.Workspace()
+        try workspace.write("a.txt", DaemonTests.articles(1, seed: 83)[0])
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--metrics-address", "[::1]:0"],
+            in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { Self.port(in: daemon.log, host: "[::1]") != nil }, "\(daemon.log)")
+        let port = try #require(Self.port(in: daemon.log, host: "[::1]"))
+        #expect(
+            Wait.until(seconds: 60) {
+                let body = RawHTTPRequest.get("/metrics", port: port, host: "::1")?.body ?? ""
+                return Self.sample("newsingest_articles_emitted_total", in: body) == "1"
+            }, "\(daemon.log)")
+        #expect(RawHTTPRequest.get("/metrics", port: port, host: "127.0.0.1") == nil)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aBadOrTakenAddressIsRefused() throws {
         let workspace = try DaemonTests.Workspace()
         let bad = try runner.run(workspace.arguments + ["--metrics-address", "localhost:9464"])
         #expect(bad.status == 78)
         #expect(bad.error.contains("--metrics-address localhost:9464: must be an IPv4 address and a port"))
+        #expect(bad.error.contains("or an IPv6 one in brackets, as [::1]:9464"), "\(bad.error)")
+        let unbracketed = try runner.run(workspace.arguments + ["--metrics-address", "::1:9464"])
+        #expect(unbracketed.status == 78, "\(unbracketed.error)")
         let config = workspace.temporary.path("metrics.toml")
         try Data("[daemon]\nmetrics_address = \"127.0.0.1\"\n".utf8).write(to: URL(fileURLWithPath: config))
         let check = try runner.run(["check-config", config])

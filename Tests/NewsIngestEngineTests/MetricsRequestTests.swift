@@ -32,12 +32,19 @@ import Testing
         #expect(MetricsRequest.headEnd(in: []) == nil)
     }
 
-    @Test func addressesAreAnIPv4AddressAndAPort() {
+    @Test func addressesAreAnIPv4OrBracketedIPv6AddressAndAPort() {
         #expect(MetricsAddress("127.0.0.1:9464") == MetricsAddress("127.0.0.1:9464"))
         #expect(MetricsAddress("0.0.0.0:0")?.port == 0)
         #expect(MetricsAddress("10.1.2.3:65535")?.host == "10.1.2.3")
+        #expect(MetricsAddress("10.1.2.3:65535")?.isIPv6 == false)
+        let loopback = MetricsAddress("[::1]:9464")
+        #expect(loopback?.host == "::1" && loopback?.port == 9464 && loopback?.isIPv6 == true)
+        #expect(loopback?.description == "[::1]:9464")
+        #expect(MetricsAddress("[::]:0")?.host == "::")
+        #expect(MetricsAddress("[fd00::2]:80")?.host == "fd00::2")
         for bad in [
-            "localhost:9464", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "256.0.0.1:1", "1.2.3:4", ":80", "[::1]:80",
+            "localhost:9464", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "256.0.0.1:1", "1.2.3:4", ":80", "::1:80",
+            "[::1]", "[]:80", "[::g]:80", "[127.0.0.1]:80", "[::1:80",
         ] {
             #expect(MetricsAddress(bad) == nil, "\(bad)")
         }

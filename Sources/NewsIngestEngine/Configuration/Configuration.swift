@@ -154,7 +154,9 @@ public enum Configuration {
         if let text = try daemon.string("metrics_address"), !text.isEmpty {
             guard let address = MetricsAddress(text) else {
                 throw daemon.fail(
-                    "metrics_address", .string(text), "must be an IPv4 address and a port, as \"127.0.0.1:9464\"")
+                    "metrics_address", .string(text),
+                    "must be an IPv4 address and a port, as \"127.0.0.1:9464\", or an IPv6 one in brackets, as \"[::1]:9464\""
+                )
             }
             settings.metricsAddress = address
         }

@@ -112,10 +112,11 @@ public final class Daemon: Sendable {
                 "workers": "\(settings.pipeline.workers)",
             ]
         )
-        if let metrics, let address = settings.metricsAddress {
+        if let metrics, var bound = settings.metricsAddress {
             metrics.start { @Sendable [self] in metricsSnapshot }
+            bound.port = metrics.port
             logger.info(
-                "serving metrics", metadata: ["url": "http://\(address.host):\(metrics.port)/metrics"])
+                "serving metrics", metadata: ["url": "http://\(bound)/metrics"])
         }
         directories.withLock { $0 }.start { @Sendable [self] in
             urls?.start()

@@ -1,24 +1,44 @@
-/// Where ``MetricsServer`` listens: a dotted IPv4 address and a port, written `127.0.0.1:9464`.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Where ``MetricsServer`` listens: an IPv4 address and a port, written `127.0.0.1:9464`, or an IPv6 address
+/// in brackets and a port, written `[::1]:9464`.
 public struct MetricsAddress: Sendable, Equatable, CustomStringConvertible {
+    /// The address without brackets: `127.0.0.1`, `::1`.
     public var host: String
     public var port: UInt16
 
-    /// Parses `host:port`; `nil` unless the host is four dotted numbers up to 255 and the port a number up to
-    /// 65535 (0: any free port, said in the log).
+    /// True for an IPv6 address.
+    public var isIPv6: Bool { host.contains(":") }
+
+    /// Parses `host:port` or `[host]:port`; `nil` unless the host is four dotted numbers up to 255, or an IPv6
+    /// address (`inet_pton(3)`) in brackets, and the port a number up to 65535 (0: any free port, said in the
+    /// log).
     public init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
             return nil
         }
-        let host = String(text[..<colon])
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4,
-            parts.allSatisfy({ part in part.count <= 3 && part.allSatisfy(\.isASCIIDigit) && (UInt8(part) != nil) })
-        else { return nil }
-        self.host = host
+        let host = text[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 {
+            let inner = String(host.dropFirst().dropLast())
+            var bytes = in6_addr()
+            guard inet_pton(AF_INET6, inner, &bytes) == 1 else { return nil }
+            self.host = inner
+        } else {
+            let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4,
+                parts.allSatisfy({ part in part.count <= 3 && part.allSatisfy(\.isASCIIDigit) && (UInt8(part) != nil) })
+            else { return nil }
+            self.host = String(host)
+        }
         self.port = port
     }
 
-    public var description: String { "\(host):\(port)" }
+    /// `host:port`, with the host in brackets when it is IPv6 (as in a URL).
+    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 extension Character {
