@@ -255,6 +255,66 @@ import Testing
     /// and the error log. With `dedupe = "none"` in `configuration`, every file must appear exactly once;
     /// otherwise every distinct article. With `movingIntoDone`, the directory is configured with
     /// `after = "move"`, and every article file must end up in the done directory, once.
+    /// An index of several hundred links, some to bad bytes, fetched while the daemon is killed at random
+    /// moments twenty times: every linked article appears exactly once, with or without deduplication (a
+    /// link fetched again after a kill is recognized by its adopted line, or its commit), no line is torn,
+    /// and each bad link is in the error log once.
+    @Test(arguments: ["content", "none"])
+    func killedWhileFetchingAnIndexEveryLinkedArticleAppearsExactlyOnce(dedupe: String) throws {
+        let server = try TestHTTPServer()
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(400, seed: 613)
+        let bad = (0..<20).map { [0x00, 0x01, 0x02] + Array("bad link \($0)".utf8) }
+        let config = try URLSourceTests().serveIndex("killed", of: articles + bad, on: server, for: workspace)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
+        handle.seekToEndOfFile()
+        handle.write(Data("\n[output]\ndedupe = \"\(dedupe)\"\n".utf8))
+        try handle.close()
+        let arguments = workspace.arguments + ["--config", config]
+        let binary = BinaryRunner().binary
+        var random = SplitMix64(seed: 613)
+        var kills = 0
+        for _ in 0..<20 {
+            let daemon = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
+            usleep(UInt32(20_000 + random.next() % 400_000))
+            if daemon.stop(signal: SIGKILL) == 128 + SIGKILL { kills += 1 }
+        }
+        #expect(kills >= 16)
+
+        let expected = dedupe == "none" ? articles.count : Set(articles).count
+        let final = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
+        #expect(
+            Wait.until(seconds: 600) {
+                DaemonTests.Workspace.lines(of: workspace.output).count >= expected
+                    && DaemonTests.Workspace.lines(of: workspace.errors).count >= bad.count
+            }, "\(final.log)")
+        // A few more polls of the index, which must add nothing.
+        let polls = server.requests.count
+        #expect(Wait.until(seconds: 60) { server.requests.count >= polls + 3 })
+        #expect(final.stop() == 0)
+
+        let data = try Data(contentsOf: workspace.output)
+        #expect(data.last == 0x0A, "the output ends with a whole line")
+        let records = DaemonTests.Workspace.lines(of: workspace.output).map {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
+        #expect(!records.contains { $0 == nil }, "a line is not a whole record")
+        let urls = records.compactMap { ($0?["source"] as? [String: Any])?["url"] as? String }
+        let ids = records.compactMap { $0?["id"] as? String }
+        #expect(urls.count == expected, "\(final.log)")
+        if dedupe == "none" {
+            #expect(Set(urls).count == urls.count, "a link appears twice")
+        } else {
+            #expect(Set(ids).count == ids.count, "an article appears twice")
+        }
+        #expect(Set(ids).count == Set(articles).count, "an article is missing")
+        let failed = DaemonTests.Workspace.lines(of: workspace.errors).map { line in
+            ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["path"] as? String) ?? "<torn>"
+        }
+        let badURLs = bad.indices.map { server.url("killed/\(articles.count + $0).txt") }
+        #expect(failed.sorted() == badURLs.sorted(), "each bad link is reported once")
+    }
+
     private func killRepeatedly(
         articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil,
         movingIntoDone: Bool = false
