@@ -19,6 +19,16 @@ import Testing
             articleCount: 1_500, kills: 20, configuration: "[output]\nfsync = \"interval\"\nfsync_interval = 0.5\n")
     }
 
+    /// Rotation by size while the daemon is killed: a kill between rotating the output and committing must
+    /// neither lose the lines of the rotated file nor write them again into the new one. Every article is in
+    /// exactly one of the output's files, once, with or without deduplication.
+    @Test(arguments: ["content", "none"])
+    func killedWhileRotatingTheOutputEveryArticleAppearsOnceAcrossItsFiles(dedupe: String) throws {
+        try killRepeatedly(
+            articleCount: 1_500, kills: 20, copies: 100,
+            configuration: "[output]\nrotate_bytes = 700000\ndedupe = \"\(dedupe)\"\n", rotates: true)
+    }
+
     /// With `dedupe = "none"`, a line past the committed end is recognized by its file's path and content
     /// alone: copies of an article under other names must each appear once, no more. The recognition is
     /// committed with the outcome it decides: a kill in between must leave the line to be recognized again.
@@ -317,7 +327,7 @@ import Testing
 
     private func killRepeatedly(
         articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil,
-        movingIntoDone: Bool = false
+        movingIntoDone: Bool = false, rotates: Bool = false
     ) throws {
         var workspace = try DaemonTests.Workspace()
         let done = workspace.temporary.path("done")
@@ -360,17 +370,23 @@ import Testing
         #expect(kills >= expectedKills * 4 / 5)
 
         let final = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
+        // The output and, when it rotates, the files it was rotated to.
+        func outputs() -> [URL] { OutputRotationTests.outputs(of: workspace) }
+        func outputLines() -> [Data] { outputs().flatMap { DaemonTests.Workspace.lines(of: $0) } }
         #expect(
             Wait.until(seconds: 600) {
-                DaemonTests.Workspace.lines(of: workspace.output).count >= expected
+                outputLines().count >= expected
                     && DaemonTests.Workspace.lines(of: workspace.errors).count >= badNames.count
             },
             "\(final.log)")
         #expect(final.stop() == 0)
 
-        let lines = DaemonTests.Workspace.lines(of: workspace.output)
-        let data = try Data(contentsOf: workspace.output)
-        #expect(data.last == 0x0A, "the output ends with a whole line")
+        let lines = outputLines()
+        #expect(rotates ? outputs().count > 3 : outputs().count == 1, "\(outputs())")
+        for output in outputs() {
+            let data = try Data(contentsOf: output)
+            #expect(data.isEmpty || data.last == 0x0A, "\(output.lastPathComponent) ends with a whole line")
+        }
         var ids: [String] = []
         var paths: [String] = []
         for (number, line) in lines.enumerated() {
