@@ -20,14 +20,32 @@ import Testing
         let filled: String
         let free: String
 
+        /// Set when the daemon is killed once, while the disk is full (`killOnceWhileFull`).
+        let kill: String
+        let killed: String
+
+        /// With `killOnceWhileFull`, the first daemon is killed (`SIGKILL`) on ``killAndMakeRoom()``, and a
+        /// second one started in the same namespace, on the same disk, once the disk has room again.
         init(
             workspace: DaemonTests.Workspace, mountPoint: String, arguments: [String],
-            environment: [String: String] = [:]
+            environment: [String: String] = [:], killOnceWhileFull: Bool = false
         ) throws {
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
             fill = workspace.temporary.path("fill")
             filled = workspace.temporary.path("filled")
             free = workspace.temporary.path("free")
+            kill = workspace.temporary.path("kill")
+            killed = workspace.temporary.path("killed")
+            let freed = workspace.temporary.path("freed")
+            // The daemon started at last (`exec`, so that it is the process the test stops).
+            let killingTheFirst = """
+                "$0" "$@" &
+                first=$!
+                while [ ! -e "\(kill)" ]; do kill -0 $first 2>/dev/null || exit 98; sleep 0.05; done
+                kill -9 $first; wait $first; touch "\(killed)"
+                while [ ! -e "\(freed)" ]; do sleep 0.05; done
+
+                """
             // The helper gives up once the daemon ($$, which the shell becomes by exec) is gone, so a test
             // that fails before its signal leaves nothing running.
             let script = """
@@ -36,9 +54,9 @@ import Testing
                     while [ ! -e "\(fill)" ]; do kill -0 $$ 2>/dev/null || exit; sleep 0.05; done
                     dd if=/dev/zero of="\(mountPoint)/filler" bs=4k 2>/dev/null; touch "\(filled)"
                     while [ ! -e "\(free)" ]; do kill -0 $$ 2>/dev/null || exit; sleep 0.05; done
-                    rm "\(mountPoint)/filler"
+                    rm "\(mountPoint)/filler"; touch "\(freed)"
                 ) &
-                exec "$0" "$@"
+                \(killOnceWhileFull ? killingTheFirst : "")exec "$0" "$@"
                 """
             let (unshare, unshareArguments) = UserNamespace.command(
                 script: script, binary: BinaryRunner().binary, arguments: arguments)
@@ -52,6 +70,13 @@ import Testing
         }
 
         func makeRoom() { #expect(FileManager.default.createFile(atPath: free, contents: nil)) }
+
+        /// Kills the first daemon, then makes room: the second starts on what the first left.
+        func killAndMakeRoom() {
+            #expect(FileManager.default.createFile(atPath: kill, contents: nil))
+            #expect(Wait.until(seconds: 60) { FileManager.default.fileExists(atPath: killed) })
+            makeRoom()
+        }
 
         /// `path` as the daemon sees it (inside its mount namespace).
         func seenByDaemon(_ path: String) -> URL {
@@ -85,6 +110,81 @@ import Testing
         let paths = workspace.records().compactMap { ($0["source"] as? [String: Any])?["path"] as? String }
         #expect(paths.count == count, "every article once")
         #expect(Set(paths).count == paths.count, "no file twice")
+    }
+
+    /// A rotation that comes due while the state cannot be committed waits: the output keeps its uncommitted
+    /// lines and its name. Renamed, those lines would lie where start-up does not look for lines to adopt, so
+    /// after a crash their files would be taken and written again. Here every batch rotates the output (it
+    /// is past one byte), committing what the file holds first; the daemon is killed while the state's disk
+    /// is full, and started again once it has room.
+    @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
+    func aKillWhileTheStateCannotBeCommittedLeavesNoRotatedLineUncommitted() throws {
+        var workspace = try DaemonTests.Workspace()
+        let config = workspace.temporary.path("rotate.toml")
+        try Data("[output]\nrotate_bytes = 1\n".utf8).write(to: URL(fileURLWithPath: config))
+        workspace.extraArguments = ["--config", config]
+        let disk = try FillableDisk(
+            workspace: workspace, mountPoint: workspace.temporary.path("out/state"), arguments: workspace.arguments,
+            killOnceWhileFull: true)
+        let daemon = disk.daemon
+        let articles = DaemonTests.articles(300, seed: 61)
+        let ids = {
+            OutputRotationTests.outputs(of: workspace).flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+                (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
+            }
+        }
+        for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { ids().count == Set(articles[..<50]).count }, "\(daemon.log)")
+
+        disk.fillUp()
+        for (index, bytes) in articles.enumerated().dropFirst(50) { try workspace.write("\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=3") }, "\(daemon.log)")
+        disk.killAndMakeRoom()
+        #expect(Wait.until(seconds: 60) { ids().count >= Set(articles).count }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let all = ids()
+        #expect(Set(all).count == all.count, "an article was written twice: \(daemon.log)")
+        #expect(Set(all).count == Set(articles).count, "an article is missing")
+    }
+
+    /// `SIGHUP` (logrotate renamed the output) while the state cannot be committed: the output keeps being
+    /// the old file until what it holds is committed (the commit syncs it; closed before, its last lines would
+    /// be synced by nothing), then the daemon opens the path anew. Every article once, across both files.
+    @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
+    func anOutputRenamedWhileTheStateCannotBeCommittedIsReopenedOnceItIs() throws {
+        let workspace = try DaemonTests.Workspace()
+        let disk = try FillableDisk(
+            workspace: workspace, mountPoint: workspace.temporary.path("out/state"), arguments: workspace.arguments)
+        let daemon = disk.daemon
+        let articles = DaemonTests.articles(300, seed: 67)
+        let rotated = workspace.temporary.url.appendingPathComponent("out/articles-old.jsonl")
+        let ids = {
+            [workspace.output, rotated].flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+                (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
+            }
+        }
+        for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { ids().count == Set(articles[..<50]).count }, "\(daemon.log)")
+
+        disk.fillUp()
+        for (index, bytes) in articles.enumerated().dropFirst(50) { try workspace.write("\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=2") }, "\(daemon.log)")
+        try FileManager.default.moveItem(at: workspace.output, to: rotated)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(
+            Wait.until(seconds: 60) {
+                daemon.log.contains("could not reopen the output; still writing to the old file")
+            },
+            "\(daemon.log)")
+        #expect(daemon.log.contains("lines in it are not committed yet"), "\(daemon.log)")
+
+        disk.makeRoom()
+        #expect(Wait.until(seconds: 60) { ids().count >= Set(articles).count }, "\(daemon.log)")
+        #expect(daemon.log.contains("opening its path anew"), "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let all = ids()
+        #expect(Set(all).count == all.count && Set(all).count == Set(articles).count, "every article once")
+        #expect(!DaemonTests.Workspace.lines(of: workspace.output).isEmpty, "the path was opened anew")
     }
 
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))

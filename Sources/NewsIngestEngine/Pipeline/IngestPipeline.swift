@@ -385,12 +385,17 @@ public final class IngestPipeline: Sendable {
     /// a freshly opened file was put there by someone else (logrotate's `create`), not by an unfinished batch.
     private func reopen(_ writer: inout Writer) throws {
         guard !writer.output.isStream else { return }
-        // What is written but not committed belongs to the files being closed: commit it first.
+        // What is written but not committed belongs to the files being closed: commit it first, and keep them
+        // while that fails (see ``UncommittedOutputError``).
         commitIfDue(&writer, force: true)
+        guard writer.uncommitted.files.isEmpty else {
+            throw UncommittedOutputError(files: writer.uncommitted.files.count)
+        }
         let output = try openMakingItsDirectory(settings.outputPath)
-        writer.errors = try openMakingItsDirectory(settings.errorsPath)
-        try state.commit([], ends: Self.ends(of: output, writer.errors))
+        let errors = try openMakingItsDirectory(settings.errorsPath)
+        try state.commit([], ends: Self.ends(of: output, errors))
         writer.output = output
+        writer.errors = errors
     }
 
     /// Opens the file at `path` for appending; when its directory is gone (someone cleaned up `out/` while the
@@ -447,8 +452,12 @@ public final class IngestPipeline: Sendable {
 
     /// Renames the output (or the error log) to a dated name beside it and opens a new one at its path.
     private func rotate(_ writer: inout Writer, _ file: WrittenFile = .output, reason: String) throws {
-        // Commit what the file holds before it is renamed: the committed end belongs to the path.
+        // Commit what the file holds before it is renamed: the committed end belongs to the path. When that
+        // fails (the writer pauses), the file keeps its lines and its name: renamed, its uncommitted lines
+        // would be synced by no later commit, and a crash would leave them where start-up does not look, so
+        // their files would be taken and written again. The rotation waits for a batch after the pause.
         commitIfDue(&writer, force: true)
+        guard writer.uncommitted.files.isEmpty else { return }
         let open = file.open(in: writer)
         let rotated = try open.rename()
         try reopen(&writer)
@@ -663,6 +672,8 @@ public final class IngestPipeline: Sendable {
             // gathered since and is written after a pause; its files stay claimed meanwhile. Dropping it would
             // have its files read and parsed again at every rescan, and fail again.
             gathering.withLock { $0.results = batch + $0.results }
+            // The commit that failed before the output could be reopened has paused the writer already.
+            if error is UncommittedOutputError, writer.isPaused { return }
             if rotateAtTheFileSizeLimit(&writer, after: error) {
                 queueFlushIfResultsWait()
                 return
