@@ -173,6 +173,57 @@ import Testing
         }
     }
 
+    /// A crash between a batch's write and its commit, then `logrotate` renaming the output and the error log
+    /// before the restart: the lines the crash left are in the renamed files, beside the paths. Start-up finds
+    /// them there by the files' device and inode: a record line is adopted (its file is not emitted again), a
+    /// torn tail and the batch's error line are cut, and the new files at the paths are left alone.
+    @Test func linesACrashLeftInAnOutputRenamedBeforeTheRestartAreRecoveredThere() throws {
+        let workspace = try DaemonTests.Workspace()
+        let articles = DaemonTests.articles(3, seed: 41)
+        try workspace.write("a.txt", articles[0])
+        let binary = BinaryRunner().binary
+        let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(first.log)")
+        #expect(first.stop() == 0)
+
+        // As if a batch holding b.txt's record and c.txt's error had been written when the daemon was killed.
+        let bPath = workspace.input.appendingPathComponent("b.txt").path
+        try Data(articles[1]).write(to: URL(fileURLWithPath: bPath))
+        let parsed = try BinaryRunner().run(["parse", bPath])
+        #expect(parsed.status == 0 && parsed.output.last == 0x0A)
+        let committedOutput = try Data(contentsOf: workspace.output)
+        let committedErrors = (try? Data(contentsOf: workspace.errors)) ?? Data()
+        let outputHandle = try FileHandle(forWritingTo: workspace.output)
+        outputHandle.seekToEndOfFile()
+        outputHandle.write(parsed.output + Data("{\"schema\":\"newsingest.article/1\",\"id\":\"to".utf8))
+        try outputHandle.close()
+        if !FileManager.default.fileExists(atPath: workspace.errors.path) {
+            #expect(FileManager.default.createFile(atPath: workspace.errors.path, contents: nil))
+        }
+        let errorHandle = try FileHandle(forWritingTo: workspace.errors)
+        errorHandle.seekToEndOfFile()
+        errorHandle.write(Data("{\"path\":\"/in/c.txt\",\"reason\":\"not text\"}\n".utf8))
+        try errorHandle.close()
+        // logrotate: renamed, and new files made at the paths.
+        let rotatedOutput = workspace.temporary.url.appendingPathComponent("out/articles.jsonl.1")
+        let rotatedErrors = workspace.temporary.url.appendingPathComponent("out/errors.jsonl.1")
+        try FileManager.default.moveItem(at: workspace.output, to: rotatedOutput)
+        try FileManager.default.moveItem(at: workspace.errors, to: rotatedErrors)
+        #expect(FileManager.default.createFile(atPath: workspace.output.path, contents: nil))
+        #expect(FileManager.default.createFile(atPath: workspace.errors.path, contents: nil))
+
+        try workspace.write("z.txt", articles[2])
+        let restarted = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(restarted.log)")
+        #expect(restarted.stop() == 0)
+        #expect(restarted.log.contains("adopted lines written before a crash"), "\(restarted.log)")
+        #expect(restarted.log.contains("path=\(rotatedOutput.path)"), "\(restarted.log)")
+        let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["z.txt"], "b.txt's line was adopted from the renamed output: \(restarted.log)")
+        #expect(try Data(contentsOf: rotatedOutput) == committedOutput + parsed.output, "the torn tail is cut")
+        #expect(try Data(contentsOf: rotatedErrors) == committedErrors, "the uncommitted error line is cut")
+    }
+
     /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan
     /// (a kill came between commit and move) is moved then: every article ends up in the done directory once,
     /// under its own name, and in the output once.

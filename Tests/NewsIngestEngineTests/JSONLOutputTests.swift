@@ -66,4 +66,20 @@ import Testing
         // A file shorter than its committed end (replaced by hand) is left alone.
         #expect(try errors.discardUncommitted(committedOffset: 10_000) == 0)
     }
+
+    /// The file once at the output's path, found by its device and inode under the name `logrotate` gave it
+    /// beside that path; not the file at the path itself, nor one elsewhere.
+    @Test func aRenamedOutputIsFoundBesideItsPath() throws {
+        let path = directory.path("articles.jsonl")
+        let output = try JSONLOutput(path: path)
+        let (device, inode) = output.opened
+        #expect(JSONLOutput.renamedFile(of: path, device: device, inode: inode) == nil)
+        try FileManager.default.moveItem(atPath: path, toPath: directory.path("articles.jsonl.1"))
+        _ = try JSONLOutput(path: path)
+        #expect(JSONLOutput.renamedFile(of: path, device: device, inode: inode) == directory.path("articles.jsonl.1"))
+        #expect(JSONLOutput.renamedFile(of: path, device: device &+ 1, inode: inode) == nil)
+        try FileManager.default.createDirectory(atPath: directory.path("old"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: directory.path("articles.jsonl.1"), toPath: directory.path("old/a"))
+        #expect(JSONLOutput.renamedFile(of: path, device: device, inode: inode) == nil)
+    }
 }

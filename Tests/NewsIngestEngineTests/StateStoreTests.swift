@@ -36,10 +36,16 @@ import Testing
             #expect(try state.committedVersion(of: identity)?.kind == .emitted)
             #expect(try state.hasEmitted(emitted))
             #expect(try !state.hasEmitted(String(repeating: "f", count: 64)))
-            #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == 4242)
+            // A row of an earlier schema names no file: it may be the end of any.
+            let end = try #require(try state.committedEnd(ofOutput: "/out/articles.jsonl"))
+            #expect(end.offset == 4242 && end.file == nil && end.mayBe(device: 1, inode: 2))
+            let named = OutputEnd(path: "/out/articles.jsonl", offset: 4300, file: (device: 7, inode: 9))
+            try state.commit([], ends: [named])
+            #expect(try state.committedEnd(ofOutput: "/out/articles.jsonl") == named)
+            #expect(named.mayBe(device: 7, inode: 9) && !named.mayBe(device: 7, inode: 10))
         }
         let file = try StateFile(directory: temporary.url.path)
-        #expect(try file.integer("PRAGMA user_version") == 9)
+        #expect(try file.integer("PRAGMA user_version") == 10)
         #expect(try file.rowCount(of: "file_versions") == 1)
         #expect(try file.rowCount(of: "emitted_contents") == 1)
         #expect(try file.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('files', 'contents')") == 0)
@@ -263,11 +269,11 @@ import Testing
             let id = String(repeating: String(format: "%04x", index), count: 16)
             try state.commit(
                 [FileOutcome(identity: identity, path: "/in/\(index).txt", contentID: id, kind: .emitted)],
-                ends: [("/out/articles.jsonl", Int64(index))])
+                ends: [OutputEnd(path: "/out/articles.jsonl", offset: Int64(index))])
             // What the scan and the writer look up, each finding its row.
             #expect(try state.committedVersion(of: identity) != nil)
             #expect(try state.hasEmitted(id))
-            #expect(try state.committedOffset(ofOutput: "/out/articles.jsonl") == Int64(index))
+            #expect(try state.committedEnd(ofOutput: "/out/articles.jsonl")?.offset == Int64(index))
             #expect(try state.lastFileVersionRow() == Int64(index + 1))
         }
         let database = try FileManager.default.attributesOfItem(atPath: temporary.path("state.sqlite3"))[.size] as? Int
@@ -438,7 +444,7 @@ import Testing
         }
         do {
             let file = try StateFile(directory: temporary.url.path)
-            #expect(try file.integer("PRAGMA user_version") == 9)
+            #expect(try file.integer("PRAGMA user_version") == 10)
             #expect(
                 try file.integer("SELECT count(*) FROM pragma_table_info('file_versions') WHERE name = 'content_key'")
                     == 1)

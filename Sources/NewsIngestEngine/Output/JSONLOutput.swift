@@ -32,7 +32,10 @@ final class JSONLOutput {
     /// midnight rotates yesterday's file at once, not a day late).
     let openedDay: Int64
     /// The device and inode of the file open here (zero for a stream).
-    private let opened: (device: UInt64, inode: UInt64)
+    let opened: (device: UInt64, inode: UInt64)
+
+    /// Where this file ends now, and which file it is: what a commit records.
+    var end: OutputEnd { OutputEnd(path: path, offset: size, file: opened) }
 
     /// Opens (creating) the output for appending.
     init(path: String) throws(SystemCallError) {
@@ -125,6 +128,24 @@ final class JSONLOutput {
     /// working directory, or a file at the root).
     static func directory(containing path: String) -> String? {
         path == "-" ? nil : DirectoryMaker.parent(of: path)
+    }
+
+    /// The path of the file `device` and `inode` in the directory of `path`, other than `path` itself: where
+    /// `logrotate` (or a person) renamed the file once written at `path`; `nil` when it is not there (moved
+    /// elsewhere, compressed, deleted).
+    static func renamedFile(of path: String, device: UInt64, inode: UInt64) -> String? {
+        let directory = directory(containing: path) ?? (path.hasPrefix("/") ? "/" : ".")
+        guard let entries = try? DirectoryEntries(path: directory) else { return nil }
+        let name = FileSource.lastComponent(of: path)
+        while let entry = entries.next() {
+            guard entry.inode == inode, entry.name != name, entry.undecodableName == nil,
+                entry.kind == .file || entry.kind == .unknown,
+                let status = try? entries.status(ofEntryNamed: entry.name),
+                status.isRegularFile, status.device == device, status.inode == inode
+            else { continue }
+            return directory == "/" ? "/" + entry.name : directory + "/" + entry.name
+        }
+        return nil
     }
 
     /// The name `path` is rotated to with `stamp` (`articles-20261125T090012Z.jsonl` for `articles.jsonl`).

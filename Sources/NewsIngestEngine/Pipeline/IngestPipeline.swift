@@ -151,46 +151,12 @@ public final class IngestPipeline: Sendable {
         let output = try JSONLOutput(path: settings.outputPath)
         let errors = try JSONLOutput(path: settings.errorsPath)
         if !output.isStream {
-            let committed = try state.committedOffset(ofOutput: settings.outputPath) ?? 0
-            if output.size < committed {
-                logger.warning(
-                    "output is shorter than its committed end; it was truncated or replaced by hand",
-                    metadata: ["path": "\(settings.outputPath)", "size": "\(output.size)", "committed": "\(committed)"]
-                )
-            }
-            let start = min(committed, output.size)
-            let recovery = try output.recover(committedOffset: start) { lines in
-                try state.adoptRecoveredLines(lines.map(Self.findingItsFile))
-            }
-            if recovery.cutBytes > 0 {
-                logger.warning(
-                    "cut a torn last line left by a crash",
-                    metadata: ["path": "\(settings.outputPath)", "bytes": "\(recovery.cutBytes)"]
-                )
-            }
-            if recovery.adoptedLines > 0 || recovery.unreadableLines > 0 {
-                logger.notice(
-                    "adopted lines written before a crash but not committed",
-                    metadata: [
-                        "path": "\(settings.outputPath)", "lines": "\(recovery.adoptedLines)",
-                        "unreadable": "\(recovery.unreadableLines)",
-                    ]
-                )
-            }
-            try state.commit([], ends: [(settings.outputPath, output.size)])
+            try Self.recover(output, state: state, logger: logger)
+            try state.commit([], ends: [output.end])
         }
         if !errors.isStream {
-            // Error lines past the committed end belong to a batch a crash cut short: its files are taken
-            // again and fail again, so the lines are cut rather than kept twice (or torn).
-            let committed = try state.committedOffset(ofOutput: settings.errorsPath) ?? errors.size
-            let cut = try errors.discardUncommitted(committedOffset: committed)
-            if cut > 0 {
-                logger.notice(
-                    "cut error lines of a batch that was not committed; its files are taken again",
-                    metadata: ["path": "\(settings.errorsPath)", "bytes": "\(cut)"]
-                )
-            }
-            try state.commit([], ends: [(settings.errorsPath, errors.size)])
+            try Self.discardUncommittedErrors(errors, state: state, logger: logger)
+            try state.commit([], ends: [errors.end])
         }
         writer = Mutex(Writer(output: output, errors: errors))
         syncTimer = settings.sync == .interval ? DispatchSource.makeTimerSource(queue: writerQueue) : nil
@@ -219,6 +185,68 @@ public final class IngestPipeline: Sendable {
     /// While a batch cannot be written or what was written cannot be committed (a disk is full, say): what
     /// failed, how often, and the error; `nil` while the pipeline moves.
     public var pause: String? { pauseReason.withLock { $0 } }
+
+    /// Recovers what a crash left past the committed end of `output`: its whole lines are adopted (they stand
+    /// for their files, which are not emitted again), a torn last line is cut. When the file committed last
+    /// is another than the one at the path now, and lies renamed beside it (`logrotate` moved it, and the
+    /// crash came before the daemon reopened the path), that is where the crash left them.
+    private static func recover(_ output: JSONLOutput, state: StateStore, logger: Logger) throws {
+        let committed = try state.committedEnd(ofOutput: output.path)
+        if let committed, let renamed = renamedFile(of: committed, besides: output) {
+            try adopt(from: JSONLOutput(path: renamed), after: committed.offset, state: state, logger: logger)
+            return
+        }
+        let offset = committed?.offset ?? 0
+        if output.size < offset {
+            logger.warning(
+                "output is shorter than its committed end; it was truncated or replaced by hand",
+                metadata: ["path": "\(output.path)", "size": "\(output.size)", "committed": "\(offset)"])
+        }
+        try adopt(from: output, after: min(offset, output.size), state: state, logger: logger)
+    }
+
+    /// Adopts the whole lines of `file` past `offset`, and cuts a torn last line, saying so.
+    private static func adopt(from file: JSONLOutput, after offset: Int64, state: StateStore, logger: Logger) throws {
+        let recovery = try file.recover(committedOffset: offset) { lines in
+            try state.adoptRecoveredLines(lines.map(Self.findingItsFile))
+        }
+        if recovery.cutBytes > 0 {
+            logger.warning(
+                "cut a torn last line left by a crash",
+                metadata: ["path": "\(file.path)", "bytes": "\(recovery.cutBytes)"])
+        }
+        if recovery.adoptedLines > 0 || recovery.unreadableLines > 0 {
+            logger.notice(
+                "adopted lines written before a crash but not committed",
+                metadata: [
+                    "path": "\(file.path)", "lines": "\(recovery.adoptedLines)",
+                    "unreadable": "\(recovery.unreadableLines)",
+                ])
+        }
+    }
+
+    /// Cuts the error lines past the committed end of the error log (in the file committed last, when it lies
+    /// renamed beside the path): they belong to a batch a crash cut short, whose files are taken again and
+    /// fail again, so the lines are cut rather than kept twice (or torn).
+    private static func discardUncommittedErrors(_ errors: JSONLOutput, state: StateStore, logger: Logger) throws {
+        guard let committed = try state.committedEnd(ofOutput: errors.path) else { return }
+        let file = try renamedFile(of: committed, besides: errors).map(JSONLOutput.init(path:)) ?? errors
+        let cut = try file.discardUncommitted(committedOffset: committed.offset)
+        if cut > 0 {
+            logger.notice(
+                "cut error lines of a batch that was not committed; its files are taken again",
+                metadata: ["path": "\(file.path)", "bytes": "\(cut)"])
+        }
+    }
+
+    /// The path of the file `committed` names when it is not the file open as `current` and lies renamed in
+    /// the same directory; `nil` when it is the same file, the end names none (an earlier schema), or it is
+    /// not found there.
+    private static func renamedFile(of committed: OutputEnd, besides current: JSONLOutput) -> String? {
+        guard let file = committed.file, !committed.mayBe(device: current.opened.device, inode: current.opened.inode)
+        else { return nil }
+        return JSONLOutput.renamedFile(of: current.path, device: file.device, inode: file.inode)
+    }
 
     /// `line` with the file found at its path when that is the file its record describes (its size and
     /// modification time), and its file system keeps birth times: so the line is recognized as that file's,
@@ -427,8 +455,8 @@ public final class IngestPipeline: Sendable {
     }
 
     /// The committed ends to record for these files (none for standard output).
-    private static func ends(of files: JSONLOutput...) -> [(path: String, offset: Int64)] {
-        files.filter { !$0.isStream }.map { ($0.path, $0.size) }
+    private static func ends(of files: JSONLOutput...) -> [OutputEnd] {
+        files.filter { !$0.isStream }.map(\.end)
     }
 
     /// Rotates the output when the batch would take it past `rotateBytes`, or on a new UTC day.

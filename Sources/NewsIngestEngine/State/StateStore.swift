@@ -239,6 +239,10 @@ public final class StateStore: Sendable {
         // Schema 9: a recovered line keeps the birth time its record gives (`source.born_at`, to the
         // millisecond), with the record's device and inode; `NULL` for records that give none.
         try Self.upgrade(database, to: 9, adding: [("recovered", "born_at", "TEXT")])
+        // Schema 10: an output's committed end names the file it is the end of (`NULL` in rows of earlier
+        // versions), so that start-up finds that file under another name.
+        try Self.upgrade(
+            database, to: 10, adding: [("outputs", "device", "INTEGER"), ("outputs", "inode", "INTEGER")])
         if self.forgetAfterDays > 0 {
             // Which kept files hold a content, asked only of contents past their days.
             try database.execute(
@@ -277,9 +281,10 @@ public final class StateStore: Sendable {
                 insertContent: try database.prepare(
                     "INSERT INTO emitted_contents (key, day) VALUES (?, ?) "
                         + "ON CONFLICT (key) DO UPDATE SET day = excluded.day WHERE day < excluded.day"),
-                outputOffset: try database.prepare("SELECT committed_offset FROM outputs WHERE path = ?"),
+                outputOffset: try database.prepare(
+                    "SELECT committed_offset, device, inode FROM outputs WHERE path = ?"),
                 setOutputOffset: try database.prepare(
-                    "INSERT OR REPLACE INTO outputs (path, committed_offset) VALUES (?, ?)"
+                    "INSERT OR REPLACE INTO outputs (path, committed_offset, device, inode) VALUES (?, ?, ?, ?)"
                 ),
                 insertRecovered: try database.prepare(
                     "INSERT OR IGNORE INTO recovered (path, id, size, modified_at, device, inode, btime_ns, born_at) "
@@ -559,12 +564,22 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Where the committed part of the output at `path` ends, or `nil` when it was never written.
-    public func committedOffset(ofOutput path: String) throws(SQLiteError) -> Int64? {
+    /// Where the committed part of the output at `path` ends, and in which file, or `nil` when it was never
+    /// written.
+    public func committedEnd(ofOutput path: String) throws(SQLiteError) -> OutputEnd? {
         try database.withLock { connection throws(SQLiteError) in
-            try connection.outputOffset.bind([.text(path)])
-            defer { connection.outputOffset.reset() }
-            return try connection.outputOffset.step() ? connection.outputOffset.integer(at: 0) : nil
+            let statement = connection.outputOffset
+            try statement.bind([.text(path)])
+            defer { statement.reset() }
+            guard try statement.step() else { return nil }
+            let file =
+                statement.isNull(at: 1) || statement.isNull(at: 2)
+                ? nil
+                : (
+                    device: UInt64(bitPattern: statement.integer(at: 1)),
+                    inode: UInt64(bitPattern: statement.integer(at: 2))
+                )
+            return OutputEnd(path: path, offset: statement.integer(at: 0), file: file)
         }
     }
 
@@ -576,7 +591,7 @@ public final class StateStore: Sendable {
     /// batch turned out to be;
     /// they are consumed with the outcomes that say so.
     public func commit(
-        _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [(path: String, offset: Int64)],
+        _ outcomes: [FileOutcome], urls: [URLOutcome] = [], ends: [OutputEnd],
         forgetting departed: [FileIdentity] = [], recognized: [RecoveredLine] = []
     ) throws {
         let day = SQLiteValue.integer(today())
@@ -621,7 +636,11 @@ public final class StateStore: Sendable {
                     }
                 }
                 for end in ends {
-                    try connection.setOutputOffset.run([.text(end.path), .integer(end.offset)])
+                    try connection.setOutputOffset.run([
+                        .text(end.path), .integer(end.offset),
+                        end.file.map { .integer(Int64(bitPattern: $0.device)) } ?? .null,
+                        end.file.map { .integer(Int64(bitPattern: $0.inode)) } ?? .null,
+                    ])
                 }
             }
         }
