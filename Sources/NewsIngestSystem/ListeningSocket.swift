@@ -42,6 +42,12 @@ public final class ListeningSocket: Sendable {
                 setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
             }
             if isIPv6 {
+                // `::` takes IPv4 connections too, whatever the system's default (`net.ipv6.bindv6only`).
+                var v6Only: Int32 = 0
+                try SystemCall.retrying("setsockopt", subject) {
+                    setsockopt(
+                        descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &v6Only, socklen_t(MemoryLayout<Int32>.size))
+                }
                 try Self.bind(descriptor, to: &socketAddress6, subject: subject)
             } else {
                 try Self.bind(descriptor, to: &socketAddress, subject: subject)
