@@ -86,6 +86,24 @@ import Testing
 
     static let enabled = UserNamespace.isAvailable
 
+    /// The ids of the records in `files`.
+    static func ids(in files: [URL]) -> [String] {
+        files.flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+            (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
+        }
+    }
+
+    /// Writes the first 50 of `articles` and waits until `recordCount` says their records are out, fills the
+    /// disk, then writes the rest.
+    static func writeFiftyThenFill(
+        _ articles: [[UInt8]], _ workspace: DaemonTests.Workspace, _ disk: FillableDisk, recordCount: () -> Int
+    ) throws {
+        for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
+        #expect(Wait.until(seconds: 60) { recordCount() == Set(articles[..<50]).count }, "\(disk.daemon.log)")
+        disk.fillUp()
+        for (index, bytes) in articles.enumerated().dropFirst(50) { try workspace.write("\(index).txt", bytes) }
+    }
+
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
     func aFullStateDiskPausesTheDaemonWithoutWritingAnyArticleTwice() throws {
         let workspace = try DaemonTests.Workspace()
@@ -128,16 +146,8 @@ import Testing
             killOnceWhileFull: true)
         let daemon = disk.daemon
         let articles = DaemonTests.articles(300, seed: 61)
-        let ids = {
-            OutputRotationTests.outputs(of: workspace).flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
-                (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
-            }
-        }
-        for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
-        #expect(Wait.until(seconds: 60) { ids().count == Set(articles[..<50]).count }, "\(daemon.log)")
-
-        disk.fillUp()
-        for (index, bytes) in articles.enumerated().dropFirst(50) { try workspace.write("\(index).txt", bytes) }
+        let ids = { Self.ids(in: OutputRotationTests.outputs(of: workspace)) }
+        try Self.writeFiftyThenFill(articles, workspace, disk) { ids().count }
         #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=3") }, "\(daemon.log)")
         disk.killAndMakeRoom()
         #expect(Wait.until(seconds: 60) { ids().count >= Set(articles).count }, "\(daemon.log)")
@@ -158,16 +168,8 @@ import Testing
         let daemon = disk.daemon
         let articles = DaemonTests.articles(300, seed: 67)
         let rotated = workspace.temporary.url.appendingPathComponent("out/articles-old.jsonl")
-        let ids = {
-            [workspace.output, rotated].flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
-                (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
-            }
-        }
-        for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
-        #expect(Wait.until(seconds: 60) { ids().count == Set(articles[..<50]).count }, "\(daemon.log)")
-
-        disk.fillUp()
-        for (index, bytes) in articles.enumerated().dropFirst(50) { try workspace.write("\(index).txt", bytes) }
+        let ids = { Self.ids(in: [workspace.output, rotated]) }
+        try Self.writeFiftyThenFill(articles, workspace, disk) { ids().count }
         #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=2") }, "\(daemon.log)")
         try FileManager.default.moveItem(at: workspace.output, to: rotated)
         kill(daemon.processIdentifier, SIGHUP)
