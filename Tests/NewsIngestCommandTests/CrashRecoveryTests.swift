@@ -222,6 +222,18 @@ import Testing
         #expect(names == ["z.txt"], "b.txt's line was adopted from the renamed output: \(restarted.log)")
         #expect(try Data(contentsOf: rotatedOutput) == committedOutput + parsed.output, "the torn tail is cut")
         #expect(try Data(contentsOf: rotatedErrors) == committedErrors, "the uncommitted error line is cut")
+
+        // Rotated into another directory (logrotate's `olddir`) while stopped: not found, and said so, not
+        // taken for a truncation by hand.
+        let olddir = workspace.temporary.url.appendingPathComponent("old")
+        try FileManager.default.createDirectory(at: olddir, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: workspace.output, to: olddir.appendingPathComponent("articles.jsonl"))
+        #expect(FileManager.default.createFile(atPath: workspace.output.path, contents: nil))
+        let again = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { again.log.contains("watching") }, "\(again.log)")
+        #expect(again.stop() == 0)
+        #expect(again.log.contains("the output is another file than the one committed last"), "\(again.log)")
+        #expect(!again.log.contains("truncated or replaced by hand"), "\(again.log)")
     }
 
     /// `after = "move"` moves a file only once its outcome is committed, and a file found done by a later scan

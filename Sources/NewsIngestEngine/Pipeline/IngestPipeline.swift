@@ -197,7 +197,13 @@ public final class IngestPipeline: Sendable {
             return
         }
         let offset = committed?.offset ?? 0
-        if output.size < offset {
+        if let committed, !committed.mayBe(device: output.opened.device, inode: output.opened.inode) {
+            logger.info(
+                "the output is another file than the one committed last, which was moved elsewhere, compressed or deleted",
+                metadata: [
+                    "path": "\(output.path)", "committed_inode": "\(committed.file.map { "\($0.inode)" } ?? "")",
+                ])
+        } else if output.size < offset {
             logger.warning(
                 "output is shorter than its committed end; it was truncated or replaced by hand",
                 metadata: ["path": "\(output.path)", "size": "\(output.size)", "committed": "\(offset)"])
