@@ -1,3 +1,4 @@
+import NewsFormat
 import NewsIngestSystem
 
 /// One version of one file: device, inode, size and modification time, and the time its inode last changed.
@@ -17,7 +18,7 @@ public struct FileIdentity: Hashable, Sendable {
 
     /// The modification time in whole milliseconds, rounded down, as records give it (`modified_at`).
     public var modifiedMilliseconds: Int64 {
-        modifiedNanoseconds >= 0 ? modifiedNanoseconds / 1_000_000 : (modifiedNanoseconds + 1) / 1_000_000 - 1
+        Timestamp(nanosecondsSince1970: modifiedNanoseconds).millisecondsSince1970
     }
 
     /// An identity from its parts.
