@@ -19,8 +19,8 @@ public final class MetricsServer: Sendable {
     private let logger: Logger
     private let queue = DispatchQueue(label: "newsingest.metrics")
     /// The listening socket's read source and what it serves; set once on `queue`, kept alive after.
-    nonisolated(unsafe) private var source: (any DispatchSourceRead)?
-    nonisolated(unsafe) private var snapshot: (@Sendable () -> MetricsSnapshot)?
+    private let source: QueueBound<(any DispatchSourceRead)?>
+    private let snapshot: QueueBound<(@Sendable () -> MetricsSnapshot)?>
 
     /// Seconds a client has to send its request, and to take the answer.
     static let timeoutSeconds = 3
@@ -32,6 +32,8 @@ public final class MetricsServer: Sendable {
     public init(address: MetricsAddress, logger: Logger) throws(SystemCallError) {
         socket = try ListeningSocket(address: address.host, port: address.port)
         self.logger = logger
+        source = QueueBound(nil, on: queue)
+        snapshot = QueueBound(nil, on: queue)
     }
 
     /// The port it listens on.
@@ -55,11 +57,11 @@ public final class MetricsServer: Sendable {
     /// Starts serving what `snapshot` says at each request.
     public func start(serving snapshot: @escaping @Sendable () -> MetricsSnapshot) {
         queue.async { @Sendable [self] in
-            self.snapshot = snapshot
+            self.snapshot.wrapped = snapshot
             let source = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: queue)
             source.setEventHandler { @Sendable [self] in acceptWaiting() }
             source.resume()
-            self.source = source
+            self.source.wrapped = source
         }
     }
 
@@ -90,7 +92,7 @@ public final class MetricsServer: Sendable {
             }
             head += buffer[..<count]
         }
-        let answer = MetricsRequest.answer(to: head, metrics: { snapshot?().text ?? "" })
+        let answer = MetricsRequest.answer(to: head, metrics: { snapshot.wrapped?().text ?? "" })
         try? connection.writeAll(answer, toSocket: true)
     }
 }

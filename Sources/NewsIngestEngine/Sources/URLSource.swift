@@ -28,20 +28,19 @@ public final class URLSource: Sendable {
     private let state: StateStore
     private let logger: Logger
     private let parser: ArticleParser
-    private let queue = DispatchQueue(label: "newsingest.urls")
+    private let queue: DispatchQueue
     /// The last failure reported per URL: the same failure again is not logged again.
     private let reported = Mutex<[String: String]>([:])
     private let isStopped = Atomic<Bool>(false)
-    /// One timer per source, created and cancelled on `queue`.
-    nonisolated(unsafe) private var timers: [any DispatchSourceTimer] = []
-    /// URLs being fetched now (an index's links and polled articles), until their result is committed; touched
-    /// on `queue` only. Another index listing the same article waits for that fetch instead of starting its
+    /// One timer per source, on `queue`.
+    private let timers: QueueBound<[any DispatchSourceTimer]>
+    /// URLs being fetched now (an index's links and polled articles), until their result is committed (on `queue`). Another index listing the same article waits for that fetch instead of starting its
     /// own, and a poll finding its article still in flight skips it.
-    nonisolated(unsafe) private var linksInFlight = Set<String>()
+    private let linksInFlight: QueueBound<Set<String>>
     /// Links of indexes waiting for their fetch to start, oldest first; on `queue` only.
-    nonisolated(unsafe) private var waitingLinks = FIFOQueue<@Sendable () -> Void>()
+    private let waitingLinks: QueueBound<FIFOQueue<@Sendable () -> Void>>
     /// Links of indexes being fetched, parsed or waiting for the writer now; on `queue` only.
-    nonisolated(unsafe) private var runningLinks = 0
+    private let runningLinks: QueueBound<Int>
     /// The most links fetched, parsed or waiting for the writer at once: enough to keep every transfer busy
     /// while earlier responses are parsed and written, few enough that what is held stays bounded.
     private var maxRunningLinks: Int { 4 * max(1, fetch.maxTransfers) }
@@ -60,6 +59,12 @@ public final class URLSource: Sendable {
         self.state = state
         self.logger = logger
         self.parser = ArticleParser(toneStyle: toneStyle)
+        let queue = DispatchQueue(label: "newsingest.urls")
+        self.queue = queue
+        timers = QueueBound([], on: queue)
+        linksInFlight = QueueBound([], on: queue)
+        waitingLinks = QueueBound(FIFOQueue(), on: queue)
+        runningLinks = QueueBound(0, on: queue)
     }
 
     /// Polls every source now, then every interval.
@@ -71,7 +76,7 @@ public final class URLSource: Sendable {
                 timer.schedule(deadline: .now(), repeating: interval)
                 timer.setEventHandler { @Sendable [self] in poll(source) }
                 timer.resume()
-                timers.append(timer)
+                timers.wrapped.append(timer)
             }
         }
     }
@@ -80,8 +85,8 @@ public final class URLSource: Sendable {
     public func stop() {
         isStopped.store(true, ordering: .relaxed)
         queue.sync {
-            for timer in timers { timer.cancel() }
-            timers.removeAll()
+            for timer in timers.wrapped { timer.cancel() }
+            timers.wrapped.removeAll()
         }
         client.close()
     }
@@ -92,8 +97,10 @@ public final class URLSource: Sendable {
         guard !isStopped.load(ordering: .relaxed) else { return }
         switch source.kind {
         case .article:
-            guard linksInFlight.insert(source.url).inserted else { return }
-            fetchArticle(source.url, of: source, index: nil) { @Sendable [self] _ in linksInFlight.remove(source.url) }
+            guard linksInFlight.wrapped.insert(source.url).inserted else { return }
+            fetchArticle(source.url, of: source, index: nil) { @Sendable [self] _ in
+                linksInFlight.wrapped.remove(source.url)
+            }
         case .index: fetchIndex(source)
         }
     }
@@ -231,11 +238,11 @@ public final class URLSource: Sendable {
     private func fetchLink(
         _ link: String, of source: URLSettings, index: String, done: @escaping @Sendable (Bool) -> Void
     ) {
-        waitingLinks.append { @Sendable [self] in
+        waitingLinks.wrapped.append { @Sendable [self] in
             fetchArticle(
                 link, of: source, index: index,
                 handedOver: { @Sendable [self] in
-                    runningLinks -= 1
+                    runningLinks.wrapped -= 1
                     startWaitingLinks()
                 },
                 done: done)
@@ -244,8 +251,10 @@ public final class URLSource: Sendable {
     }
 
     private func startWaitingLinks() {
-        while runningLinks < maxRunningLinks, !isStopped.load(ordering: .relaxed), let start = waitingLinks.popFirst() {
-            runningLinks += 1
+        while runningLinks.wrapped < maxRunningLinks, !isStopped.load(ordering: .relaxed),
+            let start = waitingLinks.wrapped.popFirst()
+        {
+            runningLinks.wrapped += 1
             start()
         }
     }
@@ -297,11 +306,11 @@ public final class URLSource: Sendable {
         let new = links.filter { !taken.contains($0) }
         let group = DispatchGroup()
         // The index's validators wait until every link is taken; one fetched for another index is not yet.
-        let allTaken = Mutex(new.allSatisfy { !linksInFlight.contains($0) })
-        for link in new where linksInFlight.insert(link).inserted {
+        let allTaken = Mutex(new.allSatisfy { !linksInFlight.wrapped.contains($0) })
+        for link in new where linksInFlight.wrapped.insert(link).inserted {
             group.enter()
             fetchLink(link, of: source, index: source.url) { @Sendable [self] taken in
-                linksInFlight.remove(link)
+                linksInFlight.wrapped.remove(link)
                 if !taken { allTaken.withLock { $0 = false } }
                 group.leave()
             }

@@ -1,0 +1,152 @@
+import Dispatch
+import Logging
+import NewsFormat
+import NewsIngestSystem
+
+/// What a scan or an event does with one file it found: waits for it to settle, reports a name no path reaches, or asks whether its version is new and submits it.
+extension DirectorySource {
+    /// True when a file a scan found may still be changing; its caller notes it to be looked at again.
+    ///
+    /// A file is taken when its modification time is older than the settle interval, or when scans saw the
+    /// same version (size and time) for the settle interval: a writer's clock ahead of ours (a share, a copy
+    /// that kept its times, an archive) dates a file in the future, and its date alone would hold it back
+    /// for as long as the clocks differ.
+    func isStillChanging(_ status: FileStatus) -> Bool {
+        let age = WallClock.nowMilliseconds() * 1_000_000 - status.modifiedNanoseconds
+        guard age < settleNanoseconds else { return false }
+        let identity = FileIdentity(status)
+        let now = DispatchTime.now().uptimeNanoseconds
+        return watches.withLock { watches in
+            let since = watches.unchanged[identity]?.since ?? now
+            guard now - since < UInt64(settleNanoseconds) else {
+                watches.unchanged[identity] = nil
+                return false
+            }
+            watches.unchanged[identity] = (since, now)
+            // A second and more ahead: not the few milliseconds a coarse clock may be behind.
+            if age < -1_000_000_000 { watches.datedInFuture += 1 }
+            return true
+        }
+    }
+
+    /// Reports a file whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon holds
+    /// opens it, so its error goes to the error log, once per version while the daemon runs, and the file
+    /// stays where it is.
+    func reportUndecodable(
+        _ bytes: [UInt8], path: String, in entries: DirectoryEntries, directory: String, root: Int
+    ) {
+        guard filters[root].accepts(FileSource.lastComponent(of: path)),
+            let status = try? entries.status(ofEntryNamed: bytes), status.isRegularFile
+        else { return }
+        // Like any file a scan finds, it is reported only once it has stopped changing.
+        if isStillChanging(status) {
+            noteSettling(directory: directory, root: root)
+            return
+        }
+        guard watches.withLock({ $0.reportedUndecodable.insert(FileIdentity(status)).inserted }) else { return }
+        reportUnreachable(
+            path, what: "file", consequence: "the file cannot be read", remedy: "the file a UTF-8 name to have it",
+            code: "file_name_not_utf8", size: status.size)
+    }
+
+    /// Reports a subdirectory whose name (`bytes`) is not UTF-8, shown escaped in `path`: no path this daemon
+    /// holds lists it, so the files in it cannot be taken. Once per directory while the daemon runs.
+    func reportUndecodableDirectory(_ bytes: [UInt8], path: String, in entries: DirectoryEntries) {
+        guard let status = try? entries.status(ofEntryNamed: bytes), status.isDirectory,
+            watches.withLock({ $0.reportedUndecodableDirectories.insert([status.device, status.inode]).inserted })
+        else { return }
+        reportUnreachable(
+            path, what: "directory", consequence: "the files in it cannot be read",
+            remedy: "the directory a UTF-8 name to have them", code: "directory_name_not_utf8", size: nil)
+    }
+
+    /// Logs, and writes to the error log, that the `what` at `path` has a name that is not UTF-8.
+    func reportUnreachable(
+        _ path: String, what: String, consequence: String, remedy: String, code: String, size: Int?
+    ) {
+        logger.warning(
+            "a \(what) name is not UTF-8, so \(consequence); it is reported and left as it is",
+            metadata: ["path": "\(path)"])
+        let failure = ErrorRecord(
+            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path,
+            reason: "the \(what) name is not UTF-8 (bytes that are not are shown as \\xNN), so \(consequence); "
+                + "give \(remedy) ingested",
+            code: code, size: size)
+        pipeline.submitFailure(failure) { [self] in stopping }
+    }
+
+    /// Submits the file at `path` unless its name is filtered out, this version is done or in flight, or
+    /// (found by a scan) it changed within the settle interval. With `looksAgainIfInFlight`, a version in
+    /// flight is looked at again after the settle interval: what an attribute change did to it (a mode put
+    /// right) is seen only once its outcome is committed. `listing`: the directory a scan is listing, and the
+    /// file's name in it. `unannounced`: found by a full scan (or left settling by one), which counts the files
+    /// it takes that no event announced.
+    /// - Returns: the file's status when it was submitted.
+    @discardableResult
+    func consider(
+        _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false,
+        listedIn listing: (entries: DirectoryEntries, name: String)? = nil, unannounced: Bool = false
+    ) -> FileStatus? {
+        let name = listing?.name ?? FileSource.lastComponent(of: path)
+        let disposal = directories[root].disposal
+        guard filters[root].accepts(name), !disposal.owns(path) else { return nil }
+        // A scan's file is looked up by its name in the directory being listed, not by its whole path.
+        let status = try? listing?.entries.status(ofEntryNamed: name) ?? FileStatus(path: path)
+        guard let status, status.isRegularFile else { return nil }
+        let identity = FileIdentity(status)
+        // In flight first, then the state: the writer commits a file before it releases it, so a file found
+        // released here is found committed next (the other order could miss both and take it twice).
+        switch pipeline.flightStatus(of: identity) {
+        case .thisVersion:
+            if looksAgainIfInFlight { noteSettling(file: path, root: root, unannounced: unannounced) }
+            return nil
+        case .anotherVersion:
+            // Changed since it was submitted (a `touch`, an archive setting its time after its close): the
+            // worker may have read it as it is now, so it is looked at again once that one is committed.
+            noteSettling(file: path, root: root, unannounced: unannounced)
+            return nil
+        case .none:
+            break
+        }
+        do {
+            if let committed = try state.committedVersion(of: identity) {
+                sweep.withValue { $0.noteFound(row: committed.row) }
+                if committed.kind == .unreadable {
+                    // Reported once, and left where it is; taken again once its owner or mode lets us read it.
+                    guard FileAccess.isReadable(path) else { return nil }
+                } else if committed.kind != .failed, let changed = committed.changedNanoseconds,
+                    changed != identity.changedNanoseconds
+                {
+                    // Same size and time, but its inode changed since: another file on the inode of one deleted
+                    // since (an archive's files share their times), or the same one after a `chmod` or a
+                    // rename. It is read again, and its content decides: a duplicate, or a new record. (A
+                    // failed file is not: its failure is reported once.)
+                } else {
+                    // Done before; a crash may have come between the commit and the move or delete. Once the
+                    // file has left, no scan can find it again: its row goes, as the rows of files that leave at
+                    // their commit do.
+                    if disposal.apply(to: path, failed: committed.kind == .failed, logger: logger) {
+                        do {
+                            try state.forgetFileVersions(rows: [committed.row])
+                        } catch {
+                            logger.error(
+                                "could not forget the state of a file that left",
+                                metadata: ["path": "\(path)", "error": "\(error)"])
+                        }
+                    }
+                    return nil
+                }
+            }
+        } catch {
+            logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            sweep.withValue { $0.noteIncomplete() }
+            return nil
+        }
+        if !isComplete, isStillChanging(status) {
+            noteSettling(file: path, root: root, unannounced: unannounced)
+            return nil
+        }
+        let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
+        return submitted ? status : nil
+    }
+}
