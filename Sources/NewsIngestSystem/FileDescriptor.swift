@@ -131,6 +131,15 @@ public final class FileDescriptor: Sendable {
     }
 
     /// `fdatasync(2)`: the data written so far is on disk when this returns.
+    /// Gives this file the permission bits and the access and modification times of `other` (`fstat`,
+    /// `fchmod`, `futimens`), as `mv` does for a file it copies.
+    public func takeModeAndTimes(of other: FileDescriptor) throws(SystemCallError) {
+        var info = stat()
+        try SystemCall.retrying("fstat", other.path) { fstat(other.rawValue, &info) }
+        try SystemCall.retrying("fchmod", path) { fchmod(rawValue, info.st_mode & 0o7777) }
+        try SystemCall.retrying("futimens", path) { futimens(rawValue, [info.st_atim, info.st_mtim]) }
+    }
+
     public func synchronizeData() throws(SystemCallError) {
         try SystemCall.retrying("fdatasync", path) { fdatasync(rawValue) }
     }

@@ -35,8 +35,8 @@ public final class Daemon: Sendable {
     /// Where the state forgets what was not seen for `state.forget_after_days`, away from the signals.
     private let upkeep = DispatchQueue(label: "newsingest.state-upkeep", qos: .utility)
     private let notifier: SystemdNotifier
-    /// Signal sources and timers, kept alive for the life of the process; touched only on `control`.
-    nonisolated(unsafe) private var controlSources: [any DispatchSourceProtocol] = []
+    /// Signal sources and timers, kept alive for the life of the process.
+    private let controlSources: QueueBound<[any DispatchSourceProtocol]>
 
     /// The signals the daemon handles: stop (`SIGTERM`, `SIGINT`) and reopen/reload (`SIGHUP`).
     private static let handledSignals = [SIGTERM, SIGINT, SIGHUP]
@@ -59,10 +59,11 @@ public final class Daemon: Sendable {
         self.reload = reload
         self.logger = logger
         self.notifier = notifier
+        controlSources = QueueBound([], on: control)
         try SignalMask.block(Self.handledSignals)
         // A write past the largest file the daemon may write (`LimitFSIZE=`) fails with `EFBIG`, which the
         // writer handles, rather than raising `SIGXFSZ`, which would kill the process.
-        signal(SIGXFSZ, SIG_IGN)
+        try ProcessControl.ignore(SIGXFSZ)
         try DirectoryMaker.make(settings.stateDirectory)
         for path in [settings.pipeline.outputPath, settings.pipeline.errorsPath] {
             if let directory = JSONLOutput.directory(containing: path) { try DirectoryMaker.make(directory) }
@@ -94,13 +95,13 @@ public final class Daemon: Sendable {
             status.schedule(deadline: .now() + interval, repeating: interval)
             status.setEventHandler { @Sendable [self] in tick() }
             status.resume()
-            controlSources.append(status)
+            controlSources.wrapped.append(status)
             if state.forgetAfterDays > 0 {
                 let forgetting = DispatchSource.makeTimerSource(queue: upkeep)
                 forgetting.schedule(deadline: .now(), repeating: .seconds(Self.forgetInterval))
                 forgetting.setEventHandler { @Sendable [self] in forgetUnseen() }
                 forgetting.resume()
-                controlSources.append(forgetting)
+                controlSources.wrapped.append(forgetting)
             }
         }
         logger.info(
@@ -142,7 +143,7 @@ public final class Daemon: Sendable {
                 registered.enter()
                 source.setRegistrationHandler { @Sendable in registered.leave() }
                 source.resume()
-                controlSources.append(source)
+                controlSources.wrapped.append(source)
             }
         }
         if registered.wait(timeout: .now() + 10) == .timedOut {
@@ -179,14 +180,14 @@ public final class Daemon: Sendable {
                     "emitted": "\(counts.emitted)", "duplicates": "\(counts.duplicates)", "failed": "\(counts.failed)",
                 ]
             )
-            exit(0)
+            ProcessControl.exit(0)
         }
         let timeout = settings.shutdownTimeoutSeconds
         control.asyncAfter(deadline: .now() + .milliseconds(Int(timeout * 1000))) { @Sendable [logger] in
             logger.error(
                 "work in flight did not finish within the shutdown timeout; exiting",
                 metadata: ["seconds": "\(timeout)"])
-            exit(1)
+            ProcessControl.exit(1)
         }
     }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import NewsIngestSystem
 
 /// Where ``MetricsServer`` listens: an IPv4 address and a port, written `127.0.0.1:9464`, or an IPv6 address
 /// in brackets and a port, written `[::1]:9464`.
@@ -24,8 +20,7 @@ public struct MetricsAddress: Sendable, Equatable, CustomStringConvertible {
         let host = text[..<colon]
         if host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 {
             let inner = String(host.dropFirst().dropLast())
-            var bytes = in6_addr()
-            guard inet_pton(AF_INET6, inner, &bytes) == 1 else { return nil }
+            guard IPAddressText.isIPv6(inner) else { return nil }
             self.host = inner
         } else {
             let parts = host.split(separator: ".", omittingEmptySubsequences: false)

@@ -1,4 +1,3 @@
-import Foundation
 import NewsIngestSystem
 
 /// Moving a file to a name nothing else holds: output rotation and the done/quarantine moves both need it.
@@ -8,11 +7,11 @@ enum UnusedName {
     static func rename(_ path: String, to candidate: (Int) -> String) throws(SystemCallError) -> String {
         var attempt = 1
         var target = candidate(attempt)
-        while FileManager.default.fileExists(atPath: target) {
+        while FileNames.isTaken(target) {
             attempt += 1
             target = candidate(attempt)
         }
-        try SystemCall.retrying("rename", path) { Foundation.rename(path, target) }
+        try FileNames.rename(path, to: target)
         return target
     }
 }

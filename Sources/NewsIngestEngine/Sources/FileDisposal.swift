@@ -55,7 +55,7 @@ public struct FileDisposal: Sendable, Equatable {
             switch after {
             case .keep: return false
             case .move: try Self.move(path, into: doneDirectory ?? ".")
-            case .delete: try SystemCall.retrying("unlink", path) { unlink(path) }
+            case .delete: try FileNames.remove(path)
             }
             return true
         } catch let error as SystemCallError where error.isFileMissing {
@@ -86,15 +86,15 @@ public struct FileDisposal: Sendable, Equatable {
         _ path: String, into directory: String, name: String, to candidate: (Int) -> String
     ) throws {
         let partial = directory + "/.newsingest-partial-" + name
-        unlink(partial)  // what a crash may have left of an earlier attempt
+        try? FileNames.remove(partial)  // what a crash may have left of an earlier attempt
         do {
             try copy(path, to: partial)
         } catch {
-            unlink(partial)
+            try? FileNames.remove(partial)
             throw error
         }
         _ = try UnusedName.rename(partial, to: candidate)
-        try SystemCall.retrying("unlink", path) { unlink(path) }
+        try FileNames.remove(path)
     }
 
     /// Copies the file at `path` to a new file `destination`, with its permissions and times (as `mv` does),
@@ -109,11 +109,8 @@ public struct FileDisposal: Sendable, Equatable {
             if count == 0 { break }
             try copy.writeAll(Array(buffer[..<count]))
         }
-        var info = stat()
-        if fstat(source.rawValue, &info) == 0 {
-            fchmod(copy.rawValue, info.st_mode & 0o7777)
-            futimens(copy.rawValue, [info.st_atim, info.st_mtim])
-        }
+        // Best effort, as `mv` does: a copy without its mode or times is still the article.
+        try? copy.takeModeAndTimes(of: source)
         try copy.synchronizeData()
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import NewsIngestSystem
 
 /// One `fnmatch(3)` pattern of a file name filter, matched as `fnmatch` with no flags matches it, with the
 /// common shapes (`*.txt`, `.*`, a plain name) compared on bytes: a scan matches every name of a directory
@@ -52,7 +48,7 @@ struct FileNameGlob: Sendable, Equatable {
         case .exact(let text):
             return name.utf8.elementsEqual(text)
         case .general:
-            return fnmatch(pattern, name, 0) == 0
+            return FileNames.matches(name, pattern: pattern)
         }
     }
 }
