@@ -208,3 +208,11 @@ extension ArticleGenerator {
         return article
     }
 }
+
+extension ArticleGenerator {
+    /// `count` distinct seed-like articles, as file bytes, from a generator seeded with `seed`.
+    public static func seedLikeArticles(_ count: Int, seed: UInt64 = 7) -> [[UInt8]] {
+        var generator = ArticleGenerator(seed: seed)
+        return (0..<count).map { _ in generator.nextSeedLike().bytes() }
+    }
+}

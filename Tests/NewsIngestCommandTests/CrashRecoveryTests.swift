@@ -43,11 +43,11 @@ import Testing
     /// is read again at another path: a directory above it was renamed before the restart. (A state started
     /// afresh on an existing output adopts all of its lines, as after a crash before any commit.)
     @Test func withoutDeduplicationARecoveredLineIsRecognizedAfterItsDirectoryWasRenamed() throws {
-        var workspace = try DaemonTests.Workspace()
+        var workspace = try Workspace()
         let configuration = workspace.temporary.path("none.toml")
         try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
         workspace.extraArguments = ["--config", configuration, "--recursive"]
-        let articles = DaemonTests.articles(3, seed: 29)
+        let articles = ArticleGenerator.seedLikeArticles(3, seed: 29)
         let day = workspace.input.appendingPathComponent("day")
         try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)
         try Data(articles[0]).write(to: day.appendingPathComponent("a.txt"))
@@ -74,12 +74,12 @@ import Testing
 
     /// A workspace under `dedupe = "none"` whose daemon emitted `a.txt` (the first of two articles made from
     /// `seed`) and stopped cleanly; the second article is left for a later file.
-    func workspaceThatEmittedOneFileWithoutDeduplication(seed: UInt64) throws -> (DaemonTests.Workspace, [UInt8]) {
-        var workspace = try DaemonTests.Workspace()
+    func workspaceThatEmittedOneFileWithoutDeduplication(seed: UInt64) throws -> (Workspace, [UInt8]) {
+        var workspace = try Workspace()
         let configuration = workspace.temporary.path("none.toml")
         try Data("[output]\ndedupe = \"none\"\n".utf8).write(to: URL(fileURLWithPath: configuration))
         workspace.extraArguments = ["--config", configuration]
-        let articles = DaemonTests.articles(2, seed: seed)
+        let articles = ArticleGenerator.seedLikeArticles(2, seed: seed)
         try workspace.write("a.txt", articles[0])
         let first = try DaemonProcess(
             binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)
@@ -89,7 +89,7 @@ import Testing
     }
 
     /// Renames the workspace's `a.txt` to `renamed.txt` and sets its times an hour back.
-    func renameAndSetAnHourBack(_ workspace: DaemonTests.Workspace) throws -> URL {
+    func renameAndSetAnHourBack(_ workspace: Workspace) throws -> URL {
         let renamed = workspace.input.appendingPathComponent("renamed.txt")
         try FileManager.default.moveItem(at: workspace.input.appendingPathComponent("a.txt"), to: renamed)
         var anHourEarlier = Array(repeating: timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), count: 2)
@@ -178,8 +178,8 @@ import Testing
     /// them there by the files' device and inode: a record line is adopted (its file is not emitted again), a
     /// torn tail and the batch's error line are cut, and the new files at the paths are left alone.
     @Test func linesACrashLeftInAnOutputRenamedBeforeTheRestartAreRecoveredThere() throws {
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(3, seed: 41)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(3, seed: 41)
         try workspace.write("a.txt", articles[0])
         let binary = BinaryRunner().binary
         let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
@@ -249,13 +249,13 @@ import Testing
     /// and a restart; every file still in the tree is emitted (and, under `after = "delete"`, deleted).
     @Test(arguments: ["keep", "delete"])
     func withDirectoriesRenamedWhileKilledNoFileIsEmittedTwice(after: String) throws {
-        var workspace = try DaemonTests.Workspace()
+        var workspace = try Workspace()
         let input = workspace.input
         let arguments = try workspace.argumentsWatchingRecursively(after: after, dedupe: "none")
         let away = workspace.temporary.url.appendingPathComponent("away")
         try FileManager.default.createDirectory(at: away, withIntermediateDirectories: true)
         let binary = BinaryRunner().binary
-        let articles = DaemonTests.articles(1_500, seed: 53)
+        let articles = ArticleGenerator.seedLikeArticles(1_500, seed: 53)
         var random = SplitMix64(seed: 2027)
         var directories = [input]
         var written: [String: String] = [:]  // file name: the directory it was written into
@@ -335,8 +335,8 @@ import Testing
     @Test(arguments: ["content", "none"])
     func killedWhileFetchingAnIndexEveryLinkedArticleAppearsExactlyOnce(dedupe: String) throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(400, seed: 613)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(400, seed: 613)
         let bad = (0..<20).map { [0x00, 0x01, 0x02] + Array("bad link \($0)".utf8) }
         let config = try URLSourceTests().serveIndex("killed", of: articles + bad, on: server, for: workspace)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
@@ -358,8 +358,8 @@ import Testing
         let final = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
         #expect(
             Wait.until(seconds: 600) {
-                DaemonTests.Workspace.lines(of: workspace.output).count >= expected
-                    && DaemonTests.Workspace.lines(of: workspace.errors).count >= bad.count
+                Workspace.lines(of: workspace.output).count >= expected
+                    && Workspace.lines(of: workspace.errors).count >= bad.count
             }, "\(final.log)")
         // A few more polls of the index, which must add nothing.
         let polls = server.requests.count
@@ -368,7 +368,7 @@ import Testing
 
         let data = try Data(contentsOf: workspace.output)
         #expect(data.last == 0x0A, "the output ends with a whole line")
-        let records = DaemonTests.Workspace.lines(of: workspace.output).map {
+        let records = Workspace.lines(of: workspace.output).map {
             try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
         }
         #expect(!records.contains { $0 == nil }, "a line is not a whole record")
@@ -381,7 +381,7 @@ import Testing
             #expect(Set(ids).count == ids.count, "an article appears twice")
         }
         #expect(Set(ids).count == Set(articles).count, "an article is missing")
-        let failed = DaemonTests.Workspace.lines(of: workspace.errors).map { line in
+        let failed = Workspace.lines(of: workspace.errors).map { line in
             ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["path"] as? String) ?? "<torn>"
         }
         let badURLs = bad.indices.map { server.url("killed/\(articles.count + $0).txt") }
@@ -392,7 +392,7 @@ import Testing
         articleCount: Int, kills expectedKills: Int, copies: Int = 0, configuration: String? = nil,
         movingIntoDone: Bool = false, rotates: Bool = false
     ) throws {
-        var workspace = try DaemonTests.Workspace()
+        var workspace = try Workspace()
         let done = workspace.temporary.path("done")
         var configuration = configuration ?? ""
         if movingIntoDone {
@@ -409,7 +409,7 @@ import Testing
         if movingIntoDone, let watch = arguments.firstIndex(of: "--watch") {
             arguments.removeSubrange(watch...watch + 1)
         }
-        let articles = DaemonTests.articles(articleCount, seed: 42)
+        let articles = ArticleGenerator.seedLikeArticles(articleCount, seed: 42)
         for (index, bytes) in articles.enumerated() {
             try workspace.write(String(format: "%05d_%016x.txt", index, index), bytes)
         }
@@ -435,11 +435,11 @@ import Testing
         let final = try DaemonProcess(binary: binary, arguments: arguments, in: workspace.temporary.url)
         // The output and, when it rotates, the files it was rotated to.
         func outputs() -> [URL] { OutputRotationTests.outputs(of: workspace) }
-        func outputLines() -> [Data] { outputs().flatMap { DaemonTests.Workspace.lines(of: $0) } }
+        func outputLines() -> [Data] { outputs().flatMap { Workspace.lines(of: $0) } }
         #expect(
             Wait.until(seconds: 600) {
                 outputLines().count >= expected
-                    && DaemonTests.Workspace.lines(of: workspace.errors).count >= badNames.count
+                    && Workspace.lines(of: workspace.errors).count >= badNames.count
             },
             "\(final.log)")
         #expect(final.stop() == 0)
@@ -470,7 +470,7 @@ import Testing
 
         let errorData = try Data(contentsOf: workspace.errors)
         #expect(errorData.last == 0x0A, "the error log ends with a whole line")
-        let failedPaths = DaemonTests.Workspace.lines(of: workspace.errors).map { line in
+        let failedPaths = Workspace.lines(of: workspace.errors).map { line in
             ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["path"] as? String) ?? "<torn>"
         }
         #expect(failedPaths.sorted() == badNames.map { workspace.input.appendingPathComponent($0).path }.sorted())

@@ -1,3 +1,4 @@
+import ArticleFixtures
 import Foundation
 import TestSupport
 import Testing
@@ -27,7 +28,7 @@ import Testing
         /// With `killOnceWhileFull`, the first daemon is killed (`SIGKILL`) on ``killAndMakeRoom()``, and a
         /// second one started in the same namespace, on the same disk, once the disk has room again.
         init(
-            workspace: DaemonTests.Workspace, mountPoint: String, arguments: [String],
+            workspace: Workspace, mountPoint: String, arguments: [String],
             environment: [String: String] = [:], killOnceWhileFull: Bool = false
         ) throws {
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
@@ -88,7 +89,7 @@ import Testing
 
     /// The ids of the records in `files`.
     static func ids(in files: [URL]) -> [String] {
-        files.flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+        files.flatMap { Workspace.lines(of: $0) }.compactMap {
             (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
         }
     }
@@ -96,7 +97,7 @@ import Testing
     /// Writes the first 50 of `articles` and waits until `recordCount` says their records are out, fills the
     /// disk, then writes the rest.
     static func writeFiftyThenFill(
-        _ articles: [[UInt8]], _ workspace: DaemonTests.Workspace, _ disk: FillableDisk, recordCount: () -> Int
+        _ articles: [[UInt8]], _ workspace: Workspace, _ disk: FillableDisk, recordCount: () -> Int
     ) throws {
         for (index, bytes) in articles[..<50].enumerated() { try workspace.write("\(index).txt", bytes) }
         #expect(Wait.until(seconds: 60) { recordCount() == Set(articles[..<50]).count }, "\(disk.daemon.log)")
@@ -106,10 +107,10 @@ import Testing
 
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
     func aFullStateDiskPausesTheDaemonWithoutWritingAnyArticleTwice() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let disk = try FillableDisk(
             workspace: workspace, mountPoint: workspace.temporary.path("out/state"), arguments: workspace.arguments)
-        let articles = DaemonTests.articles(400, seed: 53)
+        let articles = ArticleGenerator.seedLikeArticles(400, seed: 53)
         let count = Set(articles).count
         for (index, bytes) in articles[..<100].enumerated() { try workspace.write("\(index).txt", bytes) }
         let daemon = disk.daemon
@@ -137,7 +138,7 @@ import Testing
     /// is full, and started again once it has room.
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
     func aKillWhileTheStateCannotBeCommittedLeavesNoRotatedLineUncommitted() throws {
-        var workspace = try DaemonTests.Workspace()
+        var workspace = try Workspace()
         let config = workspace.temporary.path("rotate.toml")
         try Data("[output]\nrotate_bytes = 1\n".utf8).write(to: URL(fileURLWithPath: config))
         workspace.extraArguments = ["--config", config]
@@ -145,7 +146,7 @@ import Testing
             workspace: workspace, mountPoint: workspace.temporary.path("out/state"), arguments: workspace.arguments,
             killOnceWhileFull: true)
         let daemon = disk.daemon
-        let articles = DaemonTests.articles(300, seed: 61)
+        let articles = ArticleGenerator.seedLikeArticles(300, seed: 61)
         let ids = { Self.ids(in: OutputRotationTests.outputs(of: workspace)) }
         try Self.writeFiftyThenFill(articles, workspace, disk) { ids().count }
         #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=3") }, "\(daemon.log)")
@@ -162,11 +163,11 @@ import Testing
     /// be synced by nothing), then the daemon opens the path anew. Every article once, across both files.
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
     func anOutputRenamedWhileTheStateCannotBeCommittedIsReopenedOnceItIs() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let disk = try FillableDisk(
             workspace: workspace, mountPoint: workspace.temporary.path("out/state"), arguments: workspace.arguments)
         let daemon = disk.daemon
-        let articles = DaemonTests.articles(300, seed: 67)
+        let articles = ArticleGenerator.seedLikeArticles(300, seed: 67)
         let rotated = workspace.temporary.url.appendingPathComponent("out/articles-old.jsonl")
         let ids = { Self.ids(in: [workspace.output, rotated]) }
         try Self.writeFiftyThenFill(articles, workspace, disk) { ids().count }
@@ -186,12 +187,12 @@ import Testing
         #expect(daemon.stop() == 0)
         let all = ids()
         #expect(Set(all).count == all.count && Set(all).count == Set(articles).count, "every article once")
-        #expect(!DaemonTests.Workspace.lines(of: workspace.output).isEmpty, "the path was opened anew")
+        #expect(!Workspace.lines(of: workspace.output).isEmpty, "the path was opened anew")
     }
 
     @Test(.enabled(if: enabled, "needs unshare --user --mount (user namespaces)"))
     func aFullOutputDiskPausesTheDaemonWhichWritesEveryArticleOnceThereIsRoom() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let mountPoint = workspace.temporary.path("full")
         let output = mountPoint + "/articles.jsonl"
         var arguments = workspace.arguments
@@ -202,8 +203,8 @@ import Testing
             workspace: workspace, mountPoint: mountPoint, arguments: arguments,
             environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
         let daemon = disk.daemon
-        let records = { DaemonTests.Workspace.lines(of: disk.seenByDaemon(output)) }
-        let articles = DaemonTests.articles(300, seed: 59)
+        let records = { Workspace.lines(of: disk.seenByDaemon(output)) }
+        let articles = ArticleGenerator.seedLikeArticles(300, seed: 59)
         let count = Set(articles).count
         for (index, bytes) in articles[..<100].enumerated() { try workspace.write("\(index).txt", bytes) }
         #expect(Wait.until(seconds: 60) { records().count == Set(articles[..<100]).count }, "\(daemon.log)")

@@ -1,3 +1,4 @@
+import ArticleFixtures
 import Foundation
 import TestSupport
 import Testing
@@ -19,8 +20,8 @@ import Testing
     /// The counts follow what the daemon does; a client that connects and says nothing holds up neither the
     /// ingestion nor, past a few seconds, the next client.
     @Test func theCountsAreServedAndASilentClientHoldsNothingUp() throws {
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(2, seed: 79)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(2, seed: 79)
         try workspace.write("a.txt", articles[0])
         try workspace.write("bad.txt", [0x00, 0x01, 0x02])
         let daemon = try DaemonProcess(
@@ -74,8 +75,8 @@ import Testing
     /// An IPv6 address in brackets: served there, and said so in the log as in a URL.
     @Test(.enabled(if: RawHTTPRequest.hasIPv6Loopback, "this machine has no IPv6 loopback"))
     func metricsAreServedOnAnIPv6Address() throws {
-        let workspace = try DaemonTests.Workspace()
-        try workspace.write("a.txt", DaemonTests.articles(1, seed: 83)[0])
+        let workspace = try Workspace()
+        try workspace.write("a.txt", ArticleGenerator.seedLikeArticles(1, seed: 83)[0])
         let daemon = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments + ["--metrics-address", "[::1]:0"],
             in: workspace.temporary.url)
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func aBadOrTakenAddressIsRefused() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let bad = try runner.run(workspace.arguments + ["--metrics-address", "localhost:9464"])
         #expect(bad.status == 78)
         #expect(bad.error.contains("--metrics-address localhost:9464: must be an IPv4 address and a port"))
@@ -110,7 +111,7 @@ import Testing
             in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { Self.port(in: first.log) != nil }, "\(first.log)")
         let port = try #require(Self.port(in: first.log))
-        let other = try DaemonTests.Workspace()
+        let other = try Workspace()
         let taken = try runner.run(other.arguments + ["--metrics-address", "127.0.0.1:\(port)"])
         #expect(taken.status == 1)
         #expect(taken.error.contains("Address already in use"), "\(taken.error)")

@@ -9,7 +9,7 @@ import Testing
     let runner = BinaryRunner()
 
     /// The output and its rotated files (`articles*.jsonl` beside it).
-    static func outputs(of workspace: DaemonTests.Workspace) -> [URL] {
+    static func outputs(of workspace: Workspace) -> [URL] {
         let directory = workspace.output.deletingLastPathComponent()
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasPrefix("articles") && $0.hasSuffix(".jsonl") }
@@ -17,14 +17,14 @@ import Testing
     }
 
     func ids(in urls: [URL]) -> [String] {
-        urls.flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+        urls.flatMap { Workspace.lines(of: $0) }.compactMap {
             (try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["id"] as? String
         }
     }
 
     @Test func sighupReopensTheOutputAfterItWasRenamed() throws {
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(20, seed: 77)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(20, seed: 77)
         for (index, bytes) in articles[..<10].enumerated() { try workspace.write("a\(index).txt", bytes) }
         let daemon = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
@@ -54,8 +54,8 @@ import Testing
     /// replacing it, truncating it, deleting it. Each time, the next batch goes to a file at the output's
     /// path, whole lines from its first byte, and the log says why.
     @Test func anOutputMovedReplacedTruncatedOrDeletedWithoutSIGHUPIsOpenedAnew() throws {
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(50, seed: 79)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(50, seed: 79)
         let rounds = stride(from: 0, to: 50, by: 10).map { Array(articles[$0..<$0 + 10]) }
         let daemon = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
@@ -98,14 +98,14 @@ import Testing
 
         // Every file holds its round, each article once, and the file at the path starts with a whole line.
         for (file, round) in [(moved, 0), (replaced, 1), (copied, 2), (workspace.output, 4)] {
-            let names = DaemonTests.Workspace.lines(of: file).compactMap {
+            let names = Workspace.lines(of: file).compactMap {
                 ((try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["source"] as? [String: Any])?["name"]
                     as? String
             }
             #expect(names.count == Set(rounds[round]).count, "\(file.lastPathComponent)")
             #expect(names.allSatisfy { $0.hasPrefix("\(round)-") }, "\(file.lastPathComponent): \(names)")
         }
-        #expect(DaemonTests.Workspace.lines(of: workspace.output).first?.first == UInt8(ascii: "{"))
+        #expect(Workspace.lines(of: workspace.output).first?.first == UInt8(ascii: "{"))
         let all = ids(in: [moved, replaced, copied, workspace.output])
         #expect(all.count == Set(rounds[0] + rounds[1] + rounds[2] + rounds[4]).count && Set(all).count == all.count)
 
@@ -121,18 +121,18 @@ import Testing
     /// The output's whole directory removed while the daemon runs (a clean-up of `out/`): it is made again,
     /// as at start, and the next batches go there instead of waiting for someone to make it.
     @Test func anOutputDirectoryRemovedIsMadeAgain() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let outputState = workspace.temporary.path("out/state")
         let arguments = workspace.arguments.map { $0 == outputState ? workspace.temporary.path("state") : $0 }
         let daemon = try DaemonProcess(binary: runner.binary, arguments: arguments, in: workspace.temporary.url)
-        let articles = DaemonTests.articles(10, seed: 83)
+        let articles = ArticleGenerator.seedLikeArticles(10, seed: 83)
         for (index, bytes) in articles[..<5].enumerated() { try workspace.write("a\(index).txt", bytes) }
         #expect(Wait.until(seconds: 60) { workspace.records().count == 5 }, "\(daemon.log)")
         try FileManager.default.removeItem(at: workspace.output.deletingLastPathComponent())
         for (index, bytes) in articles[5...].enumerated() { try workspace.write("b\(index).txt", bytes) }
         try workspace.write("bad.txt", [0x41, 0x00])
         #expect(Wait.until(seconds: 60) { workspace.records().count == 5 }, "\(daemon.log)")
-        #expect(Wait.until(seconds: 60) { DaemonTests.Workspace.lines(of: workspace.errors).count == 1 })
+        #expect(Wait.until(seconds: 60) { Workspace.lines(of: workspace.errors).count == 1 })
         #expect(daemon.stop() == 0, "\(daemon.log)")
         let names = workspace.records().compactMap { ($0["source"] as? [String: Any])?["name"] as? String }
         #expect(names.sorted() == (0..<5).map { "b\($0).txt" })
@@ -141,10 +141,10 @@ import Testing
     }
 
     @Test func sizeRotationSplitsTheOutputWithoutLosingALine() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let config = workspace.temporary.path("rotate.toml")
         try Data("[output]\nrotate_bytes = 20000\n".utf8).write(to: URL(fileURLWithPath: config))
-        let articles = DaemonTests.articles(60, seed: 78)
+        let articles = ArticleGenerator.seedLikeArticles(60, seed: 78)
         for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%03d.txt", index), bytes) }
         let daemon = try DaemonProcess(
             binary: runner.binary,
@@ -167,10 +167,10 @@ import Testing
     /// every 5 s (`fsync = "interval"`), so that its own files stay well under the limit.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
     func anOutputAtTheLargestFileSizeAllowedIsRotated() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let config = workspace.temporary.path("limit.toml")
         try Data("[output]\nfsync = \"interval\"\nfsync_interval = 5\n".utf8).write(to: URL(fileURLWithPath: config))
-        let articles = DaemonTests.articles(300, seed: 81)
+        let articles = ArticleGenerator.seedLikeArticles(300, seed: 81)
         for (index, bytes) in articles.enumerated() { try workspace.write(String(format: "%03d.txt", index), bytes) }
         let limit = 600_000
         let daemon = try startUnder(fileSizeLimit: limit, workspace.arguments + ["--config", config], in: workspace)
@@ -194,12 +194,12 @@ import Testing
     /// them, so its own files stay under the limit.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit"))
     func anErrorLogAtTheLargestFileSizeAllowedIsRotated() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let config = workspace.temporary.path("limit.toml")
         try Data("[output]\nfsync = \"interval\"\nfsync_interval = 5\n".utf8).write(to: URL(fileURLWithPath: config))
         // About 400 bytes of error line each: 800 KB in all.
         let names = (0..<2000).map { String(format: "%04d-", $0) + String(repeating: "x", count: 100) }
-        for name in names { workspace.writeLegacyNamed(Array(name.utf8) + [0xE9] + Array(".txt".utf8), [0x41]) }
+        for name in names { try workspace.writeLegacyNamed(Array(name.utf8) + [0xE9] + Array(".txt".utf8), [0x41]) }
         let limit = 600_000
         // Errors only: a warning per file would take the daemon's own log (a file here) to the limit too.
         let daemon = try startUnder(
@@ -211,7 +211,7 @@ import Testing
                 .map { directory.appendingPathComponent($0) }
         }
         func reportedNames() -> [String] {
-            errorLogs().flatMap { DaemonTests.Workspace.lines(of: $0) }.compactMap {
+            errorLogs().flatMap { Workspace.lines(of: $0) }.compactMap {
                 ((try? JSONSerialization.jsonObject(with: $0) as? [String: Any])?["path"] as? String)?
                     .split(separator: "/").last?.replacingOccurrences(of: "\\xE9.txt", with: "")
             }
@@ -231,7 +231,7 @@ import Testing
     }
 
     /// The daemon run with `arguments` in `workspace` under `prlimit --fsize=LIMIT`.
-    func startUnder(fileSizeLimit limit: Int, _ arguments: [String], in workspace: DaemonTests.Workspace) throws
+    func startUnder(fileSizeLimit limit: Int, _ arguments: [String], in workspace: Workspace) throws
         -> DaemonProcess
     {
         try DaemonProcess(
@@ -242,7 +242,7 @@ import Testing
     }
 
     @Test func aRestartAfterMidnightRotatesYesterdaysOutputFirst() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let directory = workspace.output.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // What a daemon stopped before midnight left: one line, last written yesterday.
@@ -251,7 +251,7 @@ import Testing
             [.modificationDate: Date(timeIntervalSinceNow: -36 * 3600)], ofItemAtPath: workspace.output.path)
         let config = workspace.temporary.path("daily.toml")
         try Data("[output]\nrotate_daily = true\n".utf8).write(to: URL(fileURLWithPath: config))
-        try workspace.write("today.txt", DaemonTests.articles(1, seed: 79)[0])
+        try workspace.write("today.txt", ArticleGenerator.seedLikeArticles(1, seed: 79)[0])
         let daemon = try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url)
         #expect(
@@ -272,7 +272,7 @@ import Testing
 /// `SIGHUP` reloads a valid configuration and keeps the old one, with the reason, when it is not.
 @Suite struct ReloadTests {
     @Test func sighupReloadsTheWatchedDirectoriesAndRejectsABadFile() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let other = workspace.temporary.url.appendingPathComponent("other")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         let config = URL(fileURLWithPath: workspace.temporary.path("newsingest.toml"))
@@ -297,7 +297,7 @@ import Testing
             in: workspace.temporary.url
         )
         #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") })
-        let articles = DaemonTests.articles(2, seed: 90)
+        let articles = ArticleGenerator.seedLikeArticles(2, seed: 90)
 
         try configuration(watching: other).write(to: config)
         kill(daemon.processIdentifier, SIGHUP)

@@ -1,3 +1,4 @@
+import ArticleFixtures
 import Foundation
 import TestSupport
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// neither stalls on a sync the device refuses nor takes its files again.
 @Suite struct StreamOutputTests {
     @Test func aNamedPipeAndDevNullAreWrittenAsStreams() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let fifo = workspace.temporary.path("articles.fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
         // Opened read-write and non-blocking, so neither side waits for the other to open it.
@@ -18,7 +19,7 @@ import Testing
         arguments[try #require(arguments.firstIndex(of: workspace.output.path))] = fifo
         arguments[try #require(arguments.firstIndex(of: workspace.errors.path))] = "/dev/null"
         arguments += ["--log-level", "debug"]
-        let articles = DaemonTests.articles(30, seed: 61)
+        let articles = ArticleGenerator.seedLikeArticles(30, seed: 61)
         for (index, bytes) in articles.enumerated() { try workspace.write("\(index).txt", bytes) }
         try workspace.write("bad.txt", [0x00, 0x01])
         let daemon = try DaemonProcess(binary: BinaryRunner().binary, arguments: arguments, in: workspace.temporary.url)

@@ -9,7 +9,7 @@ import Testing
     let runner = BinaryRunner()
 
     @Test func readyWatchdogStatusAndStoppingAreSent() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         try workspace.write("001.txt", try RepositoryFiles.seed(RepositoryFiles.seedNames[0]))
         let socket = try NotifySocket(path: workspace.temporary.path("notify.sock"))
         let daemon = try DaemonProcess(

@@ -10,7 +10,7 @@ import Testing
     let runner = BinaryRunner()
 
     /// A configuration polling `entries` (`(url, kind, extra lines)`) every half second.
-    func configuration(_ workspace: DaemonTests.Workspace, _ entries: [(String, String, String)]) throws -> String {
+    func configuration(_ workspace: Workspace, _ entries: [(String, String, String)]) throws -> String {
         let text = entries.map { url, kind, extra in
             "[[source.url]]\nurl = \"\(url)\"\nkind = \"\(kind)\"\ninterval = 0.5\n\(extra)\n"
         }.joined()
@@ -19,20 +19,20 @@ import Testing
         return path
     }
 
-    func start(_ workspace: DaemonTests.Workspace, config: String) throws -> DaemonProcess {
+    func start(_ workspace: Workspace, config: String) throws -> DaemonProcess {
         try DaemonProcess(
             binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url)
     }
 
-    func errors(_ workspace: DaemonTests.Workspace) -> [[String: Any]] {
-        DaemonTests.Workspace.lines(of: workspace.errors).compactMap {
+    func errors(_ workspace: Workspace) -> [[String: Any]] {
+        Workspace.lines(of: workspace.errors).compactMap {
             try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
         }
     }
 
     @Test func anArticleURLIsPolledConditionallyAndEmitsOnlyWhatChanged() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let seeds = try RepositoryFiles.seedNames.map { try RepositoryFiles.seed($0) }
         try server.serve("a.txt", seeds[1])
         let config = try configuration(workspace, [(server.url("a.txt"), "article", "")])
@@ -51,7 +51,7 @@ import Testing
 
         // Changed: a new record. Directory ingestion goes on beside it.
         try server.serve("a.txt", seeds[0])
-        try workspace.write("local.txt", DaemonTests.articles(1, seed: 501)[0])
+        try workspace.write("local.txt", ArticleGenerator.seedLikeArticles(1, seed: 501)[0])
         #expect(Wait.until(seconds: 60) { workspace.records().count == 3 }, "\(daemon.log)")
         #expect(daemon.stop() == 0)
 
@@ -68,8 +68,8 @@ import Testing
 
     @Test func everyKindOfIndexYieldsEachArticleOnceAndNewOnesLater() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(5, seed: 502)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(5, seed: 502)
         for (index, bytes) in articles.enumerated() { try server.serve("news/\(index + 1).txt", bytes) }
         try server.serve(
             "news/index.html",
@@ -116,7 +116,7 @@ import Testing
     /// - Returns: the path of a configuration polling that index every half second with `max_transfers = 2`
     ///   (eight links fetched, parsed or waiting for the writer at a time).
     func serveIndex(
-        _ name: String, of articles: [[UInt8]], on server: TestHTTPServer, for workspace: DaemonTests.Workspace
+        _ name: String, of articles: [[UInt8]], on server: TestHTTPServer, for workspace: Workspace
     ) throws -> String {
         for (index, bytes) in articles.enumerated() { try server.serve("\(name)/\(index).txt", bytes) }
         try server.serve(
@@ -141,8 +141,8 @@ import Testing
     /// them all.
     @Test func anIndexOfManyLinksIsTakenAFewAtATimeEachOnce() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(60, seed: 511)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(60, seed: 511)
         let config = try serveIndex("many", of: articles, on: server, for: workspace)
         let daemon = try start(workspace, config: config)
         let distinct = Set(articles).count
@@ -164,8 +164,8 @@ import Testing
 
     @Test func aStalledOutputStopsAnIndexsLinksFromPilingUpInMemory() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(200, seed: 523)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(200, seed: 523)
         let config = try serveIndex("stalled", of: articles, on: server, for: workspace)
         // Records go to a pipe nobody reads yet: once its 64 KiB are full, the writer's `write` blocks.
         let output = Pipe()
@@ -218,8 +218,8 @@ import Testing
 
     @Test func aLinkThatFailedForGoodIsNotFetchedAgainBeforeItsFailureIsCommitted() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(3, seed: 527)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(3, seed: 527)
         for (index, bytes) in articles.enumerated() { try server.serve("fine/\(index).txt", bytes) }
         let links = articles.indices.map { server.url("fine/\($0).txt") } + [server.url("status/404")]
         try server.serve("failing.txt", Array(links.map { $0 + "\n" }.joined().utf8))
@@ -260,8 +260,8 @@ import Testing
 
     @Test func failingServersAreRetriedOrReportedOnceAndNeverStallDirectories() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(4, seed: 503)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(4, seed: 503)
         for (index, bytes) in articles.enumerated() { try server.serve("\(index).txt", bytes) }
         let config = try configuration(
             workspace,
@@ -307,10 +307,11 @@ import Testing
 
     @Test func theDeclaredCharsetIsHonouredUnlessTheBytesSayOtherwise() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let text = String(decoding: DaemonTests.articles(1, seed: 504)[0], as: UTF8.self)
+        let workspace = try Workspace()
+        let text = String(decoding: ArticleGenerator.seedLikeArticles(1, seed: 504)[0], as: UTF8.self)
         try server.serve("w.txt", LegacyEncoder.encode(text, as: .windows1258))
-        try server.serve("u.txt", Array(String(decoding: DaemonTests.articles(1, seed: 505)[0], as: UTF8.self).utf8))
+        try server.serve(
+            "u.txt", Array(String(decoding: ArticleGenerator.seedLikeArticles(1, seed: 505)[0], as: UTF8.self).utf8))
         let config = try configuration(
             workspace,
             [
@@ -334,8 +335,8 @@ import Testing
 
     @Test func anIndexStartingNowTakesOnlyWhatAppearsLater() throws {
         let server = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(3, seed: 506)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(3, seed: 506)
         for (index, bytes) in articles.enumerated() { try server.serve("\(index).txt", bytes) }
         try server.serve("list.txt", Array("/0.txt\n/1.txt\n".utf8))
         let config = try configuration(workspace, [(server.url("list.txt"), "index", "start_at = \"now\"")])
@@ -350,8 +351,8 @@ import Testing
 
     @Test func nginxsAutoindexPageIsAnIndex() throws {
         let nginx = try TestNginx()
-        let workspace = try DaemonTests.Workspace()
-        let articles = DaemonTests.articles(3, seed: 507)
+        let workspace = try Workspace()
+        let articles = ArticleGenerator.seedLikeArticles(3, seed: 507)
         for (index, bytes) in articles.enumerated() { try nginx.serve("news/00\(index)_article.txt", bytes) }
         let config = try configuration(workspace, [(nginx.baseURL + "/news/", "index", "include = [\"*.txt\"]")])
         let daemon = try start(workspace, config: config)
@@ -363,8 +364,8 @@ import Testing
 
     @Test func aProxyFromTheEnvironmentIsUsed() throws {
         let proxy = try TestHTTPServer()
-        let workspace = try DaemonTests.Workspace()
-        try proxy.serve("a.txt", DaemonTests.articles(1, seed: 508)[0])
+        let workspace = try Workspace()
+        try proxy.serve("a.txt", ArticleGenerator.seedLikeArticles(1, seed: 508)[0])
         // A host that does not resolve: only the proxy can fetch it.
         let config = try configuration(workspace, [("http://news.invalid/a.txt", "article", "")])
         let daemon = try DaemonProcess(

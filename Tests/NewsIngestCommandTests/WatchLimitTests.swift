@@ -1,3 +1,4 @@
+import ArticleFixtures
 import Foundation
 import TestSupport
 import Testing
@@ -11,9 +12,9 @@ import Testing
 @Suite struct WatchLimitTests {
     @Test(.enabled(if: UserNamespace.isAvailable, "needs unshare --user --mount (user namespaces)"))
     func directoriesBeyondTheWatchLimitAreReportedOnceScannedAndWatchedOnceTheLimitAllows() throws {
-        let workspace = try DaemonTests.Workspace()
+        let workspace = try Workspace()
         let subdirectories = ["a", "b", "c", "d"]
-        let articles = DaemonTests.articles(12, seed: 91)
+        let articles = ArticleGenerator.seedLikeArticles(12, seed: 91)
         for (index, name) in subdirectories.enumerated() {
             let directory = workspace.input.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
