@@ -53,6 +53,9 @@ deps:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@# The record schema test validates records with Python's jsonschema (JSON Schema 2020-12).
+	@python3 -c 'import jsonschema' 2>/dev/null || { echo "installing: jsonschema (PyPI)"; \
+		python3 -m pip install -q jsonschema 2>/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-jsonschema; }
 
 build: deps
 	$(SWIFT) build -c release --product newsingest
