@@ -643,7 +643,8 @@ import Testing
     @Test func namesThatAreNotUTF8AreReportedOnceNotSilentlySkipped() throws {
         let workspace = try Workspace()
         let articles = ArticleGenerator.seedLikeArticles(3, seed: 17)
-        try workspace.writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])  // in the backlog
+        // In the backlog:
+        try workspace.writeLegacyNamed(Array("tin-t".utf8) + [0xE9] + Array("c.txt".utf8), articles[0])
         let daemon = try start(workspace, extra: ["--recursive"])
         #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
         try workspace.writeLegacyNamed(Array("b".utf8) + [0xE0] + Array("i.txt".utf8), articles[1])  // arriving
