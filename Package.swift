@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsFormatTests",
-            dependencies: ["NewsFormat", "ArticleFixtures"],
+            dependencies: ["NewsFormat", "ArticleFixtures", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArticleFixtures
 import Foundation
 import NewsFormat
+import TestSupport
 import Testing
 
 /// Every record the fixtures produce (generated articles of every layout, encoding and noise, the seeds, the
@@ -14,19 +15,12 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID()).jsonl")
         try Data(lines).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", root.appendingPathComponent("Tests/Schema/validate_records.py").path,
-            root.appendingPathComponent("docs/record.schema.json").path, file.path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+        return try ExternalTool.run(
+            "/usr/bin/env",
+            [
+                "python3", root.appendingPathComponent("Tests/Schema/validate_records.py").path,
+                root.appendingPathComponent("docs/record.schema.json").path, file.path,
+            ])
     }
 
     /// The records and error records of the fixtures, one JSON line each.

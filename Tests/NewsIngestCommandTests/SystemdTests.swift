@@ -38,21 +38,8 @@ import Testing
         let path = temporary.path("newsingest.service")
         try unit.replacingOccurrences(of: "/usr/local/bin/newsingest", with: runner.binary.path)
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try Self.run("/usr/bin/systemd-analyze", ["verify", path])
+        let result = try ExternalTool.run("/usr/bin/systemd-analyze", ["verify", path])
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.output.contains(path), "systemd-analyze complained: \(result.output)")
-    }
-
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

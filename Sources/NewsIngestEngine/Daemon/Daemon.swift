@@ -22,7 +22,7 @@ public final class Daemon: Sendable {
     /// The directory sources; replaced when a reload changes what is watched.
     private let directories: Mutex<DirectorySource>
     /// The URL sources, when any is configured (not changed by a reload).
-    private let urls: URLSource?
+    private let urls: (any IngestSource)?
     /// Serves `/metrics` when `daemon.metrics_address` is set (not changed by a reload).
     private let metrics: MetricsServer?
     /// When the daemon started, in seconds since 1970.
@@ -120,7 +120,7 @@ public final class Daemon: Sendable {
                 "serving metrics", metadata: ["url": "http://\(bound)/metrics"])
         }
         directories.withLock { $0 }.start { @Sendable [self] in
-            urls?.start()
+            urls?.start {}
             logger.info("watching; ingesting the backlog")
             notifier.notify("READY=1\nSTATUS=\(statusLine)")
         }

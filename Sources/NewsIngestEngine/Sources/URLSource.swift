@@ -67,8 +67,8 @@ public final class URLSource: Sendable {
         runningLinks = QueueBound(0, on: queue)
     }
 
-    /// Polls every source now, then every interval.
-    public func start() {
+    /// Polls every source now, then every interval; `ready` runs once the polls are scheduled.
+    public func start(ready: @escaping @Sendable () -> Void = {}) {
         queue.async { @Sendable [self] in
             for source in sources {
                 let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -78,6 +78,7 @@ public final class URLSource: Sendable {
                 timer.resume()
                 timers.wrapped.append(timer)
             }
+            ready()
         }
     }
 
