@@ -5,7 +5,7 @@ import NewsIngestSystem
 import Synchronization
 
 /// The pipeline's one writer: gathers the workers' results into batches, decides which records are new
-/// (``EmittedCheck``), writes each batch to the ``Sink``, and commits the batches' outcomes to the state once
+/// (``VersionCheck``), writes each batch to the ``Sink``, and commits the batches' outcomes to the state once
 /// the sink made them durable (``BatchWriter+Commit.swift``): exactly once across crashes.
 ///
 /// Everything it owns is used on its serial queue; results are handed over under a lock of their own, so a
@@ -13,6 +13,8 @@ import Synchronization
 final class BatchWriter: Sendable {
     let settings: PipelineSettings
     let state: StateStore
+    /// Asked of each record whether it is in the output already.
+    let versions: VersionCheck
     let logger: Logger
     let admission: Admission
     let queue = DispatchQueue(label: "newsingest.writer")
@@ -61,9 +63,13 @@ final class BatchWriter: Sendable {
     }
 
     /// Starts a writer on `sink` (and, under `fsync = "interval"`, its sync timer).
-    init(settings: PipelineSettings, state: StateStore, sink: sending any Sink, admission: Admission, logger: Logger) {
+    init(
+        settings: PipelineSettings, versions: VersionCheck, sink: sending any Sink, admission: Admission,
+        logger: Logger
+    ) {
         self.settings = settings
-        self.state = state
+        self.versions = versions
+        self.state = versions.state
         self.logger = logger
         self.admission = admission
         writer = Mutex(WriterState(sink: sink))
@@ -147,7 +153,6 @@ final class BatchWriter: Sendable {
 
     /// Decides what each result of `batch` adds: a new record, a duplicate, an error.
     private func content(of batch: [PipelineResult], uncommitted: UncommittedBatches) throws -> BatchContent {
-        let check = EmittedCheck(state: state, dedupe: settings.dedupe)
         var content = BatchContent()
         for result in batch {
             var file: FileResult?
@@ -165,7 +170,7 @@ final class BatchWriter: Sendable {
                 content.counts.failed += 1
                 kind = file?.retryWhenReadable == true ? .unreadable : .failed
             case .record(let line, let id):
-                let isDuplicate = try check.isEmitted(
+                let isDuplicate = try versions.isEmitted(
                     id, from: result.path, identity: file?.identity, born: file?.bornNanoseconds,
                     inBatch: content.emitted, recognizing: &content.recognized, uncommitted: uncommitted)
                 if isDuplicate {

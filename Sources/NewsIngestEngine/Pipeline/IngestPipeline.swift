@@ -31,7 +31,9 @@ public final class IngestPipeline: Sendable {
         workers = WorkerPool(count: settings.workers)
         admission = Admission(
             budget: InFlightBudget(maxFiles: settings.maxInFlight, maxBytes: settings.maxInFlightBytes))
-        writer = BatchWriter(settings: settings, state: state, sink: sink, admission: admission, logger: logger)
+        versions = VersionCheck(state: state, admission: admission, dedupe: settings.dedupe)
+        writer = BatchWriter(
+            settings: settings, versions: versions, sink: sink, admission: admission, logger: logger)
         parsing = FileParsing(maxFileBytes: settings.maxFileBytes, toneStyle: settings.toneStyle)
     }
 
@@ -58,10 +60,8 @@ public final class IngestPipeline: Sendable {
         return (used.files, used.bytes, admission.budget.maxFiles, admission.budget.maxBytes)
     }
 
-    /// Whether this file version, or another version of the same file, is being read, parsed or written now.
-    func flightStatus(of identity: FileIdentity) -> FilesInFlight.Status {
-        admission.flightStatus(of: identity)
-    }
+    /// The one answer to "is this new?" (a file version, an index's links, a record), for the sources.
+    let versions: VersionCheck
 
     /// Submits one file; waits while the pipeline is full. Returns false, submitting nothing, when
     /// `shouldGiveUp` turns true while waiting (the daemon is stopping) or the file is in flight already.

@@ -94,52 +94,28 @@ extension DirectorySource {
         let status = try? listing?.entries.status(ofEntryNamed: name) ?? FileStatus(path: path)
         guard let status, status.isRegularFile else { return nil }
         let identity = FileIdentity(status)
-        // In flight first, then the state: the writer commits a file before it releases it, so a file found
-        // released here is found committed next (the other order could miss both and take it twice).
-        switch pipeline.flightStatus(of: identity) {
-        case .thisVersion:
-            if looksAgainIfInFlight { noteSettling(file: path, root: root, unannounced: unannounced) }
-            return nil
-        case .anotherVersion:
-            // Changed since it was submitted (a `touch`, an archive setting its time after its close): the
-            // worker may have read it as it is now, so it is looked at again once that one is committed.
-            noteSettling(file: path, root: root, unannounced: unannounced)
-            return nil
-        case .none:
-            break
-        }
+        let verdict: VersionCheck.FileVerdict
         do {
-            if let committed = try state.committedVersion(of: identity) {
-                sweep.withValue { $0.noteFound(row: committed.row) }
-                if committed.kind == .unreadable {
-                    // Reported once, and left where it is; taken again once its owner or mode lets us read it.
-                    guard FileAccess.isReadable(path) else { return nil }
-                } else if committed.kind != .failed, let changed = committed.changedNanoseconds,
-                    changed != identity.changedNanoseconds
-                {
-                    // Same size and time, but its inode changed since: another file on the inode of one deleted
-                    // since (an archive's files share their times), or the same one after a `chmod` or a
-                    // rename. It is read again, and its content decides: a duplicate, or a new record. (A
-                    // failed file is not: its failure is reported once.)
-                } else {
-                    // Done before; a crash may have come between the commit and the move or delete. Once the
-                    // file has left, no scan can find it again: its row goes, as the rows of files that leave at
-                    // their commit do.
-                    if disposal.apply(to: path, failed: committed.kind == .failed, logger: logger) {
-                        do {
-                            try state.forgetFileVersions(rows: [committed.row])
-                        } catch {
-                            logger.error(
-                                "could not forget the state of a file that left",
-                                metadata: ["path": "\(path)", "error": "\(error)"])
-                        }
-                    }
-                    return nil
-                }
-            }
+            verdict = try pipeline.versions.verdict(forFileAt: path, identity: identity)
         } catch {
             logger.error("state store lookup failed", metadata: ["path": "\(path)", "error": "\(error)"])
             sweep.withValue { $0.noteIncomplete() }
+            return nil
+        }
+        if let row = verdict.committedRow { sweep.withValue { $0.noteFound(row: row) } }
+        switch verdict.decision {
+        case .read:
+            break
+        case .inFlight:
+            if looksAgainIfInFlight { noteSettling(file: path, root: root, unannounced: unannounced) }
+            return nil
+        case .anotherVersionInFlight:
+            noteSettling(file: path, root: root, unannounced: unannounced)
+            return nil
+        case .stillUnreadable:
+            return nil
+        case .done(let row, let failed):
+            finishLeftover(path, row: row, failed: failed, disposal: disposal)
             return nil
         }
         if !isComplete, isStillChanging(status) {
@@ -148,5 +124,18 @@ extension DirectorySource {
         }
         let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
         return submitted ? status : nil
+    }
+
+    /// The crash clean-up: a file found done may have been committed just before a crash, before the move or
+    /// delete its disposal asks for. It is disposed of now; once it has left, no scan can find it again, so
+    /// its row (`row`) goes, as the rows of files that leave at their commit do.
+    private func finishLeftover(_ path: String, row: Int64, failed: Bool, disposal: FileDisposal) {
+        guard disposal.apply(to: path, failed: failed, logger: logger) else { return }
+        do {
+            try state.forgetFileVersions(rows: [row])
+        } catch {
+            logger.error(
+                "could not forget the state of a file that left", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
     }
 }

@@ -301,10 +301,8 @@ public final class URLSource: Sendable {
             }
             return
         }
-        // When the state cannot be read, every link is fetched; the writer, which reads the same state to know
-        // what was emitted, then waits until it can, so nothing is written twice.
-        let taken = (try? state.takenLinks(among: links)) ?? []
-        let new = links.filter { !taken.contains($0) }
+        // When the state cannot be read, every link is fetched (see ``VersionCheck/untakenLinks(among:)``).
+        let new = (try? pipeline.versions.untakenLinks(among: links)) ?? links
         let group = DispatchGroup()
         // The index's validators wait until every link is taken; one fetched for another index is not yet.
         let allTaken = Mutex(new.allSatisfy { !linksInFlight.wrapped.contains($0) })
