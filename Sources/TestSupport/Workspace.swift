@@ -76,3 +76,16 @@ extension Workspace {
         try DaemonProcess(binary: runner.binary, arguments: arguments + extra, in: temporary.url)
     }
 }
+
+/// A suite whose tests start the real binary on workspaces: `start(workspace)` runs `newsingest run` from
+/// the suite's ``runner``.
+public protocol DaemonSuite {
+    var runner: BinaryRunner { get }
+}
+
+extension DaemonSuite {
+    /// Starts `newsingest run` on `workspace` (with `extra` arguments).
+    public func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
+        try workspace.start(runner, extra: extra)
+    }
+}

@@ -5,12 +5,8 @@ import TestSupport
 import Testing
 
 /// `newsingest run` on temporary directories: the real binary, real inotify, a real SQLite state file.
-@Suite struct DaemonTests {
+@Suite struct DaemonTests: DaemonSuite {
     let runner = BinaryRunner()
-
-    func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
-        try workspace.start(runner, extra: extra)
-    }
 
     @Test func backlogIsIngestedAndARestartEmitsNothingAgain() throws {
         let workspace = try Workspace()

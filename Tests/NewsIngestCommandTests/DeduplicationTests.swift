@@ -6,12 +6,8 @@ import Testing
 
 /// What counts as the same article: the same content under `dedupe = "content"`; under `"none"`, the same
 /// file (a `touch`, a rename, an archive extracted) is not a new article, a new file with its content is.
-@Suite struct DeduplicationTests {
+@Suite struct DeduplicationTests: DaemonSuite {
     let runner = BinaryRunner()
-
-    func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
-        try workspace.start(runner, extra: extra)
-    }
 
     @Test func identicalContentIsEmittedOnceAndRewrittenContentAgain() throws {
         let workspace = try Workspace()

@@ -7,12 +7,8 @@ import Testing
 /// How the directory source finds files: subdirectories, renamed and recreated directories, hidden ones,
 /// floods of files, an overflowed inotify queue, rescans, names that are not UTF-8, symbolic links, inode
 /// order.
-@Suite struct DirectoryWatchingTests {
+@Suite struct DirectoryWatchingTests: DaemonSuite {
     let runner = BinaryRunner()
-
-    func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
-        try workspace.start(runner, extra: extra)
-    }
 
     @Test func subdirectoriesAndARecreatedWatchedDirectory() throws {
         let workspace = try Workspace()

@@ -6,12 +6,8 @@ import Testing
 
 /// Files and directories the daemon's user may not read: reported once, left where they are, taken once
 /// their mode allows (the real binary, run as another user with `setpriv`).
-@Suite struct FilePermissionTests {
+@Suite struct FilePermissionTests: DaemonSuite {
     let runner = BinaryRunner()
-
-    func start(_ workspace: Workspace, extra: [String] = []) throws -> DaemonProcess {
-        try workspace.start(runner, extra: extra)
-    }
 
     /// A file the daemon's user may not read (dropped by another user with mode 600, the commonest mistake) is
     /// reported once, stays where it is (no quarantine), and is taken once its mode is put right, although a

@@ -1,10 +1,3 @@
-/// A TOML syntax error: the line and what was wrong.
-public struct TOMLError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var reason: String
-    public var description: String { "line \(line): \(reason)" }
-}
-
 /// Parses the part of TOML 1.0 a configuration file needs: comments, `[tables]` and `[[arrays.of.tables]]`
 /// with dotted names, `key = value` with bare or quoted keys, basic and literal strings with escapes,
 /// integers (with `_`, hex, octal, binary), floats, booleans, arrays (over several lines, trailing comma
