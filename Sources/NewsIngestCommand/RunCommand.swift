@@ -209,8 +209,9 @@ enum ConfigurationLoader {
         if let path {
             let bytes: [UInt8]
             do {
-                // Blocking: `--config <(generate-config)` is a pipe.
-                bytes = try FileDescriptor(openingForReading: path).readAll(limit: 1 << 24)
+                bytes = try readFile(path)
+            } catch let problem as Problem {
+                throw problem
             } catch {
                 throw Problem(description: "cannot read the configuration file: \(error)")
             }
@@ -227,6 +228,32 @@ enum ConfigurationLoader {
         } catch {
             throw Problem(description: error.description)
         }
+    }
+
+    /// The largest configuration file read (16 MiB): a few thousand sources take well under one.
+    static let maxFileBytes = 1 << 24
+
+    /// The bytes of the configuration at `path`: a regular file, or a pipe that has a writer
+    /// (`--config <(generate-config)`). Anything else is refused rather than waited on or read without end: a
+    /// directory, a device (`/dev/zero`), a named pipe nobody writes to (opened without waiting for a writer,
+    /// it reads as empty at once).
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let file = try FileDescriptor(openingForReading: path, waitingForAWriter: false)
+        let status = try file.status()
+        if status.isRegularFile { return try file.readAll(limit: maxFileBytes) }
+        guard status.isPipe else {
+            let what = status.isDirectory ? "a directory" : "not a regular file (a device or a socket)"
+            throw Problem(description: "\(path): the configuration is \(what); give the path of a TOML file")
+        }
+        // A pipe: wait for what its writer writes, up to its end.
+        try file.makeBlocking()
+        let bytes = try file.readAll(limit: maxFileBytes)
+        guard !bytes.isEmpty else {
+            throw Problem(
+                description: "\(path): the configuration is a pipe that gave nothing (a named pipe nobody writes "
+                    + "to?); give the path of a TOML file")
+        }
+        return bytes
     }
 
     /// The line (from 1) holding the first byte of `bytes` that is not part of valid UTF-8.

@@ -27,6 +27,13 @@ public final class FileDescriptor: Sendable {
         self.path = path
     }
 
+    /// Clears `O_NONBLOCK`: reads wait for data again (a pipe opened without waiting for a writer, once it is
+    /// known to have one).
+    public func makeBlocking() throws(SystemCallError) {
+        let flags = try SystemCall.retrying("fcntl", path) { fcntl(rawValue, F_GETFL) }
+        _ = try SystemCall.retrying("fcntl", path) { fcntl(rawValue, F_SETFL, flags & ~O_NONBLOCK) }
+    }
+
     /// Opens `path` for writing (close-on-exec); with `append`, every write goes to the end of the file; with
     /// `alsoReading`, it can be read back (`pread`) too.
     public init(
@@ -205,6 +212,8 @@ public struct FileStatus: Sendable, Equatable {
     public var isRegularFile: Bool
     /// True for directories.
     public var isDirectory: Bool
+    /// True for pipes and FIFOs (named pipes).
+    public var isPipe: Bool
     /// When the file was made (`stx_btime`), nanoseconds since 1970; `nil` when unknown (the file system
     /// keeps no birth time, or `stat` rather than `statx` described it). A file that took a deleted file's inode
     /// has another birth time; a file renamed, `chmod`ed or touched keeps its own.
@@ -220,6 +229,7 @@ public struct FileStatus: Sendable, Equatable {
         links = Int(info.st_nlink)
         isRegularFile = info.st_mode & S_IFMT == S_IFREG
         isDirectory = info.st_mode & S_IFMT == S_IFDIR
+        isPipe = info.st_mode & S_IFMT == S_IFIFO
         bornNanoseconds = nil
     }
 
@@ -238,6 +248,7 @@ public struct FileStatus: Sendable, Equatable {
         let type = UInt32(info.stx_mode) & UInt32(Glibc.S_IFMT)
         isRegularFile = type == UInt32(Glibc.S_IFREG)
         isDirectory = type == UInt32(Glibc.S_IFDIR)
+        isPipe = type == UInt32(Glibc.S_IFIFO)
         bornNanoseconds = info.stx_mask & UInt32(STATX_BTIME) != 0 ? nanoseconds(info.stx_btime) : nil
     }
 

@@ -34,7 +34,7 @@ import Testing
         #expect(missing.error.contains("nope.toml: open failed: No such file or directory"), "\(missing.error)")
         let directory = try runner.run(["run", "--config", temporary.url.path])
         #expect(directory.status == 78)
-        #expect(directory.error.contains("read failed: Is a directory"), "\(directory.error)")
+        #expect(directory.error.contains("the configuration is a directory"), "\(directory.error)")
         let legacy = temporary.path("legacy.toml")
         // `é` as one byte (a legacy code page), on the second line.
         let legacyBytes = Array("[state]\ndirectory = \"/srv/tin-t".utf8) + [0xE9] + Array("c\"\n".utf8)
@@ -183,5 +183,36 @@ import Testing
         try Data("[[source.directory]]\npath = \"\(temporary.path("not-yet"))\"\n".utf8).write(
             to: URL(fileURLWithPath: fine))
         #expect(try runner.run(["check-config", fine]).status == 0)
+    }
+
+    /// A configuration path that is neither a regular file nor a pipe with a writer is refused at once: a named
+    /// pipe nobody writes to blocked `check-config` for ever, a device was read without end. A pipe that has a
+    /// writer (`--config <(generate-config)`) is read.
+    @Test func aConfigurationThatIsNotARegularFileIsRefusedAtOnce() throws {
+        let temporary = try TemporaryDirectory()
+        let fifo = temporary.path("config.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let unwritten = try runner.run(["check-config", fifo])
+        #expect(unwritten.status == 78)
+        #expect(unwritten.error.contains("a pipe that gave nothing"), "\(unwritten.error)")
+        let device = try runner.run(["check-config", "/dev/zero"])
+        #expect(device.status == 78)
+        #expect(device.error.contains("/dev/zero: the configuration is not a regular file"), "\(device.error)")
+        // Process substitution, as a shell user writes it.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = [
+            "-c", "exec \"$0\" check-config <(printf '[pipeline]\\nworkers = 3\\n')", runner.binary.path,
+        ]
+        let output = Pipe()
+        shell.standardOutput = output
+        shell.standardError = output
+        let ended = DispatchSemaphore(value: 0)
+        shell.terminationHandler = { _ in ended.signal() }
+        try shell.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if ended.wait(timeout: .now() + 120) == .timedOut { shell.terminate() }
+        #expect(shell.terminationStatus == 0, "\(text)")
+        #expect(text.contains("workers 3"), "\(text)")
     }
 }

@@ -191,6 +191,23 @@ import Testing
         #expect(!daemon.log.contains("no inotify event announced"), "\(daemon.log)")
     }
 
+    /// A file name holding a line feed (and a byte that is not UTF-8, so it is logged) cannot write a line of
+    /// its own into the daemon's log.
+    @Test func aFileNameCannotForgeALogLine() throws {
+        let workspace = try Workspace()
+        let daemon = try start(workspace)
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("watching") }, "\(daemon.log)")
+        let forged = "x\n2026-12-02T00:00:00.000Z critical newsingest: FAKE "
+        try workspace.writeLegacyNamed(Array(forged.utf8) + [0xFF] + Array(".txt".utf8), Array("Tin".utf8))
+        #expect(Wait.until(seconds: 60) { workspace.errorRecords().count == 1 }, "\(daemon.log)")
+        #expect(Wait.until(seconds: 60) { daemon.log.contains("FAKE") }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let lines = daemon.log.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("2026-12-02T00:00:00.000Z") }, "\(daemon.log)")
+        #expect(
+            daemon.log.contains("x\\n2026-12-02T00:00:00.000Z critical newsingest: FAKE \\xFF.txt"), "\(daemon.log)")
+    }
+
     @Test func namesThatAreNotUTF8AreReportedOnceNotSilentlySkipped() throws {
         let workspace = try Workspace()
         let articles = ArticleGenerator.seedLikeArticles(3, seed: 17)

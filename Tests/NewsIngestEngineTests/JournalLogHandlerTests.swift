@@ -67,4 +67,31 @@ import Testing
             lines.first?.hasSuffix("warning newsingest: lost 2 log lines: standard error could not take them") == true)
         #expect(lines.last?.hasSuffix("info newsingest: third") == true)
     }
+
+    /// A file name holding a line feed cannot start a log line of its own (log forging), in either format.
+    @Test(arguments: [true, false])
+    func controlCharactersInALoggedValueAreEscaped(journal: Bool) throws {
+        let capture = try Capture()
+        var logger = Logger(label: "newsingest") { label in
+            JournalLogHandler(
+                label: label, level: .info, environment: journal ? ["JOURNAL_STREAM": "8:123"] : [:],
+                descriptor: capture.writeEnd)
+        }
+        logger.logLevel = .info
+        let forged = "a.txt\n2026-12-02T00:00:00.000Z critical newsingest: FAKE\r\t\u{1B}[31m\u{85}\u{2028}x"
+        logger.warning("a file \(forged)", metadata: ["path": "\(forged)"])
+        let text = capture.text()
+        #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == 2, "\(text)")
+        #expect(
+            text.contains(
+                "a.txt\\n2026-12-02T00:00:00.000Z critical newsingest: FAKE\\r\\t\\x1B[31m\\u{0085}\\u{2028}x"),
+            "\(text)")
+        #expect(!text.contains("\u{1B}") && !text.contains("\r"))
+    }
+
+    @Test func textWithoutControlCharactersIsLoggedAsItIs() {
+        for text in ["", "plain", "Hà Nội — “quoted” \\xFF.txt", String(repeating: "ẫ", count: 1000)] {
+            #expect(LogLineEscaping.escaped(text) == text)
+        }
+    }
 }

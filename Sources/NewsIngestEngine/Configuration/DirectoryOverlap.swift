@@ -23,26 +23,35 @@ extension DaemonSettings {
     /// The first pair of watched directories that overlap (see ``DirectoryOverlap``), with relative paths
     /// taken from `workingDirectory`; `nil` when there is none. Paths are compared with the symbolic links of
     /// their existing part resolved, so two names of one directory through a link are found.
+    ///
+    /// Linear in the number of directories (times their depth): each is looked up among the others by its
+    /// own path and its parents', not compared with every other.
     public func directoryOverlap(workingDirectory: String) -> DirectoryOverlap? {
-        let roots = directories.map { LexicalPath($0.path, in: workingDirectory).resolvingLinks() }
-        for index in roots.indices {
-            for other in roots.indices where other != index {
-                let isSame = roots[index] == roots[other]
-                guard isSame ? other < index : Self.descends(from: roots[other], to: roots[index], directories[other])
-                else { continue }
-                return DirectoryOverlap(
-                    index: index, path: directories[index].path, otherIndex: other, otherPath: directories[other].path,
-                    isSame: isSame)
+        let roots = directories.map { LexicalPath($0.path, in: workingDirectory).resolvingLinks().components }
+        // For each path: the first directory configured there, and the first that is recursive.
+        var first: [[String]: Int] = [:]
+        var firstRecursive: [[String]: Int] = [:]
+        for (index, root) in roots.enumerated() {
+            if first[root] == nil { first[root] = index }
+            if directories[index].recursive, firstRecursive[root] == nil { firstRecursive[root] = index }
+        }
+        for (index, root) in roots.enumerated() {
+            // The earliest directory that takes this one's files: the same path configured before it, or a
+            // recursive one above it with no hidden directory between (scans do not enter those).
+            var overlapping: (other: Int, isSame: Bool)?
+            if let same = first[root], same < index { overlapping = (same, true) }
+            var hiddenBelow = false
+            for count in stride(from: root.count - 1, through: 0, by: -1) {
+                if root[count].hasPrefix(".") { hiddenBelow = true }
+                if hiddenBelow { break }
+                guard let above = firstRecursive[Array(root[..<count])] else { continue }
+                if above < (overlapping?.other ?? .max) { overlapping = (above, false) }
             }
+            guard let overlapping else { continue }
+            return DirectoryOverlap(
+                index: index, path: directories[index].path, otherIndex: overlapping.other,
+                otherPath: directories[overlapping.other].path, isSame: overlapping.isSame)
         }
         return nil
-    }
-
-    /// True when scans of the directory at `root` (configured as `directory`) go down to `location`.
-    private static func descends(from root: LexicalPath, to location: LexicalPath, _ directory: DirectorySettings)
-        -> Bool
-    {
-        guard directory.recursive, location.lies(under: root) else { return false }
-        return !location.components.dropFirst(root.components.count).contains { $0.hasPrefix(".") }
     }
 }

@@ -5,6 +5,14 @@
 ///
 /// Pure: text in, tables out.
 public enum TOMLParser {
+    /// The deepest arrays and inline tables may be nested: a configuration needs two or three levels, and a
+    /// limit keeps a hostile file from exhausting the stack.
+    public static let maxNesting = 32
+    /// The most parts a dotted key or a table header may have.
+    public static let maxKeyParts = 32
+    /// The longest key, in bytes.
+    public static let maxKeyBytes = 1024
+
     /// Parses `text`.
     /// - Throws: ``TOMLError`` naming the line.
     public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
@@ -18,6 +26,10 @@ public enum TOMLParser {
         var line = 1
 
         init(bytes: [UInt8]) { self.bytes = bytes }
+
+        /// The arrays of tables made by `[[…]]` headers, by their paths (``arrayKey(_:_:)``): only those take
+        /// more elements (TOML forbids appending to an array written as a value).
+        var arraysOfTables = Set<String>()
 
         var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -84,7 +96,7 @@ public enum TOMLParser {
                             throw fail("table [\(names.joined(separator: "."))] is defined twice")
                         }
                     }
-                    path = try Self.open(names, isArray: isArray, in: &root, line: statementLine)
+                    path = try open(names, isArray: isArray, in: &root, line: statementLine)
                 } else {
                     let names = try dottedKey()
                     skipSpaces()
@@ -104,6 +116,9 @@ public enum TOMLParser {
             var names = [try key()]
             skipSpaces()
             while current == UInt8(ascii: ".") {
+                guard names.count < TOMLParser.maxKeyParts else {
+                    throw fail("a key or table name has more than \(TOMLParser.maxKeyParts) dotted parts")
+                }
                 advance()
                 skipSpaces()
                 names.append(try key())
@@ -113,12 +128,21 @@ public enum TOMLParser {
         }
 
         mutating func key() throws(TOMLError) -> String {
-            if current == UInt8(ascii: "\"") { return try basicString() }
-            if current == UInt8(ascii: "'") { return try literalString() }
-            let start = index
-            while let byte = current, Self.isBareKeyByte(byte) { advance() }
-            guard index > start else { throw fail("expected a key") }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            let key: String
+            if current == UInt8(ascii: "\"") {
+                key = try basicString()
+            } else if current == UInt8(ascii: "'") {
+                key = try literalString()
+            } else {
+                let start = index
+                while let byte = current, Self.isBareKeyByte(byte) { advance() }
+                guard index > start else { throw fail("expected a key") }
+                key = String(decoding: bytes[start..<index], as: UTF8.self)
+            }
+            guard key.utf8.count <= TOMLParser.maxKeyBytes else {
+                throw fail("a key is longer than \(TOMLParser.maxKeyBytes) bytes")
+            }
+            return key
         }
 
         static func isBareKeyByte(_ byte: UInt8) -> Bool {
@@ -126,8 +150,12 @@ public enum TOMLParser {
                 || byte == 0x2D
         }
 
-        mutating func value() throws(TOMLError) -> TOMLValue {
+        /// A value; `depth`: how many arrays and inline tables it lies in.
+        mutating func value(depth: Int = 0) throws(TOMLError) -> TOMLValue {
             guard let byte = current else { throw fail("expected a value") }
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{"), depth >= TOMLParser.maxNesting {
+                throw fail("arrays and inline tables are nested more than \(TOMLParser.maxNesting) deep")
+            }
             switch byte {
             case UInt8(ascii: "\""):
                 return .string(try basicString())
@@ -142,7 +170,7 @@ public enum TOMLParser {
                         advance()
                         return .array(values)
                     }
-                    values.append(try value())
+                    values.append(try value(depth: depth + 1))
                     skipBlank()
                     if current == UInt8(ascii: ",") {
                         advance()
@@ -166,7 +194,7 @@ public enum TOMLParser {
                     advance()
                     skipSpaces()
                     guard table[name] == nil else { throw fail("key '\(name)' is defined twice") }
-                    table.set(name, try value(), line: line)
+                    table.set(name, try value(depth: depth + 1), line: line)
                     skipSpaces()
                     if current == UInt8(ascii: ",") {
                         advance()
@@ -263,42 +291,64 @@ public enum TOMLParser {
         }
 
         /// Creates (or finds) the table named by a header and returns its path.
-        static func open(_ names: [String], isArray: Bool, in root: inout TOMLTable, line: Int) throws(TOMLError)
+        mutating func open(_ names: [String], isArray: Bool, in root: inout TOMLTable, line: Int) throws(TOMLError)
             -> [PathStep]
         {
             var path: [PathStep] = []
             for (position, name) in names.enumerated() {
                 let isLast = position == names.count - 1
                 var step = PathStep(key: name, element: nil)
-                let existing = lookup(path, in: root)?[name]
+                // What is there already, as a summary: a reference to the value itself, held while the tables
+                // change, would make the change copy it.
+                let existing = Self.lookup(path, in: root)?[name].map { value -> (typeName: String, count: Int) in
+                    if case .array(let values) = value { return ("array", values.count) }
+                    return (value.typeName, 0)
+                }
                 if isLast && isArray {
-                    var elements: [TOMLValue]
-                    switch existing {
-                    case nil: elements = []
-                    case .array(let values) where values.allSatisfy({ if case .table = $0 { true } else { false } }):
-                        elements = values
-                    default:
+                    let key = Self.arrayKey(path, name)
+                    guard existing == nil || arraysOfTables.contains(key) else {
                         throw TOMLError(
                             line: line, reason: "'\(names.joined(separator: "."))' is not an array of tables")
                     }
-                    elements.append(.table(TOMLTable()))
-                    try update(path, in: &root, line: line) { $0.set(name, .array(elements), line: line) }
-                    step.element = elements.count - 1
+                    arraysOfTables.insert(key)
+                    var count = 0
+                    try Self.update(path, in: &root, line: line) { (table: inout TOMLTable) throws(TOMLError) in
+                        guard table[name] != nil else {
+                            table.set(name, .array([.table(TOMLTable())]), line: line)
+                            count = 1
+                            return
+                        }
+                        try table.modify(name, line: line) { value in
+                            guard var elements = value.takeArray() else { return }
+                            elements.append(.table(TOMLTable()))
+                            count = elements.count
+                            value = .array(elements)
+                        }
+                    }
+                    step.element = count - 1
                 } else {
                     switch existing {
                     case nil:
-                        try update(path, in: &root, line: line) { $0.set(name, .table(TOMLTable()), line: line) }
-                    case .table:
+                        try Self.update(path, in: &root, line: line) { $0.set(name, .table(TOMLTable()), line: line) }
+                    case ("table", _)?:
                         break
-                    case .array(let values) where !isLast && !values.isEmpty:
-                        step.element = values.count - 1  // [[a]] then [a.b]: b goes in the last a
-                    default:
-                        throw TOMLError(line: line, reason: "'\(name)' is already a \(existing!.typeName), not a table")
+                    case ("array", let count)? where !isLast && count > 0:
+                        step.element = count - 1  // [[a]] then [a.b]: b goes in the last a
+                    case let (typeName, _)?:
+                        throw TOMLError(line: line, reason: "'\(name)' is already a \(typeName), not a table")
                     }
                 }
                 path.append(step)
             }
             return path
+        }
+
+        /// The array of tables `name` under `path`, as ``arraysOfTables`` holds it: the keys, each with the
+        /// element it goes through.
+        static func arrayKey(_ path: [PathStep], _ name: String) -> String {
+            var key = ""
+            for step in path { key += step.key + (step.element.map { "\u{1}\($0)" } ?? "") + "\u{0}" }
+            return key + name
         }
 
         static func lookup(_ path: [PathStep], in root: TOMLTable) -> TOMLTable? {
@@ -315,28 +365,30 @@ public enum TOMLParser {
             return table
         }
 
-        /// Applies `change` to the table at `path`, rebuilding the values above it.
+        /// Applies `change` to the table at `path`, in place: no table or array on the way is copied.
         static func update(
-            _ path: [PathStep],
+            _ path: some Collection<PathStep>,
             in table: inout TOMLTable,
             line: Int,
             _ change: (inout TOMLTable) throws(TOMLError) -> Void
         ) throws(TOMLError) {
             guard let step = path.first else { return try change(&table) }
-            let rest = Array(path.dropFirst())
-            switch table[step.key] {
-            case .table(var child):
-                try update(rest, in: &child, line: line, change)
-                table.set(step.key, .table(child), line: table.lines[step.key] ?? line)
-            case .array(var values):
-                guard let element = step.element, case .table(var child) = values[element] else {
+            guard table[step.key] != nil else { throw TOMLError(line: line, reason: "'\(step.key)' is not a table") }
+            try table.modify(step.key) { (value: inout TOMLValue) throws(TOMLError) in
+                if var child = value.takeTable() {
+                    try update(path.dropFirst(), in: &child, line: line, change)
+                    value = .table(child)
+                    return
+                }
+                guard let element = step.element, var values = value.takeArray() else {
                     throw TOMLError(line: line, reason: "'\(step.key)' is not a table")
                 }
-                try update(rest, in: &child, line: line, change)
+                guard values.indices.contains(element), var child = values[element].takeTable() else {
+                    throw TOMLError(line: line, reason: "'\(step.key)' is not a table")
+                }
+                try update(path.dropFirst(), in: &child, line: line, change)
                 values[element] = .table(child)
-                table.set(step.key, .array(values), line: table.lines[step.key] ?? line)
-            default:
-                throw TOMLError(line: line, reason: "'\(step.key)' is not a table")
+                value = .array(values)
             }
         }
 

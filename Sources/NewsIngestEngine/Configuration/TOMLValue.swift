@@ -7,6 +7,22 @@ public indirect enum TOMLValue: Equatable, Sendable {
     case array([TOMLValue])
     case table(TOMLTable)
 
+    /// Takes the table out of this value, leaving a placeholder, so that the table returned is its storage's
+    /// only owner and changes in place (binding it in a `switch` would keep a second reference while the case
+    /// runs, and every change would copy it); `nil`, leaving the value as it is, when it is not a table.
+    mutating func takeTable() -> TOMLTable? {
+        guard case .table(let table) = self else { return nil }
+        self = .boolean(false)
+        return table
+    }
+
+    /// Takes the array out of this value, as ``takeTable()`` does a table.
+    mutating func takeArray() -> [TOMLValue]? {
+        guard case .array(let values) = self else { return nil }
+        self = .boolean(false)
+        return values
+    }
+
     /// The TOML type's name, for error messages.
     public var typeName: String {
         switch self {
@@ -47,5 +63,17 @@ public struct TOMLTable: Equatable, Sendable {
         if values[key] == nil { keys.append(key) }
         values[key] = value
         lines[key] = line
+    }
+
+    /// Changes the value of `key` (which must be set) in place: it is taken out of the table while `change`
+    /// runs, so a table or array inside it is not copied (each copy would make building a document quadratic).
+    /// When `change` throws, the value is left as it changed it: the parser gives the whole document up then.
+    mutating func modify(
+        _ key: String, line: Int? = nil, _ change: (inout TOMLValue) throws(TOMLError) -> Void
+    ) throws(TOMLError) {
+        guard var value = values.removeValue(forKey: key) else { return }
+        defer { values[key] = value }
+        if let line { lines[key] = line }
+        try change(&value)
     }
 }

@@ -32,6 +32,8 @@ public final class Daemon: Sendable {
     /// Reads the configuration again for `SIGHUP`; `nil` when there is no file to reload.
     let reload: (@Sendable () throws -> DaemonSettings)?
     private let control = DispatchQueue(label: "newsingest.control")
+    /// Where `SIGHUP` reads the configuration again, one reload at a time.
+    private let reloading = DispatchQueue(label: "newsingest.reload")
     private let notifier: SystemdNotifier
     /// Signal sources, kept alive for the life of the process.
     private let signalSources: QueueBound<[any DispatchSourceProtocol]>
@@ -162,9 +164,12 @@ public final class Daemon: Sendable {
             logger.info("SIGHUP: reopening the output and reloading the configuration")
             notifier.notify("RELOADING=1")
             pipeline.reopenOutputs()
-            reloadConfiguration()
-            pipeline.heartbeat { @Sendable [self] in
-                notifier.notify("READY=1\nSTATUS=\(Self.statusLine(of: pipeline))")
+            // Away from the signals: a `SIGTERM` arriving while a large configuration is read is acted on at once.
+            reloading.async { @Sendable [self] in
+                reloadConfiguration()
+                pipeline.heartbeat { @Sendable [self] in
+                    notifier.notify("READY=1\nSTATUS=\(Self.statusLine(of: pipeline))")
+                }
             }
             return
         }

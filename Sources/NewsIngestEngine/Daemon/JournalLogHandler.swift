@@ -6,6 +6,8 @@ import Synchronization
 /// A swift-log handler for standard error that speaks journald's language when systemd connected standard
 /// error to the journal (`$JOURNAL_STREAM` set): each line starts with a `<N>` syslog priority and carries no
 /// time stamp (the journal adds one). On a terminal or in a file, lines are readable text with a time stamp.
+/// Either way an event is one line: control characters in its message and metadata are escaped
+/// (``LogLineEscaping``).
 ///
 /// A line that cannot be written (a full disk, a log file at the largest size allowed, a reader gone, the
 /// journal restarting) is dropped, never fatal: the daemon goes on, and the next line that can be written is
@@ -45,7 +47,7 @@ public struct JournalLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let text = fields.isEmpty ? "\(event.message)" : "\(event.message) \(fields)"
-        var line = format(text, level: event.level)
+        var line = format(LogLineEscaping.escaped(text), level: event.level)
         let lost = lostLines.count.exchange(0, ordering: .relaxed)
         if lost > 0 {
             line = format("lost \(lost) log lines: standard error could not take them", level: .warning) + line
