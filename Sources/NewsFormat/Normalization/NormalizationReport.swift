@@ -12,6 +12,8 @@ public struct NormalizationReport: Sendable, Equatable {
     public var invisibleCharactersRemoved = 0
     /// True when the text was not NFC and was composed.
     public var composedToNFC = false
+    /// Combining marks dropped from runs longer than Unicode's Stream-Safe Text Format allows (30).
+    public var combiningMarksDropped = 0
 
     /// Creates an empty report.
     public init() {}
@@ -24,5 +26,6 @@ public struct NormalizationReport: Sendable, Equatable {
         controlCharactersRemoved += other.controlCharactersRemoved
         invisibleCharactersRemoved += other.invisibleCharactersRemoved
         composedToNFC = composedToNFC || other.composedToNFC
+        combiningMarksDropped += other.combiningMarksDropped
     }
 }

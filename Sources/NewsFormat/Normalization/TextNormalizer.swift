@@ -89,7 +89,8 @@ public struct TextNormalizer: Sendable {
     ) -> [UInt8] {
         let cleaned = clean(input, report: &report)
         guard cleaned.needsNFC else { return cleaned.bytes }
-        let composed = UnicodeNormalization.nfc(String(decoding: cleaned.bytes, as: UTF8.self))
+        let composed = UnicodeNormalization.nfc(
+            String(decoding: cleaned.bytes, as: UTF8.self), droppedMarks: &report.combiningMarksDropped)
         guard !composed.utf8.elementsEqual(cleaned.bytes) else { return cleaned.bytes }
         report.composedToNFC = true
         return Array(composed.utf8)

@@ -2,9 +2,48 @@ import Foundation
 
 /// Unicode NFC, with a byte-level check that skips the costly general algorithm for text that is already NFC.
 enum UnicodeNormalization {
-    /// NFC of `text` (Foundation's canonical composition; about 30 MB/s, so call it only where needed).
+    /// The longest run of non-starters (combining marks) kept, as Unicode's Stream-Safe Text Format
+    /// (UAX #15) bounds it: no real text needs more, and canonical ordering sorts each run, in time that grows
+    /// with the square of its length.
+    static let maxNonStarters = 30
+
+    /// NFC of `text` (Foundation's canonical composition; about 30 MB/s, so call it only where needed), with
+    /// every run of non-starters cut to ``maxNonStarters`` first, so the time stays linear in the text.
     static func nfc(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
+        var dropped = 0
+        return nfc(text, droppedMarks: &dropped)
+    }
+
+    /// ``nfc(_:)``, adding to `droppedMarks` the combining marks cut from runs longer than ``maxNonStarters``.
+    static func nfc(_ text: String, droppedMarks: inout Int) -> String {
+        streamSafe(text, droppedMarks: &droppedMarks).precomposedStringWithCanonicalMapping
+    }
+
+    /// `text` with the non-starters past the first ``maxNonStarters`` of each run dropped (UAX #15 inserts
+    /// U+034F there instead; a record has no use for hundreds of stacked marks). Returns `text` itself when no
+    /// run is that long.
+    static func streamSafe(_ text: String, droppedMarks: inout Int) -> String {
+        var run = 0
+        var isLong = false
+        for scalar in text.unicodeScalars {
+            run = scalar.properties.canonicalCombiningClass.rawValue == 0 ? 0 : run + 1
+            if run > maxNonStarters {
+                isLong = true
+                break
+            }
+        }
+        guard isLong else { return text }
+        var kept = String.UnicodeScalarView()
+        run = 0
+        for scalar in text.unicodeScalars {
+            run = scalar.properties.canonicalCombiningClass.rawValue == 0 ? 0 : run + 1
+            if run > maxNonStarters {
+                droppedMarks += 1
+            } else {
+                kept.append(scalar)
+            }
+        }
+        return String(kept)
     }
 
     /// True when a scalar cannot change under NFC whatever surrounds it: below U+0300 (no combining marks or

@@ -123,6 +123,9 @@ public struct ArticleParser: Sendable {
         if report.invisibleCharactersRemoved > 0 {
             warnings.append("invisible_chars_removed:\(report.invisibleCharactersRemoved)")
         }
+        if report.combiningMarksDropped > 0 {
+            warnings.append("combining_marks_dropped:\(report.combiningMarksDropped)")
+        }
         return warnings
     }
 
@@ -156,6 +159,8 @@ public struct ArticleParser: Sendable {
             var relatedRemoved = 0
             var uncredited = 0
             var duplicates = 0
+            /// The positions in `paragraphs` of the paragraphs with each hash of their bytes.
+            var paragraphsByHash: [Int: [Int]] = [:]
             var repeatedLead = false
             while index < end {
                 let block = blocks[index]
@@ -193,10 +198,13 @@ public struct ArticleParser: Sendable {
                     repeatedLead = true
                     continue
                 }
-                if paragraphs.contains(where: { $0.hasSameUTF8(as: block) }) {
+                // By a hash of its bytes: comparing each paragraph with every earlier one was quadratic.
+                let hash = block.utf8Hash
+                if paragraphsByHash[hash, default: []].contains(where: { paragraphs[$0].hasSameUTF8(as: block) }) {
                     duplicates += 1
                     continue
                 }
+                paragraphsByHash[hash, default: []].append(paragraphs.count)
                 paragraphs.append(block)
                 bodyRanges.append(starts[index]..<blockEnd)
             }

@@ -89,6 +89,14 @@ extension String {
     func hasSameUTF8(as other: String) -> Bool {
         utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
     }
+
+    /// A hash of the UTF-8 bytes (seeded per process, as `Hasher` is, so input cannot aim at collisions).
+    var utf8Hash: Int {
+        var hasher = Hasher()
+        var text = self
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize()
+    }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
