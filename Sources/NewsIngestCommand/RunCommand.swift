@@ -31,6 +31,14 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Watch the --watch directories' subdirectories too.")
     var recursive = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Which symbolic links in the --watch directories are read: those to a file inside a watched directory "
+                + "(the default), any, or never.",
+            valueName: "inside|any|never"))
+    var followSymlinks: SymbolicLinkPolicy = .inside
+
     @Option(name: .long, help: "A URL listing articles (HTML, RSS, Atom, sitemap or plain list) to poll (repeatable).")
     var indexURL: [String] = []
 
@@ -105,7 +113,13 @@ struct RunCommand: ParsableCommand {
                 throw ConfigurationLoader.fail(option, path, reason)
             }
         }
-        if !watch.isEmpty { settings.directories = watch.map { DirectorySettings(path: $0, recursive: recursive) } }
+        if !watch.isEmpty {
+            settings.directories = watch.map { path in
+                var directory = DirectorySettings(path: path, recursive: recursive)
+                directory.followSymlinks = followSymlinks
+                return directory
+            }
+        }
         if let output { settings.pipeline.outputPath = output }
         if let errors { settings.pipeline.errorsPath = errors }
         if let stateDir { settings.stateDirectory = stateDir }
@@ -308,3 +322,6 @@ enum ConfigurationLoader {
         }
     }
 }
+
+/// `--follow-symlinks inside|any|never`.
+extension SymbolicLinkPolicy: ExpressibleByArgument {}

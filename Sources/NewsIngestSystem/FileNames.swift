@@ -21,6 +21,13 @@ public enum FileNames {
         }
     }
 
+    /// True when `path` names a symbolic link itself (`lstat(2)`); false for anything else, or nothing.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var status = stat()
+        guard (try? SystemCall.retrying("lstat", path) { lstat(path, &status) }) != nil else { return false }
+        return status.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// Renames `path` to `target` (`rename(2)`), replacing what `target` held.
     /// - Throws: ``SystemCallError`` naming `path`.
     public static func rename(_ path: String, to target: String) throws(SystemCallError) {

@@ -252,6 +252,57 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    /// `follow_symlinks = "inside"` (the default): a link to a file outside every watched directory (to
+    /// `/etc/shadow`, say, for a daemon running as root) is reported once and not read; one to a file inside a
+    /// watched directory is read; `never` reads none.
+    @Test func aSymbolicLinkOutsideTheWatchedDirectoriesIsReportedNotRead() throws {
+        let workspace = try Workspace()
+        let elsewhere = workspace.temporary.url.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let articles = ArticleGenerator.seedLikeArticles(2, seed: 29)
+        try Data(articles[0]).write(to: elsewhere.appendingPathComponent("secret.txt"))
+        let inside = workspace.input.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
+        try Data(articles[1]).write(to: inside.appendingPathComponent("article.md"))  // not taken by its name
+        try FileManager.default.createSymbolicLink(
+            at: workspace.input.appendingPathComponent("secret.txt"),
+            withDestinationURL: elsewhere.appendingPathComponent("secret.txt"))
+        try FileManager.default.createSymbolicLink(
+            at: workspace.input.appendingPathComponent("inside.txt"),
+            withDestinationURL: inside.appendingPathComponent("article.md"))
+        let daemon = try start(workspace, extra: ["--rescan-interval", "1"])
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(Wait.until(seconds: 60) { workspace.errorRecords().count == 1 }, "\(daemon.log)")
+        let source = try #require(workspace.records().first?["source"] as? [String: Any])
+        #expect(source["path"] as? String == workspace.input.appendingPathComponent("inside.txt").path)
+        let error = try #require(workspace.errorRecords().first)
+        #expect(error["code"] as? String == "symlink_not_followed")
+        #expect((error["reason"] as? String)?.contains("outside every watched directory") == true, "\(error)")
+        // Rescans every second report it no more: two files only a rescan finds (a hard link makes no event)
+        // are taken one after the other meanwhile.
+        for (index, bytes) in ArticleGenerator.seedLikeArticles(2, seed: 31).enumerated() {
+            let staged = workspace.temporary.url.appendingPathComponent("staged\(index).txt")
+            try Data(bytes).write(to: staged)
+            #expect(link(staged.path, workspace.input.appendingPathComponent("hard\(index).txt").path) == 0)
+            #expect(Wait.until(seconds: 60) { workspace.records().count == 2 + index }, "\(daemon.log)")
+        }
+        #expect(daemon.stop() == 0)
+        #expect(workspace.errorRecords().count == 1)
+        let paths = workspace.records().compactMap { ($0["source"] as? [String: Any])?["path"] as? String }
+        #expect(paths.count == 3 && !paths.contains { $0.hasSuffix("secret.txt") }, "\(paths)")
+
+        let never = try Workspace()
+        try FileManager.default.createSymbolicLink(
+            at: never.input.appendingPathComponent("linked.txt"),
+            withDestinationURL: workspace.input.appendingPathComponent("inside.txt"))
+        let strict = try start(never, extra: ["--follow-symlinks", "never"])
+        #expect(Wait.until(seconds: 60) { never.errorRecords().count == 1 }, "\(strict.log)")
+        #expect(strict.stop() == 0)
+        #expect(never.records().isEmpty)
+        #expect((never.errorRecords().first?["reason"] as? String)?.contains("never") == true)
+    }
+
+    /// With `follow_symlinks = "any"`, a link to an article anywhere is read; a link to a directory never is.
     @Test func aSymbolicLinkToAnArticleIsTakenOneToADirectoryIsNotFollowed() throws {
         let workspace = try Workspace()
         let elsewhere = workspace.temporary.url.appendingPathComponent("elsewhere")
@@ -267,7 +318,7 @@ import Testing
             at: workspace.input.appendingPathComponent("elsewhere"), withDestinationURL: elsewhere)
         try FileManager.default.createSymbolicLink(
             at: workspace.input.appendingPathComponent("loop"), withDestinationURL: workspace.input)
-        let daemon = try start(workspace, extra: ["--recursive"])
+        let daemon = try start(workspace, extra: ["--recursive", "--follow-symlinks", "any"])
         #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
         let source = try #require(workspace.records().first?["source"] as? [String: Any])
         #expect(source["path"] as? String == workspace.input.appendingPathComponent("linked.txt").path)

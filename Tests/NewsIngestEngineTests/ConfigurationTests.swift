@@ -50,6 +50,7 @@ import Testing
             after = "move"
             done_directory = "/data/done"
             quarantine = "/data/bad"
+            follow_symlinks = "never"
             [output]
             path = "-"
             errors = "/var/log/e.jsonl"
@@ -81,6 +82,7 @@ import Testing
             settings.directories[0].disposal
                 == FileDisposal(after: .move, doneDirectory: "/data/done", quarantineDirectory: "/data/bad")
         )
+        #expect(settings.directories[0].followSymlinks == .never)
         #expect(settings.pipeline.outputPath == "-" && settings.pipeline.errorsPath == "/var/log/e.jsonl")
         #expect(settings.pipeline.sync == .never && settings.pipeline.dedupe == DedupePolicy.none)
         #expect(settings.pipeline.syncIntervalSeconds == 2.5)
@@ -145,7 +147,7 @@ import Testing
         (
             "[[source.directory]]\npath = \"x\"\nrecursiv = true",
             "test.toml:3: source.directory[0].recursiv: unknown key "
-                + "(known here: after, done_directory, exclude, include, path, quarantine, recursive)"
+                + "(known here: after, done_directory, exclude, follow_symlinks, include, path, quarantine, recursive)"
         ),
         ("[[source.directory]]\nrecursive = true", "test.toml: source.directory[0].path: is required"),
         (

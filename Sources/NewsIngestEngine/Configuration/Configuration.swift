@@ -77,13 +77,16 @@ public enum Configuration {
 
         var directories: [DirectorySettings] = []
         for entry in try sources.tables("directory") {
-            try entry.allow(["path", "recursive", "include", "exclude", "after", "done_directory", "quarantine"])
+            try entry.allow([
+                "path", "recursive", "include", "exclude", "after", "done_directory", "quarantine", "follow_symlinks",
+            ])
             var directory = DirectorySettings(
                 path: try entry.directoryPath("path", required: true)!,
                 recursive: try entry.bool("recursive") ?? false,
                 include: try entry.strings("include") ?? ["*.txt"],
                 exclude: try entry.strings("exclude") ?? []
             )
+            directory.followSymlinks = try entry.choice("follow_symlinks", SymbolicLinkPolicy.self) ?? .inside
             let after = try entry.choice("after", FileDisposal.After.self) ?? .keep
             let done = try entry.directoryPath("done_directory")
             if after == .move, done == nil {

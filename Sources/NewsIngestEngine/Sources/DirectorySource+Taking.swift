@@ -93,6 +93,11 @@ extension DirectorySource {
         // A scan's file is looked up by its name in the directory being listed, not by its whole path.
         let status = try? listing?.entries.status(ofEntryNamed: name) ?? FileStatus(path: path)
         guard let status, status.isRegularFile else { return nil }
+        if directories[root].followSymlinks != .any, FileNames.isSymbolicLink(path),
+            !followsLink(path, root: root, to: status)
+        {
+            return nil
+        }
         let identity = FileIdentity(status)
         let verdict: VersionCheck.FileVerdict
         do {
@@ -137,5 +142,30 @@ extension DirectorySource {
             logger.error(
                 "could not forget the state of a file that left", metadata: ["path": "\(path)", "error": "\(error)"])
         }
+    }
+
+    /// True when the symbolic link at `path` (to a file whose status is `target`) may be read under the
+    /// directory's `follow_symlinks`; otherwise reports it, once per link and target version, and leaves it.
+    /// (A link swapped after this check is caught by the worker: it reads only the version `target` names.)
+    private func followsLink(_ path: String, root: Int, to target: FileStatus) -> Bool {
+        let policy = directories[root].followSymlinks
+        let resolved = FileAccess.realPath(path)
+        if policy == .inside, let resolved, resolvedRoots.contains(where: { resolved.hasPrefix($0) }) { return true }
+        let key = "\(path)\u{0}\(resolved ?? "")\u{0}\(target.device):\(target.inode):\(target.modifiedNanoseconds)"
+        guard watches.withLock({ $0.reportedLinks.insert(key).inserted }) else { return false }
+        let reason =
+            policy == .never
+            ? "a symbolic link, and follow_symlinks = \"never\": the file it points to is not read"
+            : "a symbolic link to \(resolved ?? "a file") outside every watched directory, and follow_symlinks = "
+                + "\"inside\": the file it points to is not read; put the file in a watched directory, or set "
+                + "follow_symlinks = \"any\" to read it"
+        logger.warning(
+            "a symbolic link is not followed; it is reported and left as it is",
+            metadata: ["path": "\(path)", "target": "\(resolved ?? "")"])
+        let failure = ErrorRecord(
+            time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: path, reason: reason,
+            code: "symlink_not_followed", size: target.size)
+        pipeline.submitFailure(failure) { [self] in stopping }
+        return false
     }
 }

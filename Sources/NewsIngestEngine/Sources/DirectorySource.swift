@@ -14,6 +14,9 @@ import Synchronization
 /// one serial queue.
 public final class DirectorySource: Sendable {
     let directories: [DirectorySettings]
+    /// The watched directories with their symbolic links resolved: where a link's target may lie under
+    /// `follow_symlinks = "inside"`.
+    let resolvedRoots: [String]
     /// The name filter of each directory, built once.
     let filters: [FileNameFilter]
     let pipeline: IngestPipeline
@@ -40,6 +43,10 @@ public final class DirectorySource: Sendable {
         rescanSeconds: Double
     ) throws(SystemCallError) {
         self.directories = directories
+        self.resolvedRoots = directories.map { directory in
+            let path = FileAccess.realPath(directory.path) ?? directory.path
+            return path.hasSuffix("/") ? path : path + "/"
+        }
         self.filters = directories.map(FileNameFilter.init)
         self.pipeline = pipeline
         self.state = state

@@ -27,6 +27,8 @@ struct DirectoryWatches {
     var datedInFuture = 0
     /// Versions of files whose names are not UTF-8, reported once each while the daemon runs.
     var reportedUndecodable: Set<FileIdentity> = []
+    /// Symbolic links reported as not followed (their path, target and the target's version): once each.
+    var reportedLinks: Set<String> = []
     /// Directories (device and inode) whose names are not UTF-8, reported once each while the daemon runs.
     var reportedUndecodableDirectories: Set<[UInt64]> = []
     /// When the first scan started (nanoseconds, by the clock file times are stamped with). A file a later
