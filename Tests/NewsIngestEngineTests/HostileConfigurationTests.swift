@@ -1,29 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NewsIngestEngine
 
 /// Configurations written to hurt: nesting past the stack, keys of thousands of parts, tens of thousands of
 /// tables. Each is refused with its line, or read in time linear in its size: compared by the work at N and at
-/// 4N (the thread's own CPU time, the least of three runs), never against a wall-clock limit.
+/// 4N (``LinearGrowth``), never against a wall-clock limit.
 @Suite struct HostileConfigurationTests {
-    /// The CPU time this thread spends in `body`, the least of three runs.
-    func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
-        var best = Double.infinity
-        for _ in 0..<3 {
-            var start = timespec()
-            var end = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
-            try body()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
-            best = min(best, Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9)
-        }
-        return best
-    }
-
-    /// True when the work at 4N is less than twice what linear growth gives (quadratic gives four times).
-    func growsLinearly(small: Double, large: Double) -> Bool { large < 8 * max(small, 1e-4) }
-
     @Test(arguments: ["[", "{a="])
     func nestingPastTheLimitIsRefusedWithItsLine(opening: String) {
         let text = "title = \"x\"\ndeep = " + String(repeating: opening, count: 60_000) + "1\n"
@@ -77,9 +61,8 @@ import Testing
             let settings = try Configuration.parse(text, source: "hostile.toml", cores: 2)
             #expect(settings.directoryOverlap(workingDirectory: "/") == nil)
         }
-        let smallSeconds = try cpuSeconds { try read(small) }
-        let largeSeconds = try cpuSeconds { try read(large) }
-        #expect(growsLinearly(small: smallSeconds, large: largeSeconds), "\(smallSeconds) s, then \(largeSeconds) s")
+        let growth = try LinearGrowth.check(small: small, large: large) { input in try read(input) }
+        #expect(growth.isLinear, "\(growth.small) s, then \(growth.large) s")
         #expect(try Configuration.parse(large, source: "hostile.toml", cores: 2).directories.count == 10_000)
     }
 
@@ -89,9 +72,8 @@ import Testing
             "[[a.b]]\n" + (0..<count).map { "k\($0).x.y = \($0)\n" }.joined()
         }
         let (small, large) = (document(5_000), document(20_000))
-        let smallSeconds = try cpuSeconds { _ = try TOMLParser.parse(small) }
-        let largeSeconds = try cpuSeconds { _ = try TOMLParser.parse(large) }
-        #expect(growsLinearly(small: smallSeconds, large: largeSeconds), "\(smallSeconds) s, then \(largeSeconds) s")
+        let growth = try LinearGrowth.check(small: small, large: large) { input in _ = try TOMLParser.parse(input) }
+        #expect(growth.isLinear, "\(growth.small) s, then \(growth.large) s")
     }
 
     /// The overlap check still finds what it found when it compared every pair.
