@@ -196,7 +196,7 @@ extension DirectorySource {
                         reportUndecodable(bytes, path: child, in: entries, directory: path, root: root)
                     } else if let status = consider(
                         child, root: root, isComplete: false, listedIn: (entries, entry.name),
-                        unannounced: tally.since != .max)
+                        listedAsFile: entry.kind == .file, unannounced: tally.since != .max)
                     {
                         tally.countTaken(status)
                     }

@@ -80,12 +80,14 @@ extension DirectorySource {
     /// flight is looked at again after the settle interval: what an attribute change did to it (a mode put
     /// right) is seen only once its outcome is committed. `listing`: the directory a scan is listing, and the
     /// file's name in it. `unannounced`: found by a full scan (or left settling by one), which counts the files
-    /// it takes that no event announced.
+    /// it takes that no event announced. `listedAsFile`: the listing's entry type says a regular file, not a
+    /// symbolic link.
     /// - Returns: the file's status when it was submitted.
     @discardableResult
     func consider(
         _ path: String, root: Int, isComplete: Bool, looksAgainIfInFlight: Bool = false,
-        listedIn listing: (entries: DirectoryEntries, name: String)? = nil, unannounced: Bool = false
+        listedIn listing: (entries: DirectoryEntries, name: String)? = nil, listedAsFile: Bool = false,
+        unannounced: Bool = false
     ) -> FileStatus? {
         let name = listing?.name ?? FileSource.lastComponent(of: path)
         let disposal = directories[root].disposal
@@ -93,7 +95,8 @@ extension DirectorySource {
         // A scan's file is looked up by its name in the directory being listed, not by its whole path.
         let status = try? listing?.entries.status(ofEntryNamed: name) ?? FileStatus(path: path)
         guard let status, status.isRegularFile else { return nil }
-        if directories[root].followSymlinks != .any, FileNames.isSymbolicLink(path),
+        // A listing that says "regular file" spares the `lstat` that asks whether it is a link.
+        if directories[root].followSymlinks != .any, !listedAsFile, FileNames.isSymbolicLink(path),
             !followsLink(path, root: root, to: status)
         {
             return nil
