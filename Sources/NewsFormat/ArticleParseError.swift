@@ -13,6 +13,9 @@ public struct ArticleParseError: Error, Equatable, Sendable, CustomStringConvert
         case controlCharacters = "control_characters"
         /// Neither UTF-8 nor any legacy Vietnamese encoding fits the bytes.
         case undecodable
+        /// More lines of text than any article holds (``ArticleParser/maxBlocks``): its record would be many
+        /// times the size of its input (a file of millions of one-letter lines made millions of captions).
+        case recordTooLarge = "record_too_large"
     }
 
     /// What kind of failure it was.

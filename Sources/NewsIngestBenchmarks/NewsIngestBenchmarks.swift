@@ -171,7 +171,9 @@ enum NewsIngestBenchmarks {
         }
         time("simhash") { for text in normalized { _ = SimHash(text: text) } }
         var articles: [ParsedArticle] = []
-        time("whole parse from decoded text") { articles = decoded.map { ArticleParser().parse($0, memo: memo) } }
+        time("whole parse from decoded text") {
+            articles = decoded.compactMap { try? ArticleParser().parse($0, memo: memo) }
+        }
         time("json") {
             for article in articles {
                 _ = ArticleRecord(

@@ -40,4 +40,18 @@ import Testing
         #expect(parsed.paragraphs == ["Một.", "Hai.", "Ba."])
         #expect(parsed.warnings.contains("duplicate_paragraph_removed:3"))
     }
+
+    /// A file of millions of one-letter lines made a record of millions of captions (a 10 MiB file, a 214 MB
+    /// line and 590 MB of memory): past ``ArticleParser/maxBlocks`` lines the input is refused, with a reason.
+    @Test func millionsOfLinesAreRefusedNotTurnedIntoARecord() throws {
+        let lines = article(String(repeating: "a\n", count: 1_000_000))
+        #expect {
+            try ArticleParser().parse(lines)
+        } throws: { error in
+            (error as? ArticleParseError)?.code == .recordTooLarge
+                && (error as? ArticleParseError)?.reason.contains("more than 50000 lines") == true
+        }
+        let atTheLimit = article((0..<(ArticleParser.maxBlocks - 3)).map { "Dòng \($0)." }.joined(separator: "\n"))
+        #expect(throws: Never.self) { try ArticleParser().parse(atTheLimit) }
+    }
 }

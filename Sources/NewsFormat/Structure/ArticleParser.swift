@@ -41,11 +41,17 @@ public struct ArticleParser: Sendable {
         let decoded = try bytes.withUnsafeBufferPointer { buffer throws(ArticleParseError) in
             try TextDecoder.decode(buffer)
         }
-        return parse(decoded, memo: memo)
+        return try parse(decoded, memo: memo)
     }
 
+    /// The most non-empty lines (blocks: title, lead, paragraphs, captions and the rest) an article may have.
+    /// A news article has tens, a long one a few hundred; past this the input is refused, before its blocks are
+    /// held in memory, rather than turned into a record many times its size.
+    public static let maxBlocks = 50_000
+
     /// Parses text already decoded.
-    public func parse(_ decoded: DecodedText, memo: WordMemo? = nil) -> ParsedArticle {
+    /// - Throws: ``ArticleParseError`` (`record_too_large`) past ``maxBlocks`` lines of text.
+    public func parse(_ decoded: DecodedText, memo: WordMemo? = nil) throws(ArticleParseError) -> ParsedArticle {
         let memo = memo ?? WordMemo(slotBits: 10)
         var warnings = decoded.warnings
         var report = NormalizationReport()
@@ -54,7 +60,12 @@ public struct ArticleParser: Sendable {
             decoded.text, report: &report, memo: memo, log: &log)
         warnings += Self.warnings(from: report)
 
-        let blocks = Self.blocks(of: normalized ?? decoded.text)
+        guard let blocks = Self.blocks(of: normalized ?? decoded.text) else {
+            throw ArticleParseError(
+                .recordTooLarge,
+                reason: "more than \(Self.maxBlocks) lines of text: no article has that many, and its record would be "
+                    + "many times the size of the file")
+        }
 
         var structure = Structure()
         structure.classify(blocks.texts, startingAt: blocks.starts, outlets: outlets)
@@ -92,7 +103,8 @@ public struct ArticleParser: Sendable {
     /// Each non-empty line of normalized text is one block, copied out of the text by byte offsets (found
     /// with `memchr`): substrings of a valid string need no validation. `starts` are the blocks' offsets in
     /// the text's UTF-8.
-    private static func blocks(of text: String) -> (texts: [String], starts: [Int]) {
+    /// `nil` past ``maxBlocks`` blocks.
+    private static func blocks(of text: String) -> (texts: [String], starts: [Int])? {
         var blocks: [String] = []
         var starts: [Int] = []
         var bytesOfText = text
@@ -107,11 +119,11 @@ public struct ArticleParser: Sendable {
             }
             bytes.forEachOffset(of: 0x0A) { lineFeed in
                 endBlock(at: lineFeed)
-                return true
+                return blocks.count <= maxBlocks
             }
-            endBlock(at: bytes.count)
+            if blocks.count <= maxBlocks { endBlock(at: bytes.count) }
         }
-        return (blocks, starts)
+        return blocks.count <= maxBlocks ? (blocks, starts) : nil
     }
 
     private static func warnings(from report: NormalizationReport) -> [String] {
