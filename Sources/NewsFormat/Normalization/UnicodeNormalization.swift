@@ -23,27 +23,29 @@ enum UnicodeNormalization {
     /// U+034F there instead; a record has no use for hundreds of stacked marks). Returns `text` itself when no
     /// run is that long.
     static func streamSafe(_ text: String, droppedMarks: inout Int) -> String {
+        let scalars = text.unicodeScalars
+        // Made only once a run turns out too long, from the scalars before it.
+        var kept: String.UnicodeScalarView?
         var run = 0
-        var isLong = false
-        for scalar in text.unicodeScalars {
-            run = scalar.properties.canonicalCombiningClass.rawValue == 0 ? 0 : run + 1
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            // Every scalar below U+0300 is a starter: no property lookup for those.
+            let isStarter = scalar.value < 0x300 || scalar.properties.canonicalCombiningClass.rawValue == 0
+            run = isStarter ? 0 : run + 1
             if run > maxNonStarters {
-                isLong = true
-                break
-            }
-        }
-        guard isLong else { return text }
-        var kept = String.UnicodeScalarView()
-        run = 0
-        for scalar in text.unicodeScalars {
-            run = scalar.properties.canonicalCombiningClass.rawValue == 0 ? 0 : run + 1
-            if run > maxNonStarters {
+                if kept == nil {
+                    var prefix = String.UnicodeScalarView()
+                    prefix.append(contentsOf: scalars[..<index])
+                    kept = prefix
+                }
                 droppedMarks += 1
             } else {
-                kept.append(scalar)
+                kept?.append(scalar)
             }
+            index = scalars.index(after: index)
         }
-        return String(kept)
+        return kept.map(String.init) ?? text
     }
 
     /// True when a scalar cannot change under NFC whatever surrounds it: below U+0300 (no combining marks or
