@@ -10,6 +10,8 @@ SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev linux-libc-dev pkg-config systemd nginx-light openssl
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
+# What `make fuzz` fuzzes, each for FUZZ_SECONDS: the article parser and the configuration parser.
+FUZZ_TARGETS ?= article configuration
 # Sizes of `make bench`: MiB of articles for the parser, files for the daemon's backlog and memory runs,
 # seconds of arrivals at 500 files/s for its latency run.
 BENCH_MEGABYTES ?= 64
@@ -90,11 +92,17 @@ bench: deps
 fuzz: deps
 	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }
 	$(SWIFT) build --scratch-path $(FUZZ_BUILD) --product newsingest-fuzz $(FUZZ_FLAGS)
-	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
-	$(FUZZ_BUILD)/release/newsingest-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-print_final_stats=1 "$$work" Tests/FuzzCorpus; \
-	$(FUZZ_BUILD)/release/newsingest-fuzz -merge=1 Tests/FuzzCorpus "$$work"; \
-	echo "Tests/FuzzCorpus now holds $$(ls Tests/FuzzCorpus | wc -l) inputs"
+	@for target in $(FUZZ_TARGETS); do \
+		corpus=Tests/FuzzCorpus; [ $$target = article ] || corpus=Tests/FuzzCorpus-$$target; \
+		work=$$(mktemp -d); \
+		echo "fuzzing the $$target target for $(FUZZ_SECONDS) s (corpus $$corpus)"; \
+		NEWSINGEST_FUZZ_TARGET=$$target $(FUZZ_BUILD)/release/newsingest-fuzz -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=10 -rss_limit_mb=4096 -dict=Tests/FuzzDictionaries/$$target.dict \
+			-print_final_stats=1 "$$work" $$corpus || { rm -rf "$$work"; exit 1; }; \
+		NEWSINGEST_FUZZ_TARGET=$$target $(FUZZ_BUILD)/release/newsingest-fuzz -merge=1 $$corpus "$$work"; \
+		rm -rf "$$work"; \
+		echo "$$corpus now holds $$(ls $$corpus | wc -l) inputs"; \
+	done
 
 ## Installs the binary, the unit and (unless one exists) a configuration that watches /srv/newsingest/in and
 ## writes /var/lib/newsingest/out/articles.jsonl; creates the newsingest user. Then:

@@ -98,10 +98,11 @@ let package = Package(
             dependencies: ["NewsFormat", "NewsIngestSystem", "NewsIngestEngine", "ArticleFixtures", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        // libFuzzer target; built by `make fuzz` with -sanitize=fuzzer,address and -DFUZZING.
+        // libFuzzer target for articles and configuration files; built by `make fuzz` with -sanitize=address,
+        // coverage and -DFUZZING.
         .executableTarget(
             name: "FuzzArticleParser",
-            dependencies: ["NewsFormat", "ArticleFixtures"],
+            dependencies: ["NewsFormat", "NewsIngestEngine", "ArticleFixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -121,6 +121,7 @@ import Testing
         // Two failed attempts: rescans (every second here) have had time to take the files again.
         #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=3") }, "\(daemon.log)")
         #expect(daemon.log.contains("database or disk is full"), "\(daemon.log)")
+        Self.expectOneLinePerAttempt(daemon.log, upTo: 3)
 
         disk.makeRoom()
         #expect(Wait.until(seconds: 60) { workspace.records().count >= count }, "\(daemon.log)")
@@ -213,8 +214,11 @@ import Testing
         for (index, bytes) in articles.enumerated().dropFirst(100) { try workspace.write("\(index).txt", bytes) }
         #expect(Wait.until(seconds: 60) { daemon.log.contains("attempt=3") }, "\(daemon.log)")
         #expect(daemon.log.contains("No space left on device"), "\(daemon.log)")
-        // One line per attempt, not one per file and rescan.
+        // One line per attempt, not one per file and rescan, and the files it holds counted.
         #expect(daemon.log.components(separatedBy: "could not write a batch").count - 1 <= 4, "\(daemon.log)")
+        Self.expectOneLinePerAttempt(daemon.log, upTo: 3)
+        let firstPause = try #require(daemon.log.split(separator: "\n").first { $0.contains("attempt=1") })
+        #expect(!firstPause.contains("files=0"), "\(firstPause)")
         #expect(
             Wait.until(seconds: 60) {
                 socket.hasReceived("; paused: could not write a batch; it is written when the output takes it")
@@ -236,5 +240,14 @@ import Testing
         }
         #expect(paths.count == count, "every article once, each line whole")
         #expect(Set(paths).count == paths.count, "no file twice")
+    }
+
+    /// Each failed attempt, from the first to `last`, is logged once.
+    static func expectOneLinePerAttempt(_ log: String, upTo last: Int) {
+        let lines = log.split(separator: "\n")
+        for attempt in 1...last {
+            let logged = lines.filter { $0.contains("attempt=\(attempt) ") || $0.hasSuffix("attempt=\(attempt)") }
+            #expect(logged.count == 1, "attempt \(attempt): \(logged)")
+        }
     }
 }

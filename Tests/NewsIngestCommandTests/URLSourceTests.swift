@@ -276,6 +276,8 @@ import Testing
                 (server.url("loop"), "article", ""),
                 (server.url("stall"), "article", "timeout = 1"),
                 (server.url("trickle"), "article", "timeout = 2"),
+                (server.url("big-header/1000000"), "article", ""),
+                (server.url("many-headers/100"), "article", ""),
             ])
         let daemon = try start(workspace, config: config)
         // Directory ingestion is not held up by any of it.
@@ -289,7 +291,8 @@ import Testing
         // The rest are reported, once each, however often they are polled.
         let expected: [String: String] = [
             "status/404": "http_404", "big/300000": "too_large", "bomb": "too_large", "to-file": "redirect",
-            "loop": "redirect", "stall": "timeout", "trickle": "timeout",
+            "loop": "redirect", "stall": "timeout", "trickle": "timeout", "big-header/1000000": "too_large",
+            "many-headers/100": "too_large",
         ]
         #expect(
             Wait.until(seconds: 90) { errors(workspace).count >= expected.count }, "\(errors(workspace)) \(daemon.log)")
@@ -303,6 +306,30 @@ import Testing
         }
         #expect(workspace.records().count == 4)
         #expect(!FileManager.default.fileExists(atPath: workspace.temporary.path("etc/passwd")))
+    }
+
+    @Test func aRetryAfterPastTheCapIsClampedAndLogged() throws {
+        let server = try TestHTTPServer()
+        let workspace = try Workspace()
+        try server.serve("0.txt", ArticleGenerator.seedLikeArticles(1, seed: 509)[0])
+        let path = workspace.temporary.path("retry-after.toml")
+        let config = """
+            [source]
+            max_retry_after = 1
+            [[source.url]]
+            url = "\(server.url("busy/999999/0.txt"))"
+            kind = "article"
+            interval = 3600
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: path))
+        let daemon = try start(workspace, config: path)
+        // Asked to wait eleven days, the daemon waits the cap (a second) and takes the article.
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 1 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let clamped = daemon.log.split(separator: "\n").filter { $0.contains("Retry-After beyond") }
+        #expect(clamped.count == 1, "\(daemon.log)")
+        #expect(clamped.first?.contains("retry_after=999999") == true, "\(clamped)")
+        #expect(errors(workspace).isEmpty)
     }
 
     @Test func theDeclaredCharsetIsHonouredUnlessTheBytesSayOtherwise() throws {

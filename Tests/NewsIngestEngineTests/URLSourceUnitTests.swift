@@ -62,6 +62,18 @@ import Testing
         #expect(URLSource.seconds(retryAfter: "soon") == nil)
     }
 
+    @Test func aRetryAfterOnlyEverGivesAWaitThatCanBeClamped() {
+        // Not numbers by RFC 9110, though Double(_:) takes them: NaN would crash the timer arithmetic.
+        for text in ["nan", "inf", "-5", "1e9", "0x10", "+3", " "] {
+            #expect(URLSource.seconds(retryAfter: text) == nil, "\(text)")
+        }
+        #expect(URLSource.seconds(retryAfter: " 999999 ") == 999_999)
+        #expect(URLSource.seconds(retryAfter: String(repeating: "9", count: 400)) == .infinity)
+        let farFuture = URLSource.seconds(retryAfter: "Fri, 31 Dec 9999 23:59:59 GMT")
+        #expect(farFuture.map { $0 > 100 * 365 * 86_400 } == true, "\(String(describing: farFuture))")
+        #expect(URLSource.seconds(retryAfter: "Thu, 01 Jan 1970 00:00:00 GMT") == 0)
+    }
+
     @Test func theCharsetComesFromTheContentType() {
         #expect(URLSource.charset(of: "text/plain; charset=windows-1258") == "windows-1258")
         #expect(URLSource.charset(of: "text/html;Charset=\"UTF-8\"") == "\"UTF-8\"")

@@ -120,6 +120,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if head == "big":
             return self.reply(200, b"a" * int(parts[1]))
+        if head == "big-header":  # /big-header/BYTES: one response header line of that many bytes
+            return self.reply(200, b"ok", [("X-Padding", "a" * int(parts[1]))])
+        if head == "many-headers":  # /many-headers/N: N header lines of 1000 bytes each
+            return self.reply(200, b"ok", [("X-Padding-%d" % n, "a" * 1000) for n in range(int(parts[1]))])
         if head == "bomb":
             return self.reply(200, BOMB, [("Content-Encoding", "gzip"), ("Content-Type", "text/plain")])
         if head == "loop":

@@ -16,7 +16,9 @@ enum CaptionParser {
         }
         // "(Ảnh minh họa)", "Ảnh minh họa: X", "Ảnh minh họa - X"
         for marker in illustrationMarkers {
-            guard let range = block.firstUTF8Range(of: marker) else { continue }
+            guard let range = block.firstUTF8Range(of: marker, atWordStart: true),
+                block.unicodeScalars[range.upperBound...].first.map({ WordBoundaries.isSeparator($0.value) }) ?? true
+            else { continue }
             var before = String(block[..<range.lowerBound])
             var after = String(block[range.upperBound...])
             if before.hasSuffix("(") {
@@ -27,7 +29,7 @@ enum CaptionParser {
             return (cleanText(before), credit)
         }
         for marker in creditMarkers {
-            guard let range = block.firstUTF8Range(of: marker) else { continue }
+            guard let range = block.firstUTF8Range(of: marker, atWordStart: true) else { continue }
             var before = String(block[..<range.lowerBound])
             var credit = String(block[range.upperBound...])
             if before.hasSuffix("(") {

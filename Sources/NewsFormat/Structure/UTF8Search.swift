@@ -11,7 +11,11 @@ extension String {
     ///
     /// The parser's texts are NFC, so byte equality is the equality that matters, and it is many times faster
     /// than Foundation's `range(of:)`, which folds grapheme clusters.
-    func firstUTF8Range(of needle: String) -> Range<Index>? {
+    ///
+    /// With `atWordStart`, only an occurrence that starts a word counts: at the start, or after a word
+    /// separator (``WordBoundaries/isSeparator(_:)``). `Ảnh:` inside `điáẢnh:` is not a photo credit, and
+    /// cutting a word there would leave a piece that normalizes differently from the whole.
+    func firstUTF8Range(of needle: String, atWordStart: Bool = false) -> Range<Index>? {
         var haystack = self
         var needle = needle
         let offset: Int? = haystack.withUTF8 { bytes in
@@ -26,6 +30,9 @@ extension String {
                 where bytes[start] == first && bytes[start + lastOffset] == last
                     && memcmp(haystackStart + start, patternStart, pattern.count) == 0
                 {
+                    if atWordStart, start > 0, !WordBoundaries.isSeparator(bytes.scalarValue(endingAt: start)) {
+                        continue
+                    }
                     return start
                 }
                 return nil
@@ -109,5 +116,19 @@ extension UnsafeBufferPointer where Element == UInt8 {
             guard body(offset) else { return }
             start = offset + 1
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The value of the scalar whose last byte is just before `end` (greater than 0), in valid UTF-8.
+    func scalarValue(endingAt end: Int) -> UInt32 {
+        var start = end - 1
+        while start > 0, end - start < 4, self[start] & 0xC0 == 0x80 { start -= 1 }
+        let lead = UInt32(self[start])
+        let length = end - start
+        guard length > 1 else { return lead }
+        var value = lead & (0xFF >> (length + 1))
+        for index in (start + 1)..<end { value = value << 6 | UInt32(self[index] & 0x3F) }
+        return value
     }
 }

@@ -73,6 +73,7 @@ public enum Configuration {
         let sources = try reader.table("source")
         try sources.allow([
             "directory", "url", "settle", "rescan_interval", "user_agent", "ca_file", "max_transfers", "max_per_host",
+            "max_retry_after",
         ])
 
         var directories: [DirectorySettings] = []
@@ -126,6 +127,8 @@ public enum Configuration {
         fetch.caFile = try sources.string("ca_file")
         fetch.maxTransfers = try sources.integer("max_transfers", in: 1...1024) ?? fetch.maxTransfers
         fetch.maxPerHost = try sources.integer("max_per_host", in: 1...1024) ?? fetch.maxPerHost
+        fetch.maxRetryAfterSeconds =
+            try sources.seconds("max_retry_after", in: 0.1...604_800) ?? fetch.maxRetryAfterSeconds
 
         let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
         let workerCount = workers == 0 ? max(1, cores) : workers

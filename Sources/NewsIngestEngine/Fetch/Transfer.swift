@@ -20,6 +20,14 @@ final class Transfer {
     private var headers: [(name: String, value: String)] = []
     /// Set when the body would pass `maxBytes`: the write callback then aborts the transfer.
     private var exceededLimit = false
+    /// Bytes of the current response's header lines so far.
+    private var headerBytes = 0
+    /// True once they passed ``maxHeaderBytes`` (the transfer was aborted for it).
+    private var exceededHeaderLimit = false
+
+    /// The most bytes of header lines taken in one response: real servers send a few kilobytes; more is
+    /// refused as `too_large` rather than held.
+    static let maxHeaderBytes = 64 << 10
     private var completed = false
 
     init(request: HTTPRequest, completion: @escaping HTTPClient.Completion) {
@@ -81,14 +89,21 @@ final class Transfer {
     }
 
     /// One header line as libcurl hands it over (with its line end): a status line starts a new response
-    /// (after a redirect or a `100 Continue`); `Name: value` is kept with the name in lower case.
-    fileprivate func receivedHeader(_ bytes: UnsafeRawBufferPointer) {
+    /// (after a redirect or a `100 Continue`); `Name: value` is kept with the name in lower case. False, to
+    /// abort the transfer, once the response's header lines pass ``maxHeaderBytes``.
+    fileprivate func receivedHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let line = bytes.assumingMemoryBound(to: UInt8.self)
         if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()
-            return
+            headerBytes = 0
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        headerBytes += line.count
+        guard headerBytes <= Self.maxHeaderBytes else {
+            exceededHeaderLimit = true
+            return false
+        }
+        if line.starts(with: "HTTP/".utf8) { return true }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
         let name = line[..<colon].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
         let value = UnsafeBufferPointer(rebasing: line[(colon + 1)...])
         headers.append(
@@ -96,6 +111,7 @@ final class Transfer {
                 String(decoding: name, as: UTF8.self).trimmingASCIIWhitespace(),
                 String(decoding: value, as: UTF8.self).trimmingASCIIWhitespace()
             ))
+        return true
     }
 
     /// The response, or why there is none, once libcurl reports `code`.
@@ -114,6 +130,17 @@ final class Transfer {
                 return .failure(
                     HTTPFetchError(
                         kind: .tooLarge, url: request.url, message: "body larger than \(request.maxBytes) bytes"))
+            case CURLE_WRITE_ERROR where exceededHeaderLimit:
+                return .failure(
+                    HTTPFetchError(
+                        kind: .tooLarge, url: request.url,
+                        message: "response headers larger than \(Self.maxHeaderBytes) bytes"))
+            case CURLE_OUT_OF_MEMORY:
+                // What libcurl answers to a header line past its own limit (100 KB), before handing it over.
+                return .failure(
+                    HTTPFetchError(
+                        kind: .tooLarge, url: request.url,
+                        message: "a response header line too long for libcurl (\(message))"))
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout
             case CURLE_TOO_MANY_REDIRECTS: kind = .redirect
             case CURLE_UNSUPPORTED_PROTOCOL: kind = redirectCount > 0 ? .redirect : .badURL
@@ -171,6 +198,6 @@ private let transferWriteCallback: ccurl_data_callback = { data, size, count, co
 private let transferHeaderCallback: ccurl_data_callback = { data, size, count, context in
     guard let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-    return size * count
+    // Anything but the count given aborts the transfer (CURLE_WRITE_ERROR).
+    return transfer.receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
 }

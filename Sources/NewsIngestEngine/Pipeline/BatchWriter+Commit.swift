@@ -62,7 +62,7 @@ extension BatchWriter {
                 error: error)
             return
         }
-        if writer.failedAttempts > 0 {
+        if writer.failedAttempts > 0, !writer.batchWaitsUnwritten {
             pauseReason.withLock { $0 = nil }
             logger.notice(
                 "the output is written and synced and the state committed again; taking new files again",
@@ -89,10 +89,12 @@ extension BatchWriter {
         let pause = min(Self.longestPause, 0.5 * Double(1 << min(writer.failedAttempts - 1, 10)))
         let reason = "\(message) (attempt \(writer.failedAttempts)): \(error)"
         pauseReason.withLock { $0 = reason.replacing("\n", with: " ") }  // one line, for STATUS=
+        // What waits: written and not committed, or gathered (a batch that could not be written among them).
+        let waiting = writer.uncommitted.resultCount + gathering.withLock { $0.results.count }
         logger.error(
             message,
             metadata: [
-                "files": "\(writer.uncommitted.resultCount)", "error": "\(error)",
+                "files": "\(waiting)", "error": "\(error)",
                 "attempt": "\(writer.failedAttempts)", "next_attempt_in": "\(pause)s",
             ])
         queue.asyncAfter(deadline: .now() + pause) { @Sendable [self] in retryAfterPause() }

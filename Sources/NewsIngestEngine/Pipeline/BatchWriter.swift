@@ -47,6 +47,9 @@ final class BatchWriter: Sendable {
         /// True from a failure until the pause before the next attempt is over (``retryAfterPause()``): no
         /// batch is written and nothing committed meanwhile.
         var isPaused = false
+        /// True from a failure to write a batch until a batch is written again: a commit that works meanwhile
+        /// (of what was written before) is not yet a recovery.
+        var batchWaitsUnwritten = false
     }
 
     /// Results handed over by the workers since the last flush, and whether a flush is queued.
@@ -220,9 +223,11 @@ final class BatchWriter: Sendable {
                 error is SQLiteError
                 ? "could not read or update the state to write a batch; it is written when the state works again"
                 : "could not write a batch; it is written when the output takes it"
+            writer.batchWaitsUnwritten = true
             pauseAfterFailure(&writer, message, error: error)
             return
         }
+        writer.batchWaitsUnwritten = false
         writer.uncommitted.outcomes += content.outcomes
         writer.uncommitted.urls += content.urls
         writer.uncommitted.emittedIDs.formUnion(content.emitted)

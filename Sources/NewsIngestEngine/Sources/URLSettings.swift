@@ -44,6 +44,9 @@ public struct FetchSettings: Sendable, Equatable {
     public var maxTransfers = 32
     public var maxPerHost = 4
     public var connectTimeoutSeconds: Double = 10
+    /// The longest wait a `Retry-After` obtains (an hour): a server asking for more (`999999`, a date in the
+    /// year 9999) is waited on this long, and the clamp is logged.
+    public var maxRetryAfterSeconds: Double = 3600
 
     public init() {}
 }

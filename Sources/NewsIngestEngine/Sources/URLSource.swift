@@ -148,7 +148,7 @@ public final class URLSource: Sendable {
                     end(.response(response))
                 case .success(let response):
                     if let delay = retryDelay(
-                        status: response.status, retryAfter: response.header("retry-after"),
+                        url: request.url, status: response.status, retryAfter: response.header("retry-after"),
                         attempt: attempt, source: source)
                     {
                         return retry(after: delay, again)
@@ -326,10 +326,25 @@ public final class URLSource: Sendable {
     // MARK: - Failures
 
     /// The wait before another attempt, or `nil` when the status is not retried (or attempts are used up).
-    private func retryDelay(status: Int, retryAfter: String?, attempt: Int, source: URLSettings) -> Double? {
+    /// A `Retry-After` is waited on up to `source.max_retry_after`, logged at `info` (a server asking to slow
+    /// down is worth knowing) or at `warning` when clamped.
+    private func retryDelay(
+        url: String, status: Int, retryAfter: String?, attempt: Int, source: URLSettings
+    ) -> Double? {
         guard attempt < Self.maxAttempts else { return nil }
         if status == 429 || status == 503, let retryAfter, let seconds = Self.seconds(retryAfter: retryAfter) {
-            return min(seconds, max(source.intervalSeconds, 1))
+            let wait = min(seconds, fetch.maxRetryAfterSeconds)
+            var metadata: Logger.Metadata = [
+                "url": "\(url)", "status": "\(status)", "retry_after": "\(retryAfter)", "attempt": "\(attempt)",
+                "seconds": "\(wait)",
+            ]
+            if seconds > fetch.maxRetryAfterSeconds {
+                metadata["max_retry_after"] = "\(fetch.maxRetryAfterSeconds)"
+                logger.warning("Retry-After beyond source.max_retry_after: waiting the cap", metadata: metadata)
+            } else {
+                logger.info("server asked to retry later", metadata: metadata)
+            }
+            return wait
         }
         if (500...599).contains(status) || status == 429 { return backoff(attempt, source: source) }
         return nil
@@ -379,9 +394,13 @@ public final class URLSource: Sendable {
         ) { @Sendable [self] in queue.async { settled() } }
     }
 
-    /// `Retry-After`: seconds, or an HTTP date.
+    /// `Retry-After`: seconds (digits only, as RFC 9110 has it: not `nan`, `inf` or `-5`; any number of
+    /// them, a huge one being `infinity`), or an HTTP date (one past is 0).
     static func seconds(retryAfter: String) -> Double? {
-        if let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        let trimmed = retryAfter.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+            return Double(trimmed) ?? .infinity
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
