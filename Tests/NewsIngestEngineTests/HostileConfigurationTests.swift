@@ -1,3 +1,4 @@
+import ArticleFixtures
 import Foundation
 import TestSupport
 import Testing
@@ -8,6 +9,25 @@ import Testing
 /// tables. Each is refused with its line, or read in time linear in its size: compared by the work at N and at
 /// 4N (``LinearGrowth``), never against a wall-clock limit.
 @Suite struct HostileConfigurationTests {
+    /// What `make fuzz` kept for the configuration target: each input gives settings, or an error that names the
+    /// file and a line within it, the same each time.
+    @Test func everyKeptConfigurationInputIsReadOrRefusedWithItsPlace() throws {
+        let directory = RepositoryFiles.root().appendingPathComponent("Tests/FuzzCorpus-configuration").path
+        let inputs = try FuzzCorpus.files(at: directory)
+        #expect(inputs.count >= 3)
+        for path in inputs {
+            guard let text = String(validating: try FuzzCorpus.read(path), as: UTF8.self) else { continue }
+            let lines = text.utf8.count { $0 == 0x0A } + 1
+            do {
+                _ = try Configuration.parse(text, source: "kept.toml", cores: 2)
+            } catch {
+                #expect(error.description.hasPrefix("kept.toml") && !error.reason.isEmpty, "\(path): \(error)")
+                #expect(error.line.map { (1...lines).contains($0) } ?? true, "\(path): \(error)")
+                #expect(throws: error) { try Configuration.parse(text, source: "kept.toml", cores: 2) }
+            }
+        }
+    }
+
     @Test(arguments: ["[", "{a="])
     func nestingPastTheLimitIsRefusedWithItsLine(opening: String) {
         let text = "title = \"x\"\ndeep = " + String(repeating: opening, count: 60_000) + "1\n"

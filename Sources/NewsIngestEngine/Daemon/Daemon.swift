@@ -88,21 +88,33 @@ public final class Daemon: Sendable {
             notifier.notify("READY=1\nSTATUS=\(statusLine())")
         }
         self.sources = sources
-        var services: [any Service] = []
+        // Looked after last at shutdown; when it finds the state's file displaced, the group shuts down
+        // gracefully and the daemon exits 1.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: StateGuardService(state: state, logger: logger, interval: .seconds(1)) {
+                    @Sendable [control, notifier, logger, timeout = settings.shutdownTimeoutSeconds] _ in
+                    notifier.notify("STOPPING=1\nSTATUS=stopping: the state database was removed or replaced")
+                    Self.exitAfterShutdownTimeout(timeout, on: control, logger: logger)
+                },
+                failureTerminationBehavior: .gracefullyShutdownGroup)
+        ]
         if let address = settings.metricsAddress {
             let server = try MetricsServer(address: address, logger: logger)
             let startTimeSeconds = Double(WallClock.nowMilliseconds()) / 1000
             services.append(
-                MetricsService(server: server, address: address, logger: logger) { @Sendable in
-                    Self.metricsSnapshot(of: pipeline, sources: sources, startTimeSeconds: startTimeSeconds)
-                })
+                .init(
+                    service: MetricsService(server: server, address: address, logger: logger) { @Sendable in
+                        Self.metricsSnapshot(of: pipeline, sources: sources, startTimeSeconds: startTimeSeconds)
+                    }))
         }
         services.append(
-            StatusService(
-                pipeline: pipeline, state: state, notifier: notifier, logger: logger, statusLine: statusLine,
-                queue: control, upkeep: DispatchQueue(label: "newsingest.state-upkeep", qos: .utility)))
-        services.append(PipelineDrainService(pipeline: pipeline, state: state, logger: logger))
-        services.append(sources)
+            .init(
+                service: StatusService(
+                    pipeline: pipeline, state: state, notifier: notifier, logger: logger, statusLine: statusLine,
+                    queue: control, upkeep: DispatchQueue(label: "newsingest.state-upkeep", qos: .utility))))
+        services.append(.init(service: PipelineDrainService(pipeline: pipeline, state: state, logger: logger)))
+        services.append(.init(service: sources))
         group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // No signals of the group's own: it would set them to SIG_IGN, discarding one that arrived
@@ -176,8 +188,12 @@ public final class Daemon: Sendable {
         logger.info("stopping: finishing work in flight", metadata: ["signal": "\(signalNumber)"])
         notifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
         Task.detached { [group] in await group.triggerGracefulShutdown() }
-        let timeout = settings.shutdownTimeoutSeconds
-        control.asyncAfter(deadline: .now() + .milliseconds(Int(timeout * 1000))) { @Sendable [logger] in
+        Self.exitAfterShutdownTimeout(settings.shutdownTimeoutSeconds, on: control, logger: logger)
+    }
+
+    /// Exits with status 1 `timeout` seconds from now, unless the shutdown begun has ended the process by then.
+    static func exitAfterShutdownTimeout(_ timeout: Double, on queue: DispatchQueue, logger: Logger) {
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(timeout * 1000))) { @Sendable in
             logger.error(
                 "work in flight did not finish within the shutdown timeout; exiting",
                 metadata: ["seconds": "\(timeout)"])

@@ -32,6 +32,10 @@ public final class StateStore: Sendable {
     let recordsFileContents: Bool
     /// Today's number, in days since 1970 (UTC): what a content or a link is stamped with when seen.
     let today: @Sendable () -> Int64
+    /// The database file's path, and its device and inode as opened: the lock lives in that file, so the
+    /// file must stay the one at the path (``displacement()``).
+    let path: String
+    private let opened: (device: UInt64, inode: UInt64)
 
     /// The connection and its prepared statements, by table family.
     struct Connection: ~Copyable {
@@ -65,8 +69,16 @@ public final class StateStore: Sendable {
         self.forgetAfterDays = max(0, forgetAfterDays)
         self.recordsFileContents = recordsFileContents || forgetAfterDays > 0
         self.today = today
-        let database = try SQLiteDatabase(path: directory + "/state.sqlite3")
+        let path = directory + "/state.sqlite3"
+        let database = try SQLiteDatabase(path: path)
         try Self.lock(database)
+        self.path = path
+        do {
+            let status = try FileStatus(path: path)
+            opened = (status.device, status.inode)
+        } catch {
+            throw SQLiteError(operation: "stat", path: path, code: SQLITE_CANTOPEN, message: "\(error)")
+        }
         try database.execute(
             """
             PRAGMA journal_mode = WAL;
@@ -98,6 +110,23 @@ public final class StateStore: Sendable {
             throw SQLiteError(
                 operation: "lock", path: database.path, code: error.code,
                 message: "locked by another process (is another newsingest using this state directory?)")
+        }
+    }
+
+    /// What happened to the database file since it was opened, or `nil` when it is still the one at its
+    /// path. Its lock is in the file: once the file (or its directory) is removed or replaced, a second daemon
+    /// started on the same paths would create a new database, take its lock and write the same output. One
+    /// `stat`; a path that cannot be looked at for another reason (a permission taken away) is not taken for a
+    /// displacement.
+    public func displacement() -> String? {
+        do {
+            let status = try FileStatus(path: path)
+            guard status.device == opened.device, status.inode == opened.inode else {
+                return "\(path) was replaced by another file"
+            }
+            return nil
+        } catch {
+            return error.isFileMissing ? "\(path) was removed (its directory with it, or alone)" : nil
         }
     }
 
