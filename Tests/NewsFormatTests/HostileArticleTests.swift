@@ -34,6 +34,29 @@ import Testing
         #expect(try parser.parse(large).paragraphs.count == 20_000)
     }
 
+    /// Each other pass over an article, fed what it looks for (or nearly) tens of thousands of times in one
+    /// block: quotes, dates, bylines, captions, outlet prefixes, one 1.6 MB word, a token of 100 000 words
+    /// glued by commas (each of them respelled; the URL check read the whole token again for each word, 42 s
+    /// for 400 KB), stray bytes decoded as Windows-1258, TCVN3.
+    @Test(arguments: [
+        ("quotes", "\"a ", 0), ("curly quotes", "“", 0), ("dates", "ngày 12/3/2024, ", 0),
+        ("date words", "ngày tháng năm ", 0), ("slashes", "12/", 0), ("byline", "Theo ", 0),
+        ("caption markers", "(Ảnh: ", 0), ("illustration markers", "Ảnh minh họa", 0),
+        ("outlet prefixes", "Hà Nội - ", 0), ("one word", "aaaa", 0), ("glued words", "hoà,", 0),
+        ("related markers", ">>", 0), ("ellipses", "…", 0), ("non-breaking spaces", "a\u{A0}", 0),
+        ("stray bytes", "", 0xE1), ("TCVN3", "", 0xB8),
+    ] as [(String, String, UInt8)])
+    func everyOtherPassIsLinear(name: String, unit: String, byte: UInt8) throws {
+        func input(_ count: Int) -> [UInt8] {
+            guard unit.isEmpty else { return article(String(repeating: unit, count: count)) }
+            return article("") + [UInt8](repeating: byte, count: 2 * count) + [0x0A]
+        }
+        let (small, large) = (input(25_000), input(100_000))
+        let parser = ArticleParser()
+        let growth = LinearGrowth.check(small: small, large: large) { input in _ = try? parser.parse(input) }
+        #expect(growth.isLinear, "\(name): \(growth.small) s, then \(growth.large) s")
+    }
+
     @Test func repeatedParagraphsAreStillFoundByTheirBytes() throws {
         let body = ["Một.", "Hai.", "Một.", "Ba.", "Hai.", "Một."].joined(separator: "\n\n")
         let parsed = try ArticleParser().parse(article(body))

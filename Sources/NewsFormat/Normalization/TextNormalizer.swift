@@ -107,6 +107,7 @@ public struct TextNormalizer: Sendable {
         report: inout NormalizationReport
     ) -> [Splice] {
         var splices: [Splice] = []
+        var addresses = AddressTokens()
         let letters = VietnameseLetters.packedTable
         var index = 0
         let count = input.count
@@ -142,7 +143,7 @@ public struct TextNormalizer: Sendable {
                 continue
             }
             guard wordHasNonASCII, scalarCount <= 8, !check.isPlainlyCanonical else { continue }
-            guard !Self.isInsideAddress(wordStart..<position, of: input) else { continue }
+            guard !addresses.contains(wordStart..<position, of: input) else { continue }
             if let spelling = respelling(wordAt: wordStart..<position, of: input, report: &report) {
                 splices.append(Splice(range: wordStart..<position, replacement: spelling))
             }
@@ -168,6 +169,7 @@ public struct TextNormalizer: Sendable {
         // How much longer the result is than the input so far: where the next word lands in the result.
         var shift = 0
         var isClean = true
+        var addresses = AddressTokens()
         var spans = WordSpans(input)
         while let piece = spans.next() {
             switch piece {
@@ -186,7 +188,7 @@ public struct TextNormalizer: Sendable {
                 let facts = memo.facts(of: range, in: input)
                 if facts.containsSeparator { return nil }
                 if !facts.isClean { isClean = false }
-                guard !facts.isCanonical(in: toneStyle), !Self.isInsideAddress(range, of: input) else {
+                guard !facts.isCanonical(in: toneStyle), !addresses.contains(range, of: input) else {
                     log?.append(start: range.lowerBound + shift, facts: facts)
                     continue
                 }
@@ -232,7 +234,7 @@ public struct TextNormalizer: Sendable {
     /// True when the byte at `index` is a space, a line feed or either byte of an NBSP, or lies outside the
     /// text: where tokens end, and what may not stand next to a space.
     @inline(__always)
-    private static func isSpaceOrLineEnd(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isSpaceOrLineEnd(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard index >= 0, index < bytes.count else { return true }
         let byte = bytes[index]
         return byte == 0x20 || byte == 0x0A
@@ -317,36 +319,6 @@ public struct TextNormalizer: Sendable {
         zip(old, new).contains { old, new in
             old != new && old != VietnameseLetters.lowercaseEth && old != VietnameseLetters.uppercaseEth
         }
-    }
-
-    /// True when the word in `range` is part of a URL or an e-mail address: its whole space-separated token
-    /// is looked at.
-    ///
-    /// Tokens end at spaces, line feeds and NBSPs: the fast path looks at text whose NBSPs it is turning into
-    /// spaces, and must see the tokens the cleaned text will have, or normalizing would not be idempotent.
-    private static func isInsideAddress(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) -> Bool {
-        var tokenStart = range.lowerBound
-        while !isSpaceOrLineEnd(at: tokenStart - 1, in: input) { tokenStart -= 1 }
-        var tokenEnd = range.upperBound
-        while !isSpaceOrLineEnd(at: tokenEnd, in: input) { tokenEnd += 1 }
-        return isAddress(input, from: tokenStart, to: tokenEnd)
-    }
-
-    /// URLs (`scheme://`, `www.`) and e-mail addresses are never rewritten.
-    private static func isAddress(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
-        let token = bytes[start..<end]
-        if token.contains(UInt8(ascii: "@")) { return true }
-        if token.starts(with: "www.".utf8) { return true }
-        var index = start
-        while index + 2 < end {
-            if bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
-                bytes[index + 2] == UInt8(ascii: "/")
-            {
-                return true
-            }
-            index += 1
-        }
-        return false
     }
 
     @inline(__always)
