@@ -38,14 +38,15 @@ import Testing
     /// block: quotes, dates, bylines, captions, outlet prefixes, one 1.6 MB word, a token of 100 000 words
     /// glued by commas (each of them respelled; the URL check read the whole token again for each word, 42 s
     /// for 400 KB), stray bytes decoded as Windows-1258, TCVN3.
-    @Test(arguments: [
-        ("quotes", "\"a ", 0), ("curly quotes", "“", 0), ("dates", "ngày 12/3/2024, ", 0),
-        ("date words", "ngày tháng năm ", 0), ("slashes", "12/", 0), ("byline", "Theo ", 0),
-        ("caption markers", "(Ảnh: ", 0), ("illustration markers", "Ảnh minh họa", 0),
-        ("outlet prefixes", "Hà Nội - ", 0), ("one word", "aaaa", 0), ("glued words", "hoà,", 0),
-        ("related markers", ">>", 0), ("ellipses", "…", 0), ("non-breaking spaces", "a\u{A0}", 0),
-        ("stray bytes", "", 0xE1), ("TCVN3", "", 0xB8),
-    ] as [(String, String, UInt8)])
+    @Test(
+        arguments: [
+            ("quotes", "\"a ", 0), ("curly quotes", "“", 0), ("dates", "ngày 12/3/2024, ", 0),
+            ("date words", "ngày tháng năm ", 0), ("slashes", "12/", 0), ("byline", "Theo ", 0),
+            ("caption markers", "(Ảnh: ", 0), ("illustration markers", "Ảnh minh họa", 0),
+            ("outlet prefixes", "Hà Nội - ", 0), ("one word", "aaaa", 0), ("glued words", "hoà,", 0),
+            ("related markers", ">>", 0), ("ellipses", "…", 0), ("non-breaking spaces", "a\u{A0}", 0),
+            ("stray bytes", "", 0xE1), ("TCVN3", "", 0xB8),
+        ] as [(String, String, UInt8)])
     func everyOtherPassIsLinear(name: String, unit: String, byte: UInt8) throws {
         func input(_ count: Int) -> [UInt8] {
             guard unit.isEmpty else { return article(String(repeating: unit, count: count)) }
