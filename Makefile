@@ -18,6 +18,8 @@ BENCH_MEGABYTES ?= 64
 BENCH_BACKLOG_FILES ?= 100000
 BENCH_LATENCY_SECONDS ?= 10
 BENCH_MEMORY_FILES ?= 1000000
+# MiB of each of the six worst-case files dropped at once by the hostile-input run (max_file_bytes: 10).
+BENCH_HOSTILE_MEGABYTES ?= 10
 # Articles listed by one index on a local nginx, for the URL benchmark.
 BENCH_URL_ARTICLES ?= 10000
 
@@ -87,6 +89,7 @@ bench: deps
 	.build/release/newsingest-bench daemon-backlog-tiny $(BENCH_BACKLOG_FILES)
 	.build/release/newsingest-bench daemon-latency $(BENCH_LATENCY_SECONDS)
 	.build/release/newsingest-bench daemon-memory $(BENCH_MEMORY_FILES)
+	.build/release/newsingest-bench daemon-hostile $(BENCH_HOSTILE_MEGABYTES)
 	.build/release/newsingest-bench url-index $(BENCH_URL_ARTICLES)
 
 fuzz: deps

@@ -16,6 +16,8 @@ public struct ArticleParseError: Error, Equatable, Sendable, CustomStringConvert
         /// More lines of text than any article holds (``ArticleParser/maxBlocks``): its record would be many
         /// times the size of its input (a file of millions of one-letter lines made millions of captions).
         case recordTooLarge = "record_too_large"
+        /// Parsing took longer than its deadline (``ParseDeadline``, `pipeline.max_parse_seconds` in the daemon).
+        case parseTimeout = "parse_timeout"
     }
 
     /// What kind of failure it was.

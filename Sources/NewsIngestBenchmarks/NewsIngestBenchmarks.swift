@@ -24,6 +24,8 @@ enum NewsIngestBenchmarks {
             let corpus = try BenchmarkCorpus.make(files: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
             print(corpus.directory.path)
             return
+        case "daemon-hostile":
+            return try HostileBenchmarks.run(megabytes: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
         case "url-index":
             return try URLBenchmarks.index(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         default: break

@@ -1,5 +1,6 @@
 import Foundation
 import NewsFormat
+import Synchronization
 import TestSupport
 import Testing
 
@@ -56,6 +57,34 @@ import Testing
         let parser = ArticleParser()
         let growth = LinearGrowth.check(small: small, large: large) { input in _ = try? parser.parse(input) }
         #expect(growth.isLinear, "\(name): \(growth.small) s, then \(growth.large) s")
+    }
+
+    /// The last resort: past its deadline a parse stops with `parse_timeout`, inside the pass over words too
+    /// (asked every few thousand words), not only between passes.
+    @Test func aParsePastItsDeadlineStopsWithParseTimeout() throws {
+        let long = article(String(repeating: "hoà bình, ", count: 50_000))
+        #expect {
+            try ArticleParser().parse(long, deadline: ParseDeadline(limit: "test") { true })
+        } throws: { error in
+            (error as? ArticleParseError)?.code == .parseTimeout
+                && (error as? ArticleParseError)?.reason.contains("longer than test (stopped after decoding)") == true
+        }
+        // Past only once the word pass has begun: it stops there.
+        let looks = Mutex(0)
+        let duringWords = ParseDeadline(limit: "test") {
+            looks.withLock {
+                $0 += 1; return $0 > 2
+            }
+        }
+        #expect {
+            try ArticleParser().parse(long, deadline: duringWords)
+        } throws: { error in
+            (error as? ArticleParseError)?.reason.contains("stopped placing tone marks") == true
+        }
+        #expect(looks.withLock { $0 } < 10, "it stopped at once")
+        // A deadline never reached changes nothing.
+        let free = try ArticleParser().parse(long, deadline: ParseDeadline(limit: "test") { false })
+        #expect(free == (try ArticleParser().parse(long)))
     }
 
     @Test func repeatedParagraphsAreStillFoundByTheirBytes() throws {

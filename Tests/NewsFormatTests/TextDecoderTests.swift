@@ -21,6 +21,19 @@ import Testing
         }
     }
 
+    /// Past ``TextDecoder/legacySampleBytes`` the readings are compared on a sample and only the winner reads
+    /// the whole input: the same encoding and the same text as for a small file, to the last line.
+    @Test(arguments: [TextEncoding.windows1258, .tcvn3, .vni])
+    func aLegacyFileLargerThanTheSampleIsDecodedWhole(encoding: TextEncoding) throws {
+        let lines = (0..<6_000).map { "\($0). \(sample)" }
+        let text = lines.joined(separator: "\n")
+        let bytes = LegacyEncoder.encode(text, as: encoding)
+        #expect(bytes.count > TextDecoder.legacySampleBytes)
+        let decoded = try decode(bytes)
+        #expect(decoded.encoding == encoding)
+        #expect(TextNormalizer().normalize(decoded.text).text == text)
+    }
+
     @Test func vniMatchesPublishedExamples() throws {
         let bytes: [UInt8] =
             Array("Xin cha".utf8) + [0xF8] + Array("o ca".utf8) + [0xF9] + Array("c ba".utf8) + [0xEF]

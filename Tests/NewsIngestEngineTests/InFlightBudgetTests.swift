@@ -14,6 +14,22 @@ import Testing
         #expect(budget.cost(ofFileOfSize: 1 << 30) == 100_000)
     }
 
+    /// A parsed file's record, once larger than the file, is what waits for the writer: it is counted at its
+    /// size, past the bound if need be, so the sources wait until the writer gives it back.
+    @Test func aRecordLargerThanItsFileIsChargedUntilGivenBack() {
+        let budget = InFlightBudget(maxFiles: 4, maxBytes: 10_000)
+        #expect(budget.take(5_000, unless: { false }))
+        let extra = budget.charge(
+            forResultOf: .record(line: [UInt8](repeating: 0x61, count: 12_000), id: "x"), beyond: 5_000)
+        #expect(extra == 7_000)
+        #expect(budget.used == (1, 12_000))
+        #expect(!budget.take(4096, unless: { true }))  // over the bound: nothing more is taken
+        #expect(budget.charge(forResultOf: .record(line: [0x61], id: "y"), beyond: 5_000) == 0)
+        #expect(budget.charge(forResultOf: .skipped, beyond: 5_000) == 0)
+        budget.give(files: 1, bytes: 5_000 + extra)
+        #expect(budget.used == (0, 0))
+    }
+
     @Test func takersStopAtEitherBoundAndGiveUpWhenTold() {
         let budget = InFlightBudget(maxFiles: 3, maxBytes: 1000)
         for _ in 0..<3 { #expect(budget.take(10, unless: { false })) }

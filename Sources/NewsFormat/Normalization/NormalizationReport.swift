@@ -14,6 +14,8 @@ public struct NormalizationReport: Sendable, Equatable {
     public var composedToNFC = false
     /// Combining marks dropped from runs longer than Unicode's Stream-Safe Text Format allows (30).
     public var combiningMarksDropped = 0
+    /// True when a pass over the words stopped at the normalizer's deadline: the text is not all normalized.
+    var stoppedAtDeadline = false
 
     /// Creates an empty report.
     public init() {}
@@ -27,5 +29,6 @@ public struct NormalizationReport: Sendable, Equatable {
         invisibleCharactersRemoved += other.invisibleCharactersRemoved
         composedToNFC = composedToNFC || other.composedToNFC
         combiningMarksDropped += other.combiningMarksDropped
+        stoppedAtDeadline = stoppedAtDeadline || other.stoppedAtDeadline
     }
 }

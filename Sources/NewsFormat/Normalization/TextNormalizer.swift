@@ -9,6 +9,14 @@ public struct TextNormalizer: Sendable {
     /// Where tone marks go in `oa`, `oe`, `uy`.
     public var toneStyle: ToneStyle
 
+    /// Asked every ``wordsBetweenDeadlineChecks`` words; once past, the passes over words stop early and
+    /// set ``NormalizationReport/stoppedAtDeadline`` (the result is then incomplete: the parser throws it
+    /// away).
+    var deadline = ParseDeadline.none
+
+    /// Words between two looks at ``deadline``: a few hundred microseconds of work.
+    static let wordsBetweenDeadlineChecks = 4096
+
     /// Creates a normalizer.
     public init(toneStyle: ToneStyle = .press) {
         self.toneStyle = toneStyle
@@ -57,7 +65,7 @@ public struct TextNormalizer: Sendable {
             let cleaned = Self.cleanedAndComposed(input, report: &report)
             let result = cleaned.withUnsafeBufferPointer { buffer -> [UInt8]? in
                 log?.begin(expectedBytes: buffer.count)
-                let splices: [Splice]
+                let splices: Splices
                 if let scan = scanWords(buffer, memo: memo, checkingCleanliness: false, log: &log) {
                     report.add(scan.report)
                     splices = scan.splices
@@ -105,13 +113,19 @@ public struct TextNormalizer: Sendable {
     private func placeToneMarks(
         _ input: UnsafeBufferPointer<UInt8>,
         report: inout NormalizationReport
-    ) -> [Splice] {
-        var splices: [Splice] = []
+    ) -> Splices {
+        var splices = Splices()
         var addresses = AddressTokens()
         let letters = VietnameseLetters.packedTable
         var index = 0
         let count = input.count
+        var words = 0
         while index < count {
+            words += 1
+            if words % Self.wordsBetweenDeadlineChecks == 0, deadline.isPast {
+                report.stoppedAtDeadline = true
+                break
+            }
             // One word: a run of non-separator scalars, checked as it is read; most words need nothing more.
             let wordStart = index
             var check = PlainCanonicalCheck()
@@ -145,7 +159,7 @@ public struct TextNormalizer: Sendable {
             guard wordHasNonASCII, scalarCount <= 8, !check.isPlainlyCanonical else { continue }
             guard !addresses.contains(wordStart..<position, of: input) else { continue }
             if let spelling = respelling(wordAt: wordStart..<position, of: input, report: &report) {
-                splices.append(Splice(range: wordStart..<position, replacement: spelling))
+                splices.append(wordStart..<position, replacement: spelling)
             }
         }
         return splices
@@ -163,15 +177,21 @@ public struct TextNormalizer: Sendable {
         memo: WordMemo,
         checkingCleanliness: Bool,
         log: inout WordLog?
-    ) -> (splices: [Splice], isClean: Bool, report: NormalizationReport)? {
+    ) -> (splices: Splices, isClean: Bool, report: NormalizationReport)? {
         var report = NormalizationReport()
-        var splices: [Splice] = []
+        var splices = Splices()
         // How much longer the result is than the input so far: where the next word lands in the result.
         var shift = 0
         var isClean = true
         var addresses = AddressTokens()
         var spans = WordSpans(input)
+        var pieces = 0
         while let piece = spans.next() {
+            pieces += 1
+            if pieces % Self.wordsBetweenDeadlineChecks == 0, deadline.isPast {
+                report.stoppedAtDeadline = true
+                break
+            }
             switch piece {
             case .separator(let offset, let length, let scalar):
                 guard checkingCleanliness, isClean, !Self.isCleanSeparator(scalar, at: offset, in: input) else {
@@ -179,7 +199,7 @@ public struct TextNormalizer: Sendable {
                 }
                 if scalar == 0xA0, Self.isLoneNonBreakingSpace(at: offset, in: input) {
                     // `TPO - `: the one change clean text often needs; made here rather than by the cleaning pass.
-                    splices.append(Splice(range: offset..<(offset + length), replacement: [0x20]))
+                    splices.append(offset..<(offset + length), replacement: CollectionOfOne(0x20))
                     shift += 1 - length
                 } else {
                     isClean = false
@@ -193,7 +213,7 @@ public struct TextNormalizer: Sendable {
                     continue
                 }
                 if let spelling = respelling(wordAt: range, of: input, report: &report) {
-                    splices.append(Splice(range: range, replacement: spelling))
+                    splices.append(range, replacement: spelling)
                     if log != nil {
                         let newFacts = spelling.withUnsafeBufferPointer { WordFacts($0) }
                         log?.append(start: range.lowerBound + shift, facts: newFacts)
@@ -242,41 +262,35 @@ public struct TextNormalizer: Sendable {
             || (byte == 0xA0 && index > 0 && bytes[index - 1] == 0xC2)
     }
 
-    /// One change: `replacement` for the bytes in `range` of the input.
-    struct Splice {
-        var range: Range<Int>
-        var replacement: [UInt8]
-    }
-
-    /// `input` with `splices` (in order, not overlapping) made.
-    private static func applying(_ splices: [Splice], to input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    /// `input` with `splices` made.
+    private static func applying(_ splices: Splices, to input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard !splices.isEmpty else { return Array(input) }
         var output: [UInt8] = []
         output.reserveCapacity(input.count + 16)
         var copiedUpTo = 0
-        for splice in splices {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo..<splice.range.lowerBound]))
-            output.append(contentsOf: splice.replacement)
-            copiedUpTo = splice.range.upperBound
+        splices.forEach { range, replacement in
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo..<range.lowerBound]))
+            output.append(contentsOf: replacement)
+            copiedUpTo = range.upperBound
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copiedUpTo...]))
         return output
     }
 
-    /// `text` with `splices` (byte ranges of its UTF-8 on scalar boundaries, in order) made: built from
-    /// substrings of `text`, which a string does not validate again.
-    private static func applying(_ splices: [Splice], to text: String) -> String {
+    /// `text` with `splices` (byte ranges of its UTF-8 on scalar boundaries) made: built from substrings of
+    /// `text`, which a string does not validate again.
+    private static func applying(_ splices: Splices, to text: String) -> String {
         let utf8 = text.utf8
         var output = ""
         output.reserveCapacity(utf8.count + 16)
         var copiedUpTo = utf8.startIndex
         var copiedUpToOffset = 0
-        for splice in splices {
-            let lower = utf8.index(copiedUpTo, offsetBy: splice.range.lowerBound - copiedUpToOffset)
+        splices.forEach { range, replacement in
+            let lower = utf8.index(copiedUpTo, offsetBy: range.lowerBound - copiedUpToOffset)
             output.append(contentsOf: text[copiedUpTo..<lower])
-            output.append(String(decoding: splice.replacement, as: UTF8.self))
-            copiedUpTo = utf8.index(lower, offsetBy: splice.range.count)
-            copiedUpToOffset = splice.range.upperBound
+            output.append(String(decoding: replacement, as: UTF8.self))
+            copiedUpTo = utf8.index(lower, offsetBy: range.count)
+            copiedUpToOffset = range.upperBound
         }
         output.append(contentsOf: text[copiedUpTo...])
         return output

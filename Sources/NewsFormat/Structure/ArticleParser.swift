@@ -37,11 +37,14 @@ public struct ArticleParser: Sendable {
     ///   - memo: facts of words seen before, kept across calls for speed (one per thread); the result is the
     ///     same without it.
     /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text.
-    public func parse(_ bytes: [UInt8], memo: WordMemo? = nil) throws(ArticleParseError) -> ParsedArticle {
+    ///   - deadline: when to give up (`parse_timeout`); none by default.
+    public func parse(
+        _ bytes: [UInt8], memo: WordMemo? = nil, deadline: ParseDeadline = .none
+    ) throws(ArticleParseError) -> ParsedArticle {
         let decoded = try bytes.withUnsafeBufferPointer { buffer throws(ArticleParseError) in
             try TextDecoder.decode(buffer)
         }
-        return try parse(decoded, memo: memo)
+        return try parse(decoded, memo: memo, deadline: deadline)
     }
 
     /// The most non-empty lines (blocks: title, lead, paragraphs, captions and the rest) an article may have.
@@ -50,14 +53,21 @@ public struct ArticleParser: Sendable {
     public static let maxBlocks = 50_000
 
     /// Parses text already decoded.
-    /// - Throws: ``ArticleParseError`` (`record_too_large`) past ``maxBlocks`` lines of text.
-    public func parse(_ decoded: DecodedText, memo: WordMemo? = nil) throws(ArticleParseError) -> ParsedArticle {
+    /// - Throws: ``ArticleParseError``: `record_too_large` past ``maxBlocks`` lines of text, `parse_timeout`
+    ///   past `deadline`.
+    public func parse(
+        _ decoded: DecodedText, memo: WordMemo? = nil, deadline: ParseDeadline = .none
+    ) throws(ArticleParseError) -> ParsedArticle {
         let memo = memo ?? WordMemo(slotBits: 10)
         var warnings = decoded.warnings
         var report = NormalizationReport()
         var log: WordLog? = WordLog()
-        let normalized = TextNormalizer(toneStyle: toneStyle).normalized(
-            decoded.text, report: &report, memo: memo, log: &log)
+        try deadline.check("after decoding")
+        var normalizer = TextNormalizer(toneStyle: toneStyle)
+        normalizer.deadline = deadline
+        let normalized = normalizer.normalized(decoded.text, report: &report, memo: memo, log: &log)
+        if report.stoppedAtDeadline { try deadline.check("placing tone marks") }
+        try deadline.check("after normalizing")
         warnings += Self.warnings(from: report)
 
         guard let blocks = Self.blocks(of: normalized ?? decoded.text) else {
@@ -68,15 +78,20 @@ public struct ArticleParser: Sendable {
         }
 
         var structure = Structure()
-        structure.classify(blocks.texts, startingAt: blocks.starts, outlets: outlets)
+        try structure.classify(blocks.texts, startingAt: blocks.starts, outlets: outlets, deadline: deadline)
         warnings += structure.warnings
 
         let lead = structure.lead
         let paragraphs = structure.paragraphs
         let body = [lead].compactMap { $0 } + paragraphs
         let text = body.joined(separator: "\n\n")
+        try deadline.check("after finding the structure")
         let features =
             log.flatMap { TextFeatures(text, words: $0, in: structure.bodyRanges) } ?? TextFeatures(text, memo: memo)
+        try deadline.check("after counting words")
+        let quotes = QuoteExtractor.quotes(in: text)
+        let dates = DateExtractor.dates(in: text)
+        try deadline.check("after finding quotes and dates")
         return ParsedArticle(
             id: ContentID.id(title: structure.title, lead: lead, paragraphs: paragraphs),
             encoding: decoded.encoding,
@@ -91,8 +106,8 @@ public struct ArticleParser: Sendable {
             captions: structure.captions,
             byline: structure.byline,
             // One pass over the text finds what a pass over each paragraph would: neither crosses a line end.
-            quotes: QuoteExtractor.quotes(in: text),
-            dates: DateExtractor.dates(in: text),
+            quotes: quotes,
+            dates: dates,
             simhash: features.simhash,
             warnings: warnings,
             text: text,
@@ -155,7 +170,9 @@ public struct ArticleParser: Sendable {
         var bodyRanges: [Range<Int>] = []
 
         /// Sorts `blocks`, which start at byte offsets `starts` of the normalized text.
-        mutating func classify(_ blocks: [String], startingAt starts: [Int], outlets: OutletTable) {
+        mutating func classify(
+            _ blocks: [String], startingAt starts: [Int], outlets: OutletTable, deadline: ParseDeadline
+        ) throws(ArticleParseError) {
             var end = blocks.count
             if end >= 2, let byline = BylineParser.parse(blocks[end - 1]) {
                 self.byline = byline
@@ -175,6 +192,7 @@ public struct ArticleParser: Sendable {
             var paragraphsByHash: [Int: [Int]] = [:]
             var repeatedLead = false
             while index < end {
+                if index % 1024 == 1023 { try deadline.check("at line \(index + 1) of \(blocks.count)") }
                 let block = blocks[index]
                 defer { index += 1 }
                 if let caption = CaptionParser.parse(block) {

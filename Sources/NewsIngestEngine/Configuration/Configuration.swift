@@ -67,7 +67,10 @@ public enum Configuration {
         let state = try reader.table("state")
         try state.allow(["directory", "forget_after_days"])
         let pipeline = try reader.table("pipeline")
-        try pipeline.allow(["workers", "max_in_flight", "max_in_flight_bytes", "max_file_bytes", "tone_style"])
+        try pipeline.allow([
+            "workers", "max_in_flight", "max_in_flight_bytes", "max_file_bytes", "tone_style", "max_parse_seconds",
+            "max_record_bytes",
+        ])
         let daemon = try reader.table("daemon")
         try daemon.allow(["shutdown_timeout", "log_level", "metrics_address"])
         let sources = try reader.table("source")
@@ -153,6 +156,10 @@ public enum Configuration {
         )
         settings.pipeline.maxInFlightBytes =
             try pipeline.integer("max_in_flight_bytes", in: (1 << 20)...(1 << 40)) ?? settings.pipeline.maxInFlightBytes
+        settings.pipeline.maxParseSeconds =
+            try pipeline.seconds("max_parse_seconds", in: 0.001...3600) ?? settings.pipeline.maxParseSeconds
+        settings.pipeline.maxRecordBytes =
+            try pipeline.integer("max_record_bytes", in: 4096...(1 << 34)) ?? settings.pipeline.maxRecordBytes
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1

@@ -6,6 +6,7 @@ import NewsIngestSystem
 struct FileParsing {
     let maxFileBytes: Int
     let toneStyle: ToneStyle
+    let limits: ParseLimits
 
     /// The result for the file at `path`, submitted as `expected`.
     func result(path: String, expected: FileIdentity, memo: WordMemo) -> FileResult {
@@ -19,9 +20,10 @@ struct FileParsing {
             }
             let outcome: ResultOutcome
             do {
-                let article = try ArticleParser(toneStyle: toneStyle).parse(file.bytes, memo: memo)
+                let article = try ArticleParser(toneStyle: toneStyle).parse(
+                    file.bytes, memo: memo, deadline: limits.deadline())
                 let record = ArticleRecord(article: article, source: .file(file.source), ingestedAt: now)
-                outcome = .record(line: record.jsonLine(), id: article.id)
+                outcome = limits.outcome(of: record, id: article.id, path: path, size: file.bytes.count, time: now)
             } catch {
                 outcome = .failure(
                     ErrorRecord(

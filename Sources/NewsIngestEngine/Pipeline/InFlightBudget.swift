@@ -64,6 +64,17 @@ final class InFlightBudget: Sendable {
         }
     }
 
+    /// Takes, without waiting, what the result of a file holds beyond the `cost` it was admitted at: its
+    /// record line's bytes past it (a record is about 2.5 times its file, and a worst case far more). The
+    /// budget may go past its bound by that much; the sources then wait until the writer gives it back.
+    /// - Returns: the bytes taken, to be given back with the file's cost.
+    func charge(forResultOf outcome: ResultOutcome, beyond cost: Int) -> Int {
+        guard case .record(let line, _) = outcome, line.count > cost else { return 0 }
+        let extra = line.count - cost
+        usage.withLock { $0.bytes += extra }
+        return extra
+    }
+
     /// Gives back the room of `files` files costing `bytes` in all, waking the waiting takers once half of
     /// the budget is free.
     func give(files: Int, bytes: Int) {

@@ -34,8 +34,12 @@ public final class IngestPipeline: Sendable {
         versions = VersionCheck(state: state, admission: admission, dedupe: settings.dedupe)
         writer = BatchWriter(
             settings: settings, versions: versions, sink: sink, admission: admission, logger: logger)
-        parsing = FileParsing(maxFileBytes: settings.maxFileBytes, toneStyle: settings.toneStyle)
+        limits = ParseLimits(maxParseSeconds: settings.maxParseSeconds, maxRecordBytes: settings.maxRecordBytes)
+        parsing = FileParsing(maxFileBytes: settings.maxFileBytes, toneStyle: settings.toneStyle, limits: limits)
     }
+
+    /// What one article may cost: its parse's CPU time and its record's size (for URL sources' parses too).
+    let limits: ParseLimits
 
     /// From now on, sync and commit every batch at once, and commit what waits for the next interval now:
     /// the daemon is stopping and ``whenIdle(queue:_:)`` should not wait for the timer.
@@ -80,10 +84,12 @@ public final class IngestPipeline: Sendable {
             return false
         }
         admission.begin(onItsWay: true)
-        workers.run { @Sendable [parsing, writer] memo in
+        workers.run { @Sendable [parsing, writer, budget] memo in
             var result = parsing.result(path: path, expected: identity, memo: memo)
             result.disposal = disposal
-            result.cost = cost
+            // What waits for the writer now is the record, not the file: counted at its size when larger, so
+            // that the sources wait while records many times their files' size pile up.
+            result.cost = cost + budget.charge(forResultOf: result.outcome, beyond: cost)
             writer.gather(.file(result), fromWorker: true)
         }
         return true
@@ -115,7 +121,7 @@ public final class IngestPipeline: Sendable {
         _ fetched: FetchedOutcome, commit url: URLOutcome, committed: @escaping @Sendable () -> Void = {}
     ) {
         admission.begin(onItsWay: false)
-        writer.gather(.url(URLResult(outcome: Self.outcome(of: fetched), commit: url, whenCommitted: committed)))
+        writer.gather(.url(URLResult(outcome: outcome(of: fetched), commit: url, whenCommitted: committed)))
     }
 
     /// Hands a fetched response to a worker, where `produce` turns it into a result (parsing it with that
@@ -130,20 +136,21 @@ public final class IngestPipeline: Sendable {
         committed: @escaping @Sendable () -> Void
     ) {
         admission.begin(onItsWay: true)
-        workers.run { @Sendable [writer] memo in
+        workers.run { @Sendable [self] memo in
             let result = URLResult(
-                outcome: Self.outcome(of: produce(memo)), commit: url, whenWritten: written,
+                outcome: outcome(of: produce(memo)), commit: url, whenWritten: written,
                 whenCommitted: committed)
             writer.gather(.url(result), fromWorker: true)
         }
     }
 
     /// What a fetched outcome adds to the output.
-    private static func outcome(of fetched: FetchedOutcome) -> ResultOutcome {
+    private func outcome(of fetched: FetchedOutcome) -> ResultOutcome {
         switch fetched {
         case .article(let article, let source):
             let record = ArticleRecord(article: article, source: .url(source), ingestedAt: source.fetchedAt)
-            return .record(line: record.jsonLine(), id: article.id)
+            return limits.outcome(
+                of: record, id: article.id, path: source.url, size: article.text.utf8.count, time: source.fetchedAt)
         case .failure(let failure):
             return .failure(failure)
         }

@@ -18,6 +18,10 @@ public struct PipelineSettings: Sendable {
     public var dedupe: DedupePolicy
     /// Files larger than this are errors, not records.
     public var maxFileBytes: Int
+    /// CPU seconds one article's parse may take; past it the article is an error (`parse_timeout`).
+    public var maxParseSeconds: Double = 5
+    /// Bytes one record may take; past it the article is an error (`record_too_large`).
+    public var maxRecordBytes: Int = 4 << 20
     /// Durability of each batch.
     public var sync: SyncPolicy
     /// Seconds between syncs under ``SyncPolicy/interval``.

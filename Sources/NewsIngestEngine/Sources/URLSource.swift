@@ -219,7 +219,7 @@ public final class URLSource: Sendable {
                     let decoded = try response.body.withUnsafeBufferPointer { bytes throws(ArticleParseError) in
                         try TextDecoder.decode(bytes, declaredCharset: charset)
                     }
-                    let article = try parser.parse(decoded, memo: memo)
+                    let article = try parser.parse(decoded, memo: memo, deadline: pipeline.limits.deadline())
                     _ = reported.withLock { $0.removeValue(forKey: url) }
                     return .article(article, info)
                 } catch {
