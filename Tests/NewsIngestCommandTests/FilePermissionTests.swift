@@ -124,4 +124,37 @@ import Testing
         }
         return try DaemonProcess(binary: binary, arguments: launch, in: workspace.temporary.url)
     }
+
+    /// True when `access(2)` says `path` may be read and `open(2)` refuses it: `/proc/1/environ` for root in a
+    /// container without `CAP_SYS_PTRACE`, where the kernel's ptrace check, not the mode, says no.
+    static func accessSaysYesButOpenSaysNo(_ path: String) -> Bool {
+        guard access(path, R_OK) == 0 else { return false }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor < 0 else {
+            close(descriptor)
+            return false
+        }
+        return errno == EACCES
+    }
+
+    /// The daemon asks `access(2)` whether a file committed as unreadable may be read now; where it says yes and
+    /// `open(2)` still says no, the file is tried at each rescan but reported once, not at every rescan.
+    @Test(
+        .enabled(
+            if: Self.accessSaysYesButOpenSaysNo("/proc/1/environ"),
+            "needs a file that access(2) allows and open(2) refuses (/proc/1/environ for root in a container)"))
+    func aFileThatAccessAllowsButOpenRefusesIsReportedOnce() throws {
+        let workspace = try Workspace()
+        try FileManager.default.createDirectory(at: workspace.input, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: workspace.input.appendingPathComponent("environ.txt").path, withDestinationPath: "/proc/1/environ")
+        let daemon = try workspace.start(runner, extra: ["--follow-symlinks", "any", "--log-level", "debug"])
+        #expect(Wait.until(seconds: 60) { workspace.errorRecords().count == 1 }, "\(daemon.log)")
+        #expect(workspace.errorRecords().first?["code"] as? String == "permission_denied")
+        func rescans() -> Int { daemon.log.components(separatedBy: "reason=periodic").count - 1 }
+        let rescansBefore = rescans()
+        #expect(Wait.until(seconds: 60) { rescans() >= rescansBefore + 3 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        #expect(workspace.errorRecords().count == 1, "\(workspace.errorRecords())")
+    }
 }

@@ -8,8 +8,9 @@ struct FileParsing {
     let toneStyle: ToneStyle
     let limits: ParseLimits
 
-    /// The result for the file at `path`, submitted as `expected`.
-    func result(path: String, expected: FileIdentity, memo: WordMemo) -> FileResult {
+    /// The result for the file at `path`, submitted as `expected`. Without `reportingDenial` (its denial was
+    /// reported before), a denial again is no result: nothing is written or committed.
+    func result(path: String, expected: FileIdentity, reportingDenial: Bool = true, memo: WordMemo) -> FileResult {
         let now = Timestamp(millisecondsSince1970: WallClock.nowMilliseconds())
         do {
             let file = try ArticleFileReader.readFile(path, limit: maxFileBytes)
@@ -35,6 +36,9 @@ struct FileParsing {
                 outcome: outcome)
         } catch let error as SystemCallError where error.isFileMissing {
             // Gone (moved or deleted) before it was read.
+            return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
+        } catch let error as SystemCallError where error.isPermissionDenied && !reportingDenial {
+            // Committed as unreadable already, and reported then: `access(2)` said yes, `open(2)` no.
             return FileResult(path: path, claimed: expected, identity: nil, outcome: .skipped)
         } catch let error as SystemCallError where error.isPermissionDenied {
             // Reported once; a file whose owner or mode is put right is taken at once (the `chmod` is an

@@ -69,11 +69,13 @@ public final class IngestPipeline: Sendable {
 
     /// Submits one file; waits while the pipeline is full. Returns false, submitting nothing, when
     /// `shouldGiveUp` turns true while waiting (the daemon is stopping) or the file is in flight already.
+    /// Without `reportingDenial` (this version's denial was reported before), a denial again is not reported.
     @discardableResult
     public func submit(
         path: String,
         identity: FileIdentity,
         disposal: FileDisposal = .keep,
+        reportingDenial: Bool = true,
         shouldGiveUp: () -> Bool
     ) -> Bool {
         let budget = admission.budget
@@ -85,7 +87,7 @@ public final class IngestPipeline: Sendable {
         }
         admission.begin(onItsWay: true)
         workers.run { @Sendable [parsing, writer, budget] memo in
-            var result = parsing.result(path: path, expected: identity, memo: memo)
+            var result = parsing.result(path: path, expected: identity, reportingDenial: reportingDenial, memo: memo)
             result.disposal = disposal
             // What waits for the writer now is the record, not the file: counted at its size when larger, so
             // that the sources wait while records many times their files' size pile up.

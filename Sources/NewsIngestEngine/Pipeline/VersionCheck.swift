@@ -33,6 +33,10 @@ struct VersionCheck: Sendable {
         var decision: Decision
         /// The state's row for this version, when one was committed (the gone-file sweep notes it found).
         var committedRow: Int64?
+        /// True when this version was committed as unreadable and is read again because `access(2)` now says
+        /// it may be: a denial again is not reported again (`access` can say yes where `open` says no, as for
+        /// a link to `/proc/1/environ`, and a report at every rescan would fill the error log).
+        var wasDenied = false
     }
 
     /// Whether the version `identity` of the file at `path` is new.
@@ -47,7 +51,12 @@ struct VersionCheck: Sendable {
         let decision: FileVerdict.Decision
         if committed.kind == .unreadable {
             // Taken again once its owner or mode lets us read it.
-            decision = FileAccess.isReadable(path) ? .read : .stillUnreadable
+            guard FileAccess.isReadable(path) else {
+                return FileVerdict(decision: .stillUnreadable, committedRow: committed.row)
+            }
+            var verdict = FileVerdict(decision: .read, committedRow: committed.row)
+            verdict.wasDenied = true
+            return verdict
         } else if committed.kind != .failed, let changed = committed.changedNanoseconds,
             changed != identity.changedNanoseconds
         {

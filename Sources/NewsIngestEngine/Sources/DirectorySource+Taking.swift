@@ -130,7 +130,9 @@ extension DirectorySource {
             noteSettling(file: path, root: root, unannounced: unannounced)
             return nil
         }
-        let submitted = pipeline.submit(path: path, identity: identity, disposal: disposal) { [self] in stopping }
+        let submitted = pipeline.submit(
+            path: path, identity: identity, disposal: disposal, reportingDenial: !verdict.wasDenied
+        ) { [self] in stopping }
         return submitted ? status : nil
     }
 
