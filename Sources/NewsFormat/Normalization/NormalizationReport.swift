@@ -2,6 +2,8 @@
 public struct NormalizationReport: Sendable, Equatable {
     /// Tone marks placed where no style allows them, moved (`hòan` → `hoàn`), plus `uơ` → `ươ` repairs.
     public var toneMarksRepaired = 0
+    /// Words with a tone mark typed twice made one (`dàì` → `dài`).
+    public var doubleTonesRepaired = 0
     /// Tone marks moved from one allowed style to the chosen one (`hoà` → `hòa`); not a defect of the input.
     public var toneMarksRestyled = 0
     /// `Ð`/`ð` typed for `Đ`/`đ` inside Vietnamese words, repaired.
@@ -24,6 +26,7 @@ public struct NormalizationReport: Sendable, Equatable {
     mutating func add(_ other: NormalizationReport) {
         toneMarksRepaired += other.toneMarksRepaired
         toneMarksRestyled += other.toneMarksRestyled
+        doubleTonesRepaired += other.doubleTonesRepaired
         dStrokesRepaired += other.dStrokesRepaired
         controlCharactersRemoved += other.controlCharactersRemoved
         invisibleCharactersRemoved += other.invisibleCharactersRemoved

@@ -10,7 +10,7 @@ struct PlainCanonicalCheck {
     private var lastShapedIndex = -1
     /// Base of the previous scalar when it was a vowel, else `noBase`.
     private var previousBase: UInt16 = Self.noBase
-    /// Two tones: not a syllable, never changed.
+    /// Two tones or more: a tone typed twice, for ``ToneMarks/canonicalize(_:style:)`` to repair.
     private var hasTwoTones = false
     /// `Ð`/`ð` or `uơ`/`ưo`: needs the full analysis.
     private var needsRepair = false
@@ -50,8 +50,7 @@ struct PlainCanonicalCheck {
 
     /// True when the word needs no further look.
     var isPlainlyCanonical: Bool {
-        if hasTwoTones { return true }
-        if needsRepair { return false }
+        if hasTwoTones || needsRepair { return false }
         if tonedIndex < 0 || vowels == 1 { return true }
         return tonedHasShape && tonedIndex == lastShapedIndex
     }

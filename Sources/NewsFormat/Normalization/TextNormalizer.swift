@@ -322,6 +322,9 @@ public struct TextNormalizer: Sendable {
             }
             if Self.toneOrLetterMoved(from: word, to: scalars) { report.toneMarksRepaired += 1 }
             replacement = scalars
+        case .doubleToneRepaired(let scalars):
+            report.doubleTonesRepaired += 1
+            replacement = scalars
         }
         var spelling: [UInt8] = []
         for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
