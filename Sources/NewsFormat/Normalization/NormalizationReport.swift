@@ -4,6 +4,8 @@ public struct NormalizationReport: Sendable, Equatable {
     public var toneMarksRepaired = 0
     /// Words with a tone mark typed twice made one (`dàì` → `dài`).
     public var doubleTonesRepaired = 0
+    /// Onsets spelled against their vowel respelled (`nghành` → `ngành`, `kủa` → `của`).
+    public var onsetSpellingsRepaired = 0
     /// Tone marks moved from one allowed style to the chosen one (`hoà` → `hòa`); not a defect of the input.
     public var toneMarksRestyled = 0
     /// `Ð`/`ð` typed for `Đ`/`đ` inside Vietnamese words, repaired.
@@ -27,6 +29,7 @@ public struct NormalizationReport: Sendable, Equatable {
         toneMarksRepaired += other.toneMarksRepaired
         toneMarksRestyled += other.toneMarksRestyled
         doubleTonesRepaired += other.doubleTonesRepaired
+        onsetSpellingsRepaired += other.onsetSpellingsRepaired
         dStrokesRepaired += other.dStrokesRepaired
         controlCharactersRemoved += other.controlCharactersRemoved
         invisibleCharactersRemoved += other.invisibleCharactersRemoved

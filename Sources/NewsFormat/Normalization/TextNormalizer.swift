@@ -309,26 +309,39 @@ public struct TextNormalizer: Sendable {
             word.append(scalar)
             index += length
         }
-        let replacement: [UInt32]
+        var replacement = canonicalized(word, report: &report) ?? word
+        // The onset last, on the word as the tone pass left it: `ngh`/`gh`/`k` against the vowel after them.
+        if let respelled = OnsetSpelling.repaired(replacement) {
+            report.onsetSpellingsRepaired += 1
+            // The tones placed again on the new spelling, so that the result is a fixed point.
+            var ignored = NormalizationReport()
+            replacement = canonicalized(respelled, report: &ignored) ?? respelled
+        }
+        guard replacement != word else { return nil }
+        var spelling: [UInt8] = []
+        for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
+        return spelling
+    }
+
+    /// `word` with its tone marks placed (``ToneMarks/canonicalize(_:style:)``), counted in `report`; `nil`
+    /// when they are in place.
+    private func canonicalized(_ word: [UInt32], report: inout NormalizationReport) -> [UInt32]? {
         switch ToneMarks.canonicalize(word, style: toneStyle) {
         case .unchanged:
             return nil
         case .restyled(let scalars):
             report.toneMarksRestyled += 1
-            replacement = scalars
+            return scalars
         case .repaired(let scalars):
             if word.contains(VietnameseLetters.lowercaseEth) || word.contains(VietnameseLetters.uppercaseEth) {
                 report.dStrokesRepaired += 1
             }
             if Self.toneOrLetterMoved(from: word, to: scalars) { report.toneMarksRepaired += 1 }
-            replacement = scalars
+            return scalars
         case .doubleToneRepaired(let scalars):
             report.doubleTonesRepaired += 1
-            replacement = scalars
+            return scalars
         }
-        var spelling: [UInt8] = []
-        for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
-        return spelling
     }
 
     /// True when a repair moved a tone or changed a vowel, not only `Ð` → `Đ`.

@@ -146,6 +146,9 @@ public struct ArticleParser: Sendable {
         if report.composedToNFC { warnings.append("unicode_composed_to_nfc") }
         if report.toneMarksRepaired > 0 { warnings.append("tone_marks_repaired:\(report.toneMarksRepaired)") }
         if report.doubleTonesRepaired > 0 { warnings.append("double_tone_repaired:\(report.doubleTonesRepaired)") }
+        if report.onsetSpellingsRepaired > 0 {
+            warnings.append("onset_spelling_repaired:\(report.onsetSpellingsRepaired)")
+        }
         if report.dStrokesRepaired > 0 { warnings.append("d_stroke_repaired:\(report.dStrokesRepaired)") }
         if report.controlCharactersRemoved > 0 { warnings.append("stray_control_chars_removed") }
         if report.invisibleCharactersRemoved > 0 {
