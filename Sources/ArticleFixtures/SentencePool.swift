@@ -29,7 +29,11 @@ enum SentencePool {
         "Người dân xếp hàng chờ mua vàng", "Nước lũ dâng cao tại Đà Nẵng", "Các đại biểu chụp ảnh lưu niệm",
     ]
 
-    static let credits = ["AP", "Reuters", "Thu Hằng/TTXVN", "Văn phòng Tổng thống Ukraine", "AFP", "Ngọc Thắng"]
+    /// Some start with a capital that has a tone mark (`Ánh Dương`), which TCVN3 cannot write.
+    static let credits = [
+        "AP", "Reuters", "Thu Hằng/TTXVN", "Văn phòng Tổng thống Ukraine", "AFP", "Ngọc Thắng", "Ánh Dương",
+        "Ủy ban Nhân dân TP",
+    ]
     static let photographers = ["Nguyễn Tú", "Minh Anh", "Hoàng Hà"]
 
     static let headlines: [String] = [
@@ -40,7 +44,10 @@ enum SentencePool {
         "Đội tuyển Việt Nam sẵn sàng cho trận chung kết",
     ]
 
-    static let bylines = ["THANH VÂN", "Theo Reuters", "(Theo CNN)", "Nguyễn Phương (Theo CNN)", "NGUYỄN HẢI - THU HÀ"]
+    static let bylines = [
+        "THANH VÂN", "Theo Reuters", "(Theo CNN)", "Nguyễn Phương (Theo CNN)", "NGUYỄN HẢI - THU HÀ", "ÁNH DƯƠNG",
+        "Ánh Dương (Theo VnExpress)",
+    ]
 
     /// Misspellings real text carries, with the spelling normalization must give back.
     static let typos: [(wrong: String, right: String)] = [

@@ -70,7 +70,13 @@ public struct ArticleParser: Sendable {
         try deadline.check("after normalizing")
         warnings += Self.warnings(from: report)
 
-        guard let blocks = Self.blocks(of: normalized ?? decoded.text) else {
+        var text = normalized ?? decoded.text
+        if let restored = LostCapitals.restored(text) {
+            text = restored.text
+            warnings.append("capitals_restored:\(restored.count)")
+            log = nil  // its words were read before: the features are read from the text as it now is
+        }
+        guard let blocks = Self.blocks(of: text) else {
             throw ArticleParseError(
                 .recordTooLarge,
                 reason: "more than \(Self.maxBlocks) lines of text: no article has that many, and its record would be "
@@ -84,18 +90,19 @@ public struct ArticleParser: Sendable {
         let lead = structure.lead
         let paragraphs = structure.paragraphs
         let body = [lead].compactMap { $0 } + paragraphs
-        let text = body.joined(separator: "\n\n")
+        let bodyText = body.joined(separator: "\n\n")
         try deadline.check("after finding the structure")
         let features =
-            log.flatMap { TextFeatures(text, words: $0, in: structure.bodyRanges) } ?? TextFeatures(text, memo: memo)
+            log.flatMap { TextFeatures(bodyText, words: $0, in: structure.bodyRanges) }
+            ?? TextFeatures(bodyText, memo: memo)
         try deadline.check("after counting words")
-        let quotes = QuoteExtractor.quotes(in: text)
-        let dates = DateExtractor.dates(in: text)
+        let quotes = QuoteExtractor.quotes(in: bodyText)
+        let dates = DateExtractor.dates(in: bodyText)
         try deadline.check("after finding quotes and dates")
         return ParsedArticle(
             id: ContentID.id(title: structure.title, lead: lead, paragraphs: paragraphs),
             encoding: decoded.encoding,
-            language: text.isEmpty
+            language: bodyText.isEmpty
                 ? LanguageGuesser.language(of: structure.title ?? "")
                 : LanguageGuesser.language(for: features.languageCounts),
             title: structure.title,
@@ -110,7 +117,7 @@ public struct ArticleParser: Sendable {
             dates: dates,
             simhash: features.simhash,
             warnings: warnings,
-            text: text,
+            text: bodyText,
             stats: ArticleStats(features: features, paragraphs: body.count)
         )
     }

@@ -32,8 +32,17 @@ enum BylineParser {
             !text.utf8.contains(where: { (0x61...0x7A).contains($0) || Self.sentencePunctuation.contains($0) })
         else { return nil }
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
-        guard letters.count >= 2, letters.allSatisfy({ !$0.properties.isLowercase }) else { return nil }
+        guard letters.count >= 2, letters.contains(where: { $0.properties.isUppercase }),
+            letters.allSatisfy({ !$0.properties.isLowercase || Self.mayBeALostCapital($0.value) })
+        else { return nil }
         return text
+    }
+
+    /// True for a lower-case vowel with a tone mark: TCVN3 has no capital for it, so `NGUYỄN HẢI` typed in it
+    /// is `NGUYễN HảI`, still a name in capitals.
+    private static func mayBeALostCapital(_ scalar: UInt32) -> Bool {
+        guard let vowel = VietnameseLetters.vowel(scalar) else { return false }
+        return vowel.tone != .level
     }
 
     /// `.!?:;` as bytes.
