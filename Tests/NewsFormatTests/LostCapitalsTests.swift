@@ -21,6 +21,19 @@ import Testing
         return String(scalars)
     }
 
+    /// The byte-level test for a toned capital agrees with the letter tables on every Vietnamese vowel (and on
+    /// the letters around them in the same ranges).
+    @Test func aTonedCapitalIsFoundByItsBytesExactlyAsTheTablesSayForEveryScalar() {
+        for value in UInt32(0xC0)...0x1EFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var text = "a " + String(scalar) + " b"
+            let found = text.withUTF8 { LostCapitals.holdsTonedCapital($0) }
+            let vowel = VietnameseLetters.vowel(value)
+            #expect(
+                found == (vowel.map { $0.isUppercase && $0.tone != .level } ?? false), "U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test func theCapitalsThatStartALineOrASentenceAreRestored() throws {
         let text = "ảnh: AP\nđoạn văn. ở đây? ấy! “ủy ban” (ảnh minh họa)… ấn độ\nnói ủy ban, ở đâu"
         let restored = try #require(LostCapitals.restored(text))

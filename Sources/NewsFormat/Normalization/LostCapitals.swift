@@ -7,10 +7,12 @@
 /// lose.
 enum LostCapitals {
     /// `text` with the capitals restored, and how many; `nil` when there is nothing to restore.
-    static func restored(_ text: String) -> (text: String, count: Int)? {
+    /// - Parameter knownToHoldNone: the caller read every word and found no toned capital (the normalizer's
+    ///   report says so), which spares a pass over the text.
+    static func restored(_ text: String, knownToHoldNone: Bool = false) -> (text: String, count: Int)? {
         var text = text
         return text.withUTF8 { bytes -> (String, Int)? in
-            guard !holdsTonedCapital(bytes) else { return nil }
+            guard knownToHoldNone || !holdsTonedCapital(bytes) else { return nil }
             var output: [UInt8]?
             var count = 0
             var atStart = true
@@ -28,6 +30,11 @@ enum LostCapitals {
                     default:
                         atStart = false
                     }
+                    index += 1
+                    continue
+                }
+                guard atStart || byte == 0xE2 else {
+                    // Inside a sentence, only `…` (`E2 80 A6`) matters here: the other scalars are stepped over.
                     index += 1
                     continue
                 }
@@ -56,18 +63,41 @@ enum LostCapitals {
         }
     }
 
-    /// True when `bytes` hold an upper-case vowel with a tone mark.
-    private static func holdsTonedCapital(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when `bytes` hold an upper-case vowel with a tone mark, by its UTF-8 bytes alone (most articles
+    /// hold one early, and the rest are read once, at about a byte a cycle): `À`…`Ý` (`C3 80`…`C3 9D`, less
+    /// `Â`, `Ê`, `Ô` and letters Vietnamese does not use), `Ĩ` (`C4 A8`), `Ũ` (`C5 A8`), and the even code
+    /// points of U+1EA0…U+1EF9 (`E1 BA A0`…`E1 BB B9`), all of which carry a tone.
+    static func holdsTonedCapital(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
-        while index < bytes.count {
-            guard bytes[index] >= 0xC3 else {
-                index += 1
-                continue
+        let end = bytes.count - 1
+        while index < end {
+            switch bytes[index] {
+            case 0xC3:
+                if tonedLatin1Capitals >> UInt64(bytes[index + 1] &- 0x80) & 1 != 0, bytes[index + 1] < 0xC0 {
+                    return true
+                }
+            case 0xC4, 0xC5:
+                if bytes[index + 1] == 0xA8 { return true }
+            case 0xE1:
+                let second = bytes[index + 1]
+                if (second == 0xBA || second == 0xBB), index + 2 <= end {
+                    let scalar = 0x1E00 | UInt32(second & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    if scalar >= 0x1EA0, scalar <= 0x1EF9, scalar & 1 == 0 { return true }
+                }
+            default:
+                break
             }
-            let (scalar, length) = UTF8Scalar.decodeValid(bytes, at: index)
-            if let vowel = VietnameseLetters.vowel(scalar), vowel.isUppercase, vowel.tone != .level { return true }
-            index += length
+            index += 1
         }
         return false
     }
+
+    /// Bit `n` set for `C3 (80 + n)` that is a capital with a tone mark: À Á Ã È É Ì Í Ò Ó Õ Ù Ú Ý.
+    private static let tonedLatin1Capitals: UInt64 = {
+        var bits: UInt64 = 0
+        for scalar: UInt32 in [0xC0, 0xC1, 0xC3, 0xC8, 0xC9, 0xCC, 0xCD, 0xD2, 0xD3, 0xD5, 0xD9, 0xDA, 0xDD] {
+            bits |= 1 << UInt64(scalar - 0xC0)
+        }
+        return bits
+    }()
 }

@@ -20,6 +20,9 @@ public struct NormalizationReport: Sendable, Equatable {
     public var combiningMarksDropped = 0
     /// True when a pass over the words stopped at the normalizer's deadline: the text is not all normalized.
     var stoppedAtDeadline = false
+    /// True when the result holds a capital with a tone mark (read by the pass over the words, for
+    /// ``LostCapitals``, which has nothing to restore then).
+    var sawTonedCapital = false
 
     /// Creates an empty report.
     public init() {}
@@ -36,5 +39,6 @@ public struct NormalizationReport: Sendable, Equatable {
         composedToNFC = composedToNFC || other.composedToNFC
         combiningMarksDropped += other.combiningMarksDropped
         stoppedAtDeadline = stoppedAtDeadline || other.stoppedAtDeadline
+        sawTonedCapital = sawTonedCapital || other.sawTonedCapital
     }
 }

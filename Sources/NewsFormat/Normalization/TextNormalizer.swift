@@ -142,6 +142,7 @@ public struct TextNormalizer: Sendable {
                     (scalar, length) = UTF8Scalar.decodeValid(input, at: index)
                 }
                 let entry = VietnameseLetters.packedEntry(scalar, in: letters)
+                if VietnameseLetters.isTonedCapital(entry) { report.sawTonedCapital = true }
                 if entry & VietnameseLetters.separatorBit != 0 {
                     separatorLength = length
                     break
@@ -207,6 +208,7 @@ public struct TextNormalizer: Sendable {
             case .word(let range):
                 let facts = memo.facts(of: range, in: input)
                 if facts.containsSeparator { return nil }
+                if facts.holdsTonedCapital { report.sawTonedCapital = true }
                 if !facts.isClean { isClean = false }
                 guard !facts.isCanonical(in: toneStyle), !addresses.contains(range, of: input) else {
                     log?.append(start: range.lowerBound + shift, facts: facts)

@@ -92,6 +92,12 @@ enum VietnameseLetters {
     /// The ``packedTable`` bit of word separators (``WordBoundaries/isSeparator(_:)``).
     static let separatorBit: UInt16 = 0x4000
 
+    /// True when the packed `entry` is a capital vowel with a tone mark.
+    @inline(__always)
+    static func isTonedCapital(_ entry: UInt16) -> Bool {
+        entry & 0x8080 == 0x8080 && entry & 0x70 != 0
+    }
+
     /// The packed entry of any scalar: from the table below U+1F00, else only the separator bit.
     @inline(__always)
     static func packedEntry(_ scalar: UInt32, in table: [UInt16]) -> UInt16 {

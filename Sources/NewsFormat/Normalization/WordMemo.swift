@@ -13,9 +13,14 @@ struct WordFacts {
         static let needsToneAnalysis: UInt8 = 1
         static let notClean: UInt8 = 2
         static let containsSeparator: UInt8 = 4
-        /// ``ToneStyle/memoBit`` is shifted left by this much.
+        /// ``ToneStyle/memoBit`` is shifted left by this much (bits 3 to 5).
         static let canonicalShift: UInt8 = 3
+        static let holdsTonedCapital: UInt8 = 64
     }
+
+    /// The word holds a capital with a tone mark (`Ảnh`, `ÔNG`… not `Ông`): text with none may have lost
+    /// them (``LostCapitals``).
+    var holdsTonedCapital: Bool { flags & Flag.holdsTonedCapital != 0 }
 
     /// The tone pass must look at the word in full: it has a non-ASCII letter, at most eight scalars, and is
     /// not plainly canonical (``PlainCanonicalCheck``).
@@ -55,7 +60,9 @@ struct WordFacts {
             if kind & ScalarClasses.separator != 0 { flags |= Flag.containsSeparator }
             if scalar >= 0x80 { hasNonASCII = true }
             if !UnicodeNormalization.isStableUnderNFC(scalar) { flags |= Flag.notClean }
-            check.add(scalar, entry: VietnameseLetters.packedEntry(scalar, in: letters), at: count)
+            let entry = VietnameseLetters.packedEntry(scalar, in: letters)
+            if VietnameseLetters.isTonedCapital(entry) { flags |= Flag.holdsTonedCapital }
+            check.add(scalar, entry: entry, at: count)
             let lower = small ? UInt32(lowercase[Int(scalar)]) : scalar
             hash = (hash ^ UInt64(lower)) &* SimHash.prime
             packedASCII |= (lower & 0xFF) << (8 &* UInt32(truncatingIfNeeded: count))

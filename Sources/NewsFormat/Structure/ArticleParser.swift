@@ -71,7 +71,7 @@ public struct ArticleParser: Sendable {
         warnings += Self.warnings(from: report)
 
         var text = normalized ?? decoded.text
-        if let restored = LostCapitals.restored(text) {
+        if !report.sawTonedCapital, let restored = LostCapitals.restored(text, knownToHoldNone: true) {
             text = restored.text
             warnings.append("capitals_restored:\(restored.count)")
             log = nil  // its words were read before: the features are read from the text as it now is
