@@ -175,9 +175,12 @@ public struct ArticleGenerator: Sendable {
     private mutating func caption(position: Int) -> GeneratedArticle.PlacedCaption {
         let phrase = pick(SentencePool.captionPhrases)
         let credit = pick(SentencePool.credits)
-        switch count(0...3) {
+        switch count(0...4) {
         case 0:
             return .init(line: "\(phrase). (Ảnh: \(credit))", text: "\(phrase).", credit: credit, position: position)
+        case 4:
+            // Inside the sentence: in TCVN3 it keeps its lower-case `ảnh`.
+            return .init(line: "\(phrase) (Ảnh: \(credit))", text: phrase, credit: credit, position: position)
         case 1: return .init(line: "\(phrase). Ảnh: \(credit).", text: "\(phrase).", credit: credit, position: position)
         case 2: return .init(line: "\(phrase) (Ảnh minh họa)", text: phrase, credit: nil, position: position)
         default:

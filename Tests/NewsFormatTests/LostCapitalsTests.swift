@@ -42,6 +42,30 @@ import Testing
         #expect(restored.count == 5, "\(restored.text)")
     }
 
+    /// A name the article starts a sentence with is a name inside sentences too; the same word elsewhere is
+    /// left alone (`ủy ban xã`, `ấn nút`).
+    @Test func aNameWrittenAtASentenceStartIsCapitalizedInsideSentences() throws {
+        let text = """
+            ấn Độ và Pakistan họp. ủy ban Nhân dân TP cho biết.
+            Quan hệ với ấn Độ tốt. Chủ tịch ủy ban Nhân dân TP nói, ủy ban xã họp, ấn nút.
+            """
+        let restored = try #require(LostCapitals.restored(text))
+        #expect(
+            restored.text == """
+                Ấn Độ và Pakistan họp. Ủy ban Nhân dân TP cho biết.
+                Quan hệ với Ấn Độ tốt. Chủ tịch Ủy ban Nhân dân TP nói, ủy ban xã họp, ấn nút.
+                """)
+        #expect(restored.count == 4)
+    }
+
+    /// A credit in brackets inside a sentence keeps its lower case, and is a credit all the same; in prose,
+    /// `ảnh:` is not one.
+    @Test func aLowerCaseCreditInBracketsIsACredit() {
+        #expect(CaptionParser.parse("Người dân xếp hàng chờ mua vàng (ảnh: AP)")?.credit == "AP")
+        #expect(CaptionParser.parse("ảnh: Văn phòng Tổng thống")?.credit == "Văn phòng Tổng thống")
+        #expect(CaptionParser.parse("Bức ảnh: một người đứng") == nil)
+    }
+
     @Test(arguments: [
         "Ảnh: AP. ở đây",  // a toned capital: the text had them to lose
         "nói ủy ban, ở đâu",  // mid-sentence

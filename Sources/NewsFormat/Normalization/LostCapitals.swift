@@ -3,8 +3,9 @@
 ///
 /// Text shows the symptom when it holds no upper-case letter with a tone mark at all. In such text, a
 /// lower-case toned vowel that starts a line, or a sentence (after `.`, `?`, `!` or `…` and a space), past any
-/// opening quote or bracket, is made upper case. Text with any toned capital is left as it is: it had them to
-/// lose.
+/// opening quote or bracket, is made upper case; then so is a toned word inside a sentence that the article
+/// writes as the start of a name elsewhere (``restoreNames(in:count:)``). Text with any toned capital is left as
+/// it is: it had them to lose.
 enum LostCapitals {
     /// `text` with the capitals restored, and how many; `nil` when there is nothing to restore.
     /// - Parameter knownToHoldNone: the caller read every word and found no toned capital (the normalizer's
@@ -58,7 +59,8 @@ enum LostCapitals {
                 }
                 index += length
             }
-            guard let output else { return nil }
+            guard var output else { return nil }
+            restoreNames(in: &output, count: &count)
             return (String(decoding: output, as: UTF8.self), count)
         }
     }

@@ -6,6 +6,9 @@ enum CaptionParser {
 
     private static let illustrationMarkers = ["Ảnh minh họa", "Ảnh minh hoạ", "ảnh minh họa", "ảnh minh hoạ"]
     private static let creditMarkers = ["Ảnh:", "Ảnh :", "Nguồn ảnh:", "Ảnh tư liệu:", "Photo:"]
+    /// `Ảnh:` with the capital TCVN3 cannot write, taken where no sentence would hold it: at the start of the
+    /// block or after an opening bracket (`Người dân xếp hàng (ảnh: AP)`).
+    private static let lowerCaseCreditMarkers = ["ảnh:", "ảnh :"]
 
     /// The caption's text and credit, or `nil` when the block is not a caption.
     static func parse(_ block: String) -> (text: String, credit: String?)? {
@@ -28,9 +31,10 @@ enum CaptionParser {
             let credit = cleanCredit(after.trimmingLeading(" :-–—"))
             return (cleanText(before), credit)
         }
-        for marker in creditMarkers {
+        for marker in creditMarkers + lowerCaseCreditMarkers {
             guard let range = block.firstUTF8Range(of: marker, atWordStart: true) else { continue }
             var before = String(block[..<range.lowerBound])
+            if lowerCaseCreditMarkers.contains(marker), !before.isEmpty, !before.hasSuffix("(") { continue }
             var credit = String(block[range.upperBound...])
             if before.hasSuffix("(") {
                 before.removeLast()
