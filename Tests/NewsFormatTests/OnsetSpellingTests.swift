@@ -4,7 +4,7 @@ import Testing
 
 /// `ngh`/`gh`/`k` before `e`, `ê`, `i` (`k` before `y` too), `ng`/`g`/`c` before the other vowels: real
 /// misspellings repaired, in every style and letter case; names, loanwords, acronyms, URLs and plain-ASCII
-/// words left alone.
+/// words (but `nge`, `ngi`) left alone.
 @Suite struct OnsetSpellingTests {
     func normalized(_ text: String, _ style: ToneStyle = .press) -> (String, NormalizationReport) {
         let result = TextNormalizer(toneStyle: style).normalize(text)
@@ -17,7 +17,7 @@ import Testing
         ("ngiêm", "nghiêm"), ("gế", "ghế"), ("gẹ", "ghẹ"), ("kủa", "của"), ("kòn", "còn"), ("kấp", "cấp"),
         ("cế", "kế"), ("cỹ", "kỹ"), ("cịp", "kịp"),
         ("Nghành", "Ngành"), ("NGHÀNH", "NGÀNH"), ("NGẼ", "NGHẼ"), ("Ngẽ", "Nghẽ"), ("KỦA", "CỦA"), ("Cế", "Kế"),
-        ("nGhành", "nGành"),
+        ("nGhành", "nGành"), ("nge", "nghe"), ("Nge", "Nghe"), ("ngi", "nghi"),
     ])
     func anOnsetSpelledAgainstItsVowelIsRepaired(input: String, expected: String) {
         for style in ToneStyle.allCases {
@@ -37,8 +37,9 @@ import Testing
         "Kabul", "Ghana", "Kuala", "Kôngô", "Céline", "Nguyễn", "Kiev", "Coca",
         // Spelled right already.
         "ngành", "nghề", "ghế", "gì", "giá", "gìn", "kỹ", "kế", "của", "quý", "khá", "chè", "nghiêng",
-        // Plain ASCII: an abbreviation, slang (`ko` for `không`), or a foreign word, never respelled.
-        "ko", "ka", "nge", "KE", "Cy",
+        // Plain ASCII, but for `ng` before `e`, `i`: an abbreviation, slang (`ko` for `không`), or a foreign
+        // word (`get` would be `ghet`), never respelled.
+        "ko", "ka", "KE", "Cy", "get", "gem", "cyber", "kan", "Ngo",
         // Addresses.
         "https://nghành.vn/kủa", "kủa@example.vn", "www.nghành.vn",
     ])

@@ -8,6 +8,16 @@ enum OnsetSpelling {
     ///
     /// `ng` and `g` become `ngh` and `gh` before `e` and `ê`, and `ng` before `i` (`gi` is an onset of its own,
     /// `gì` a word).
+    /// True for a plain-ASCII word that starts with `ng` before `e` or `i` (`nge`, `ngi`), given its first
+    /// bytes in lower case packed first-lowest: the one slip a word without diacritics is repaired for
+    /// (`nge` → `nghe`). Other ASCII words stay as they are: `ko`, `ka` are slang or abbreviations, and `get`
+    /// or `cyber` are English, which `gh`/`k` would mangle into syllables.
+    @inline(__always)
+    static func isASCIISlip(packedLowercase: UInt32) -> Bool {
+        let third = packedLowercase >> 16 & 0xFF
+        return packedLowercase & 0xFFFF == 0x676E && (third == 0x65 || third == 0x69)
+    }
+
     static func repaired(_ scalars: [UInt32]) -> [UInt32]? {
         var onset: [UInt8] = []
         var index = 0

@@ -157,7 +157,9 @@ public struct TextNormalizer: Sendable {
                 index += separatorLength
                 continue
             }
-            guard wordHasNonASCII, scalarCount <= 8, !check.isPlainlyCanonical else { continue }
+            guard wordHasNonASCII || Self.isASCIISlip(input, wordStart..<position), scalarCount <= 8,
+                !check.isPlainlyCanonical
+            else { continue }
             guard !addresses.contains(wordStart..<position, of: input) else { continue }
             if let spelling = respelling(wordAt: wordStart..<position, of: input, report: &report) {
                 splices.append(wordStart..<position, replacement: spelling)
@@ -323,6 +325,14 @@ public struct TextNormalizer: Sendable {
         var spelling: [UInt8] = []
         for scalar in replacement { Self.appendUTF8(scalar, to: &spelling) }
         return spelling
+    }
+
+    /// ``OnsetSpelling/isASCIISlip(packedLowercase:)`` for the ASCII word in `range` of `input`.
+    private static func isASCIISlip(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count >= 3 else { return false }
+        var packed: UInt32 = 0
+        for offset in 0..<3 { packed |= UInt32(input[range.lowerBound + offset] | 0x20) << (8 * UInt32(offset)) }
+        return OnsetSpelling.isASCIISlip(packedLowercase: packed)
     }
 
     /// `word` with its tone marks placed (``ToneMarks/canonicalize(_:style:)``), counted in `report`; `nil`

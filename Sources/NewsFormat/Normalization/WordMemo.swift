@@ -70,7 +70,11 @@ struct WordFacts {
             count += 1
         }
         language = LanguageGuesser.WordCounts.contribution(classes: classes, scalars: count, packedASCII: packedASCII)
-        if hasNonASCII && count <= 8 && !check.isPlainlyCanonical { flags |= Flag.needsToneAnalysis }
+        if hasNonASCII || OnsetSpelling.isASCIISlip(packedLowercase: packedASCII), count <= 8,
+            !check.isPlainlyCanonical
+        {
+            flags |= Flag.needsToneAnalysis
+        }
     }
 }
 
