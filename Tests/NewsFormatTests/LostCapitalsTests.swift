@@ -63,6 +63,7 @@ import Testing
     @Test func aLowerCaseCreditInBracketsIsACredit() {
         #expect(CaptionParser.parse("Người dân xếp hàng chờ mua vàng (ảnh: AP)")?.credit == "AP")
         #expect(CaptionParser.parse("ảnh: Văn phòng Tổng thống")?.credit == "Văn phòng Tổng thống")
+        #expect(CaptionParser.parse("Hà Nội năm 1990 (ảnh tư liệu: TTXVN)")?.credit == "TTXVN")
         #expect(CaptionParser.parse("Bức ảnh: một người đứng") == nil)
     }
 

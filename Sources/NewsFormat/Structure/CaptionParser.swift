@@ -8,7 +8,7 @@ enum CaptionParser {
     private static let creditMarkers = ["Ảnh:", "Ảnh :", "Nguồn ảnh:", "Ảnh tư liệu:", "Photo:"]
     /// `Ảnh:` with the capital TCVN3 cannot write, taken where no sentence would hold it: at the start of the
     /// block or after an opening bracket (`Người dân xếp hàng (ảnh: AP)`).
-    private static let lowerCaseCreditMarkers = ["ảnh:", "ảnh :"]
+    private static let lowerCaseCreditMarkers = ["ảnh:", "ảnh :", "ảnh tư liệu:"]
 
     /// The caption's text and credit, or `nil` when the block is not a caption.
     static func parse(_ block: String) -> (text: String, credit: String?)? {
