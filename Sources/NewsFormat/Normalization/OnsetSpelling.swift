@@ -2,12 +2,6 @@
 /// `k` before `y`), `ng`, `g` and `c` only before the others. Typing the wrong one (`nghành`, `ghà`, `ngẽ`,
 /// `kủa`, `cế`) is among the commonest spelling mistakes in Vietnamese.
 enum OnsetSpelling {
-    /// The word with its onset spelled as its vowel asks, or `nil` when it is spelled so already, or when the
-    /// result would not be a Vietnamese syllable (`Kabul`, `Ghana`, `Kuala` stay). Letter case is kept: an
-    /// inserted `h` takes the case of the `g` before it.
-    ///
-    /// `ng` and `g` become `ngh` and `gh` before `e` and `ê`, and `ng` before `i` (`gi` is an onset of its own,
-    /// `gì` a word).
     /// True for a plain-ASCII word that starts with `ng` before `e` or `i` (`nge`, `ngi`), given its first
     /// bytes in lower case packed first-lowest: the one slip a word without diacritics is repaired for
     /// (`nge` → `nghe`). Other ASCII words stay as they are: `ko`, `ka` are slang or abbreviations, and `get`
@@ -18,6 +12,12 @@ enum OnsetSpelling {
         return packedLowercase & 0xFFFF == 0x676E && (third == 0x65 || third == 0x69)
     }
 
+    /// The word with its onset spelled as its vowel asks, or `nil` when it is spelled so already, or when the
+    /// result would not be a Vietnamese syllable (`Kabul`, `Ghana`, `Kuala` stay). Letter case is kept: an
+    /// inserted `h` takes the case of the `g` before it.
+    ///
+    /// `ng` and `g` become `ngh` and `gh` before `e` and `ê`, and `ng` before `i` (`gi` is an onset of its own,
+    /// `gì` a word).
     static func repaired(_ scalars: [UInt32]) -> [UInt32]? {
         var onset: [UInt8] = []
         var index = 0
