@@ -24,7 +24,12 @@ public struct ParseDeadline: Sendable {
     /// Throws `parse_timeout` once the deadline is past; `stage` says where parsing stopped.
     func check(_ stage: String) throws(ArticleParseError) {
         guard isPast else { return }
-        throw ArticleParseError(
+        throw timeout(stage)
+    }
+
+    /// The `parse_timeout` error for a parse stopped at `stage`.
+    func timeout(_ stage: String) -> ArticleParseError {
+        ArticleParseError(
             .parseTimeout,
             reason: "parsing took longer than \(limit) (stopped \(stage)); no article needs that long, so the "
                 + "input is taken for one built to stall the parser")

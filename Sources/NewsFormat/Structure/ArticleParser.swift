@@ -36,8 +36,8 @@ public struct ArticleParser: Sendable {
     ///   - bytes: the file's bytes.
     ///   - memo: facts of words seen before, kept across calls for speed (one per thread); the result is the
     ///     same without it.
-    /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text.
     ///   - deadline: when to give up (`parse_timeout`); none by default.
+    /// - Throws: ``ArticleParseError`` when the bytes are not text or hold no text, or past `deadline`.
     public func parse(
         _ bytes: [UInt8], memo: WordMemo? = nil, deadline: ParseDeadline = .none
     ) throws(ArticleParseError) -> ParsedArticle {
@@ -66,7 +66,8 @@ public struct ArticleParser: Sendable {
         var normalizer = TextNormalizer(toneStyle: toneStyle)
         normalizer.deadline = deadline
         let normalized = normalizer.normalized(decoded.text, report: &report, memo: memo, log: &log)
-        if report.stoppedAtDeadline { try deadline.check("placing tone marks") }
+        // Stopped part way: what was normalized is incomplete, whatever the deadline says now.
+        if report.stoppedAtDeadline { throw deadline.timeout("placing tone marks") }
         try deadline.check("after normalizing")
         warnings += Self.warnings(from: report)
 
