@@ -90,7 +90,7 @@ let package = Package(
         // Helpers for integration tests: running the real binary, temporary directories, reading the state file.
         .target(
             name: "TestSupport",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "NewsIngestSystem"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

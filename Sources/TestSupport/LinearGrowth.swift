@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import NewsIngestSystem
 
 /// Whether work grows linearly with its input, judged the way a noisy shared machine allows: by the CPU time
 /// of the calling thread (not the wall clock, which other tests and processes move), the least of three runs,
@@ -13,12 +9,9 @@ public enum LinearGrowth {
     public static func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<3 {
-            var start = timespec()
-            var end = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+            let start = ThreadCPUClock.nanoseconds()
             try body()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
-            best = min(best, Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9)
+            best = min(best, Double(ThreadCPUClock.nanoseconds() - start) / 1e9)
         }
         return best
     }
