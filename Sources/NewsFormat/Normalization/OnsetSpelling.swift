@@ -9,40 +9,61 @@ enum OnsetSpelling {
     @inline(__always)
     static func isASCIISlip(packedLowercase: UInt32) -> Bool {
         let third = packedLowercase >> 16 & 0xFF
-        return packedLowercase & 0xFFFF == 0x676E && (third == 0x65 || third == 0x69)
+        return packedLowercase & 0xFFFF == ng && (third == 0x65 || third == 0x69)  // e, i
+    }
+
+    /// Onsets packed as ``isMisspelled(onset:before:)`` takes them.
+    static let ngh: UInt32 = 0x68_67_6E
+    static let gh: UInt32 = 0x68_67
+    static let ng: UInt32 = 0x67_6E
+    static let g: UInt32 = 0x67
+    static let k: UInt32 = 0x6B
+    static let c: UInt32 = 0x63
+
+    /// True when `onset` (its letters in lower-case ASCII, packed one byte each, first lowest) is spelled
+    /// against a first vowel of `base`. The one statement of the rule: the fast path's check
+    /// (``PlainCanonicalCheck``) and the repair both ask it.
+    ///
+    /// `ng` and `g` become `ngh` and `gh` before `e` and `ê`, and `ng` before `i` (`gi` is an onset of its own,
+    /// `gì` a word).
+    @inline(__always)
+    static func isMisspelled(onset: UInt32, before base: VowelBase) -> Bool {
+        let isFront = base == .e || base == .eCircumflex || base == .i
+        switch onset {
+        case ngh, gh: return !isFront
+        case ng: return isFront
+        case g: return isFront && base != .i
+        case k: return !isFront && base != .y
+        case c: return isFront || base == .y
+        default: return false
+        }
     }
 
     /// The word with its onset spelled as its vowel asks, or `nil` when it is spelled so already, or when the
     /// result would not be a Vietnamese syllable (`Kabul`, `Ghana`, `Kuala` stay). Letter case is kept: an
     /// inserted `h` takes the case of the `g` before it.
-    ///
-    /// `ng` and `g` become `ngh` and `gh` before `e` and `ê`, and `ng` before `i` (`gi` is an onset of its own,
-    /// `gì` a word).
     static func repaired(_ scalars: [UInt32]) -> [UInt32]? {
-        var onset: [UInt8] = []
-        var index = 0
-        while index < scalars.count, index < 4, VietnameseLetters.vowel(scalars[index]) == nil {
-            let scalar = scalars[index]
+        var onset: UInt32 = 0
+        var length = 0
+        while length < scalars.count, length < 4, VietnameseLetters.vowel(scalars[length]) == nil {
+            let scalar = scalars[length]
             guard scalar < 0x80 else { return nil }  // đ, or not a letter: no onset of these
-            onset.append(UInt8(scalar) | 0x20)
-            index += 1
+            onset |= (scalar | 0x20) << (8 * UInt32(length))
+            length += 1
         }
-        guard index < scalars.count, let vowel = VietnameseLetters.vowel(scalars[index]) else { return nil }
-        let front: Set<VowelBase> = [.e, .eCircumflex, .i]
-        let isFront = front.contains(vowel.base)
+        guard length < scalars.count, let vowel = VietnameseLetters.vowel(scalars[length]),
+            isMisspelled(onset: onset, before: vowel.base)
+        else { return nil }
         var result = scalars
         switch onset {
-        case Array("ngh".utf8) where !isFront, Array("gh".utf8) where !isFront:
-            result.remove(at: onset.count - 1)
-        case Array("ng".utf8) where isFront, Array("g".utf8) where isFront && vowel.base != .i:
-            let g = scalars[onset.count - 1]
-            result.insert(g == 0x47 ? 0x48 : 0x68, at: onset.count)  // G → H, g → h
-        case Array("k".utf8) where !isFront && vowel.base != .y:
+        case ngh, gh:
+            result.remove(at: length - 1)
+        case ng, g:
+            result.insert(scalars[length - 1] == 0x47 ? 0x48 : 0x68, at: length)  // G → H, g → h
+        case k:
             result[0] = scalars[0] == 0x4B ? 0x43 : 0x63  // K → C, k → c
-        case Array("c".utf8) where isFront || vowel.base == .y:
+        default:  // c
             result[0] = scalars[0] == 0x43 ? 0x4B : 0x6B  // C → K, c → k
-        default:
-            return nil
         }
         return ToneMarks.isSyllable(result) ? result : nil
     }

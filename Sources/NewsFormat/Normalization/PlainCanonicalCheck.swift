@@ -15,7 +15,8 @@ struct PlainCanonicalCheck {
     /// `Ð`/`ð`, `uơ`/`ưo`, or an onset spelled against its vowel (``OnsetSpelling``): needs the full analysis.
     private var needsRepair = false
     /// The word's leading consonants so far, lowercase ASCII packed one byte each (first lowest), until the
-    /// first vowel; `UInt32.max` once that is seen, or once they cannot be an onset ``OnsetSpelling`` repairs.
+    /// first vowel, as ``OnsetSpelling/isMisspelled(onset:before:)`` takes them; `UInt32.max` once that is seen,
+    /// or once they cannot be an onset it repairs.
     private var onset: UInt32 = 0
 
     private static let noBase: UInt16 = 0xFF
@@ -39,7 +40,9 @@ struct PlainCanonicalCheck {
         }
         let base = entry & 0x0F
         if onset != .max {
-            if Self.isMisspelledOnset(onset, before: base) { needsRepair = true }
+            if OnsetSpelling.isMisspelled(onset: onset, before: VowelBase(rawValue: UInt8(base))!) {
+                needsRepair = true
+            }
             onset = .max
         }
         let hasShape = Self.shapedBases >> base & 1 != 0
@@ -56,30 +59,6 @@ struct PlainCanonicalCheck {
             needsRepair = true
         }
         previousBase = base
-    }
-
-    private static let ngh: UInt32 = 0x68_67_6E
-    private static let gh: UInt32 = 0x68_67
-    private static let ng: UInt32 = 0x67_6E
-    private static let g: UInt32 = 0x67
-    private static let k: UInt32 = 0x6B
-    private static let c: UInt32 = 0x63
-
-    /// True when `onset` (packed as ``onset``) is spelled against a first vowel of `base`, as
-    /// ``OnsetSpelling/repaired(_:)`` has it.
-    private static func isMisspelledOnset(_ onset: UInt32, before base: UInt16) -> Bool {
-        let isFront =
-            base == UInt16(VowelBase.e.rawValue) || base == UInt16(VowelBase.eCircumflex.rawValue)
-            || base == UInt16(VowelBase.i.rawValue)
-        let isY = base == UInt16(VowelBase.y.rawValue)
-        switch onset {
-        case ngh, gh: return !isFront
-        case ng: return isFront
-        case g: return isFront && base != UInt16(VowelBase.i.rawValue)
-        case k: return !isFront && !isY
-        case c: return isFront || isY
-        default: return false
-        }
     }
 
     /// True when the word needs no further look.
