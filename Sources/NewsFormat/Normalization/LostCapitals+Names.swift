@@ -10,15 +10,16 @@ extension LostCapitals {
         var first: UInt32
         /// Punctuation follows the word inside its token (`Độ,`): a name does not run on past it.
         var isClosed: Bool
-        /// The word starts a line or a sentence.
+        /// The word starts a line or a sentence (as the pass over sentence starts found).
         var startsSentence: Bool
     }
 
     /// The capitals of toned words that the article writes capitalized at a sentence start, made where the
     /// same word is followed by the same next word inside a name (a capital within the next two words);
-    /// `count` is added to. `bytes` hold valid UTF-8 with no toned capital except at sentence starts.
-    static func restoreNames(in bytes: inout [UInt8], count: inout Int) {
-        let tokens = bytes.withUnsafeBufferPointer { Self.tokens(of: $0) }
+    /// `count` is added to. `bytes` hold valid UTF-8 with no toned capital except at sentence starts, whose
+    /// first words begin at the offsets `sentenceStarts`.
+    static func restoreNames(in bytes: inout [UInt8], sentenceStarts: Set<Int>, count: inout Int) {
+        let tokens = bytes.withUnsafeBufferPointer { Self.tokens(of: $0, sentenceStarts: sentenceStarts) }
         func key(_ index: Int) -> [UInt8]? {
             guard index + 1 < tokens.count, !tokens[index].isClosed, !tokens[index + 1].startsSentence else {
                 return nil
@@ -33,34 +34,27 @@ extension LostCapitals {
             }
         }
         var names = Set<[UInt8]>()
-        for index in tokens.indices where tokens[index].startsSentence && isTonedCapital(tokens[index].first) {
-            if isInsideName(index), let key = key(index) { names.insert(key) }
+        for index in tokens.indices where tokens[index].startsSentence {
+            guard let vowel = VietnameseLetters.vowel(tokens[index].first), vowel.isUppercase, vowel.tone != .level,
+                isInsideName(index), let key = key(index)
+            else { continue }
+            names.insert(key)
         }
         guard !names.isEmpty else { return }
         for index in tokens.indices where !tokens[index].startsSentence {
-            guard var vowel = VietnameseLetters.vowel(tokens[index].first), !vowel.isUppercase, vowel.tone != .level,
+            guard let vowel = VietnameseLetters.vowel(tokens[index].first), !vowel.isUppercase, vowel.tone != .level,
                 isInsideName(index), let key = key(index), names.contains(key)
             else { continue }
-            vowel.isUppercase = true
-            var capital: [UInt8] = []
-            TextNormalizer.appendUTF8(vowel.scalar, to: &capital)
-            let start = tokens[index].word.lowerBound
-            bytes.replaceSubrange(start..<(start + capital.count), with: capital)  // as many bytes
+            capitalize(vowel, at: tokens[index].word.lowerBound, in: &bytes)
             count += 1
         }
     }
 
-    private static func tokens(of bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+    private static func tokens(of bytes: UnsafeBufferPointer<UInt8>, sentenceStarts: Set<Int>) -> [Token] {
         var tokens: [Token] = []
         var index = 0
-        var startsSentence = true
         while index < bytes.count {
-            if bytes[index] == 0x0A {
-                startsSentence = true
-                index += 1
-                continue
-            }
-            if bytes[index] == 0x20 {
+            if bytes[index] == 0x0A || bytes[index] == 0x20 {
                 index += 1
                 continue
             }
@@ -82,31 +76,17 @@ extension LostCapitals {
             if let wordStart {
                 tokens.append(
                     Token(
-                        word: wordStart..<wordEnd, first: first, isClosed: wordEnd < end, startsSentence: startsSentence
-                    ))
+                        word: wordStart..<wordEnd, first: first, isClosed: wordEnd < end,
+                        startsSentence: sentenceStarts.contains(wordStart)))
             }
-            let last = end > index ? bytes[end - 1] : 0
-            startsSentence =
-                last == 0x2E || last == 0x3F || last == 0x21
-                || (end - index >= 3 && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80 && last == 0xA6)
             index = end
         }
         return tokens
     }
 
-    private static func isLetter(_ scalar: UInt32) -> Bool {
-        (0x41...0x5A).contains(scalar) || (0x61...0x7A).contains(scalar) || scalar == VietnameseLetters.lowercaseD
-            || scalar == VietnameseLetters.uppercaseD || VietnameseLetters.vowel(scalar) != nil
-    }
-
     private static func isCapital(_ scalar: UInt32) -> Bool {
         (0x41...0x5A).contains(scalar) || scalar == VietnameseLetters.uppercaseD
             || VietnameseLetters.vowel(scalar)?.isUppercase == true
-    }
-
-    private static func isTonedCapital(_ scalar: UInt32) -> Bool {
-        guard let vowel = VietnameseLetters.vowel(scalar) else { return false }
-        return vowel.isUppercase && vowel.tone != .level
     }
 
     /// The bytes of a word with its letters in lower case.

@@ -16,6 +16,8 @@ enum LostCapitals {
             guard knownToHoldNone || !holdsTonedCapital(bytes) else { return nil }
             var output: [UInt8]?
             var count = 0
+            // Where the words that start a line or a sentence begin: the pass over names asks.
+            var sentenceStarts = Set<Int>()
             var atStart = true
             var index = 0
             while index < bytes.count {
@@ -29,6 +31,7 @@ enum LostCapitals {
                     case 0x20, 0x22, 0x27, 0x28, 0x5B:  // space, quotes and brackets keep a start open
                         break
                     default:
+                        if atStart, isLetter(UInt32(byte)) { sentenceStarts.insert(index) }
                         atStart = false
                     }
                     index += 1
@@ -40,13 +43,10 @@ enum LostCapitals {
                     continue
                 }
                 let (scalar, length) = UTF8Scalar.decodeValid(bytes, at: index)
-                if atStart, var vowel = VietnameseLetters.vowel(scalar), !vowel.isUppercase, vowel.tone != .level {
-                    vowel.isUppercase = true
+                if atStart, isLetter(scalar) { sentenceStarts.insert(index) }
+                if atStart, let vowel = VietnameseLetters.vowel(scalar), !vowel.isUppercase, vowel.tone != .level {
                     if output == nil { output = Array(bytes) }
-                    var capital: [UInt8] = []
-                    TextNormalizer.appendUTF8(vowel.scalar, to: &capital)
-                    // Same length: each toned vowel and its capital are encoded in as many bytes.
-                    output!.replaceSubrange(index..<(index + length), with: capital)
+                    capitalize(vowel, at: index, in: &output!)
                     count += 1
                 }
                 switch scalar {
@@ -60,9 +60,25 @@ enum LostCapitals {
                 index += length
             }
             guard var output else { return nil }
-            restoreNames(in: &output, count: &count)
+            restoreNames(in: &output, sentenceStarts: sentenceStarts, count: &count)
             return (String(decoding: output, as: UTF8.self), count)
         }
+    }
+
+    /// Writes the capital of the lower-case `vowel` over it at `index` of `bytes`: as many bytes, as each toned
+    /// vowel and its capital are encoded in.
+    static func capitalize(_ vowel: VowelLetter, at index: Int, in bytes: inout [UInt8]) {
+        var capital = vowel
+        capital.isUppercase = true
+        var encoded: [UInt8] = []
+        TextNormalizer.appendUTF8(capital.scalar, to: &encoded)
+        bytes.replaceSubrange(index..<(index + encoded.count), with: encoded)
+    }
+
+    /// True for the letters a Vietnamese word is written with: ASCII letters, `đ`, `Đ` and the vowels.
+    static func isLetter(_ scalar: UInt32) -> Bool {
+        (0x41...0x5A).contains(scalar) || (0x61...0x7A).contains(scalar) || scalar == VietnameseLetters.lowercaseD
+            || scalar == VietnameseLetters.uppercaseD || VietnameseLetters.vowel(scalar) != nil
     }
 
     /// True when `bytes` hold an upper-case vowel with a tone mark, by its UTF-8 bytes alone (most articles
