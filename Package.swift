@@ -55,6 +55,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libpsl from the system (libpsl-dev), for the registrable domain of a host (the Public Suffix List):
+        // which links of an index are on the index's own site.
+        .systemLibrary(
+            name: "CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
+        ),
         // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
         .target(
             name: "NewsIngestEngine",
@@ -64,6 +71,7 @@ let package = Package(
                 "CSQLite",
                 "CCurl",
                 "CZlib",
+                "CPSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

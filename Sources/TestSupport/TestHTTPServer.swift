@@ -12,19 +12,16 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let process: Process
     private let directory: TemporaryDirectory
 
-    /// Starts the server and waits (generously) for it to listen.
-    public init() throws {
+    /// Starts the server on `address` (a loopback address: `127.0.0.2` is another host to the daemon) and
+    /// waits (generously) for it to listen.
+    public init(address: String = "127.0.0.1") throws {
         directory = try TemporaryDirectory()
         documentRoot = directory.url.appendingPathComponent("www")
         try FileManager.default.createDirectory(at: documentRoot, withIntermediateDirectories: true)
-        var root = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root.deleteLastPathComponent()
-        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", root.appendingPathComponent("Tests/Servers/fault_server.py").path, documentRoot.path,
+            "python3", Self.script.path, documentRoot.path, address,
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -39,7 +36,16 @@ public final class TestHTTPServer: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             throw ServerFailedToStart(output: String(decoding: line, as: UTF8.self))
         }
-        baseURL = "http://127.0.0.1:\(port)"
+        baseURL = "http://\(address.contains(":") ? "[\(address)]" : address):\(port)"
+    }
+
+    /// `Tests/Servers/fault_server.py`.
+    public static var script: URL {
+        var root = URL(fileURLWithPath: #filePath)
+        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+            root.deleteLastPathComponent()
+        }
+        return root.appendingPathComponent("Tests/Servers/fault_server.py")
     }
 
     /// Serves `bytes` at `/name` (replacing what was there).
@@ -57,10 +63,24 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// `baseURL` + `path`.
     public func url(_ path: String) -> String { baseURL + (path.hasPrefix("/") ? path : "/" + path) }
 
-    /// The requests received so far: `GET PATH IF-NONE-MATCH IF-MODIFIED-SINCE` (`-` where absent).
-    public var requests: [String] {
-        let log = directory.url.appendingPathComponent("requests.log")
+    /// The requests received so far: `GET PATH IF-NONE-MATCH IF-MODIFIED-SINCE SECONDS` (`-` where absent;
+    /// `SECONDS` on a monotonic clock).
+    public var requests: [String] { Self.requests(loggedIn: directory.url) }
+
+    /// The requests a server logged in `directory` (beside its document root).
+    public static func requests(loggedIn directory: URL) -> [String] {
+        let log = directory.appendingPathComponent("requests.log")
         return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The paths asked for, in order, without `/robots.txt` unless `robots`.
+    public func paths(robots: Bool = false) -> [String] {
+        requests.map { String($0.split(separator: " ")[1]) }.filter { robots || $0 != "/robots.txt" }
+    }
+
+    /// When each request for `path` arrived, in seconds on a monotonic clock.
+    public func arrivals(of path: String) -> [Double] {
+        requests.filter { $0.split(separator: " ")[1] == path }.compactMap { Double($0.split(separator: " ").last!) }
     }
 
     deinit {

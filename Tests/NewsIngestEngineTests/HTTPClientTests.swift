@@ -66,6 +66,60 @@ import Testing
         #expect(failure(client.fetchAndWait(HTTPRequest(url: "file:///etc/passwd")))?.kind == .badURL)
     }
 
+    @Test func aScopeRefusesAnAddressBeforeConnectingThereAndOnAReusedConnection() throws {
+        // The connection pool holds a connection to the server from an unrestricted fetch: a refused request
+        // must not slip through on it.
+        _ = try client.fetchAndWait(request("a.txt")).get()
+        let before = server.requests.count
+        let refused = failure(
+            client.fetchAndWait(
+                request("a.txt") { $0.scope = FetchScope(addresses: .publicAnd([]), redirectHosts: nil) }))
+        #expect(refused?.kind == .addressNotAllowed, "\(String(describing: refused))")
+        #expect(refused?.message.contains("127.0.0.1, a loopback address") == true)
+        #expect(server.requests.count == before)
+        let allowed = try client.fetchAndWait(
+            request("a.txt") { $0.scope = FetchScope(addresses: .publicAnd([.loopback]), redirectHosts: nil) }
+        ).get()
+        #expect(allowed.status == 200 && allowed.addressKind == .loopback)
+    }
+
+    @Test func aConfiguredURLsRedirectsStayOnItsKindOfAddressAndItsSite() throws {
+        let other = try TestHTTPServer(address: "127.0.0.2")
+        try other.serve("b.txt", article)
+        let hop = "redirect-to/" + other.url("b.txt").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        // Loopback to loopback is the same kind; the host rule is what refuses it.
+        let offSite = failure(
+            client.fetchAndWait(
+                request(hop) {
+                    $0.scope = FetchScope(addresses: .configured, redirectHosts: HostScope(of: server.baseURL))
+                }))
+        #expect(offSite?.kind == .redirectNotAllowed)
+        #expect(other.requests.isEmpty)
+        let followed = try client.fetchAndWait(
+            request(hop) {
+                $0.scope = FetchScope(
+                    addresses: .configured, redirectHosts: HostScope(of: server.baseURL, followHosts: ["127.0.0.2"]))
+            }
+        ).get()
+        #expect(followed.status == 200 && followed.finalURL == other.url("b.txt") && followed.addressKind == .loopback)
+        // A link (public addresses only) is refused at the first hop, before any request.
+        let before = server.requests.count
+        let link = failure(
+            client.fetchAndWait(
+                request(hop) { $0.scope = FetchScope(addresses: .publicAnd([]), redirectHosts: nil) }))
+        #expect(link?.kind == .addressNotAllowed && server.requests.count == before)
+    }
+
+    @Test func aTruncatingRequestKeepsTheFirstBytesOfALongerBody() throws {
+        let response = try client.fetchAndWait(
+            request("big/100000") {
+                $0.maxBytes = 1000
+                $0.truncatesAtMaxBytes = true
+            }
+        ).get()
+        #expect(response.status == 200 && response.body == [UInt8](repeating: UInt8(ascii: "a"), count: 1000))
+    }
+
     @Test func aStalledServerTimesOutAndATricklingOneIsCutOff() {
         let stall = failure(client.fetchAndWait(request("stall") { $0.timeoutSeconds = 2 }))
         #expect(stall?.kind == .timeout && stall?.isTransient == true)

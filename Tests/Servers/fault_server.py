@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A local HTTP server for NewsIngest's URL tests: serves a directory, plus routes that misbehave.
 
-Usage: fault_server.py DOCROOT. It also answers requests in absolute form (as a forward proxy for
+Usage: fault_server.py DOCROOT [ADDRESS [PORT]] (default 127.0.0.1 and a free port). It also answers requests in absolute form (as a forward proxy for
 http_proxy), serving the path of the URL asked for. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
 Files are served with an ETag (hash of the content) and Last-Modified, and 304 for a matching
 If-None-Match or If-Modified-Since. Every request is logged to DOCROOT/../requests.log as one line:
-"METHOD PATH If-None-Match If-Modified-Since". /slow/SECONDS/FILE serves FILE after a wait, and
+"METHOD PATH If-None-Match If-Modified-Since SECONDS" (SECONDS: a monotonic clock, when the request arrived).
+/robots.txt is served from the document root, or answered with the status written in DOCROOT/robots.status
+when that file exists. /redirect-to/URL (percent-encoded) redirects there. /slow/SECONDS/FILE serves FILE after a wait, and
 /slow-peak tells how many /slow/ requests were served at once at most.
 """
 import email.utils
@@ -16,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DOCROOT = os.path.abspath(sys.argv[1])
@@ -68,13 +71,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with open(LOG, "a") as log:
-            log.write("GET %s %s %s\n" % (self.path, self.headers.get("If-None-Match", "-"),
-                                          self.headers.get("If-Modified-Since", "-")))
+            log.write("GET %s %s %s %.3f\n" % (self.path, self.headers.get("If-None-Match", "-"),
+                                               self.headers.get("If-Modified-Since", "-"), time.monotonic()))
         path = self.path.split("?")[0]
         if path.startswith("http://"):  # absolute form: we are used as a forward proxy
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         parts = path.strip("/").split("/")
         head = parts[0]
+        if path == "/robots.txt" and os.path.isfile(os.path.join(DOCROOT, "robots.status")):
+            with open(os.path.join(DOCROOT, "robots.status")) as handle:
+                status = int(handle.read().strip())
+            return self.reply(status, b"robots.txt: status %d" % status)
+        if head == "redirect-to":  # /redirect-to/URL: a redirect to URL (percent-encoded)
+            return self.reply(302, b"", [("Location", urllib.parse.unquote("/".join(parts[1:])))])
         if head == "status":
             return self.reply(int(parts[1]), b"status %s" % parts[1].encode())
         if head == "flaky":  # /flaky/N/file: N failures (500) first, then the file
@@ -153,7 +162,11 @@ class QuietServer(ThreadingHTTPServer):
         pass
 
 
-server = QuietServer(("127.0.0.1", 0), Handler)
+ADDRESS = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+if ":" in ADDRESS:
+    QuietServer.address_family = __import__("socket").AF_INET6
+server = QuietServer((ADDRESS, PORT), Handler)
 server.daemon_threads = True
 print("PORT %d" % server.server_address[1], flush=True)
 server.serve_forever()

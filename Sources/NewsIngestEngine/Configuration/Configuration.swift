@@ -76,7 +76,7 @@ public enum Configuration {
         let sources = try reader.table("source")
         try sources.allow([
             "directory", "url", "settle", "rescan_interval", "user_agent", "ca_file", "max_transfers", "max_per_host",
-            "max_retry_after",
+            "max_retry_after", "min_interval_per_host", "max_crawl_delay",
         ])
 
         var directories: [DirectorySettings] = []
@@ -107,6 +107,7 @@ public enum Configuration {
         for entry in try sources.tables("url") {
             try entry.allow([
                 "url", "kind", "interval", "headers", "timeout", "max_bytes", "include", "exclude", "start_at",
+                "follow_hosts", "allow_private_addresses", "obey_robots", "discover_sitemaps", "discover_feeds",
             ])
             let address = try entry.string("url", required: true)!
             guard HTTPRequest.isFetchable(address) else {
@@ -116,13 +117,25 @@ public enum Configuration {
             url.intervalSeconds = try entry.seconds("interval", in: 0.1...86_400) ?? 60
             url.headers = try entry.strings("headers") ?? []
             if let bad = url.headers.first(where: { !$0.contains(":") || $0.contains("\n") || $0.contains("\r") }) {
-                throw entry.fail("headers", .string(bad), "each header must be one line, \"Name: value\"")
+                // Only the name is shown: the value may be a credential.
+                let name = String(bad.prefix { $0 != ":" && $0 != " " && !$0.isNewline }.prefix(64))
+                throw entry.fail("headers", nil, "each header must be one line, \"Name: value\" (not so: \"\(name)…\")")
             }
             url.timeoutSeconds = try entry.seconds("timeout", in: 0.1...3600) ?? 30
             url.maxBytes = try entry.integer("max_bytes", in: 1...(1 << 34)) ?? 10 * 1024 * 1024
             url.include = try entry.strings("include") ?? ["*"]
             url.exclude = try entry.strings("exclude") ?? []
             url.startAt = try entry.choice("start_at", URLSettings.StartAt.self) ?? .beginning
+            url.followHosts = try entry.strings("follow_hosts") ?? []
+            url.allowPrivateAddresses = try entry.bool("allow_private_addresses") ?? false
+            url.obeyRobots = try entry.bool("obey_robots") ?? true
+            url.discoverSitemaps = try entry.bool("discover_sitemaps") ?? false
+            url.discoverFeeds = try entry.bool("discover_feeds") ?? false
+            for option in ["discover_sitemaps", "discover_feeds"] where url.kind == .article {
+                if try entry.bool(option) == true {
+                    throw entry.fail(option, .boolean(true), "applies to kind = \"index\" only")
+                }
+            }
             urls.append(url)
         }
         var fetch = FetchSettings()
@@ -132,6 +145,9 @@ public enum Configuration {
         fetch.maxPerHost = try sources.integer("max_per_host", in: 1...1024) ?? fetch.maxPerHost
         fetch.maxRetryAfterSeconds =
             try sources.seconds("max_retry_after", in: 0.1...604_800) ?? fetch.maxRetryAfterSeconds
+        fetch.minIntervalPerHostSeconds =
+            try sources.seconds("min_interval_per_host", in: 0...3600) ?? fetch.minIntervalPerHostSeconds
+        fetch.maxCrawlDelaySeconds = try sources.seconds("max_crawl_delay", in: 0...3600) ?? fetch.maxCrawlDelaySeconds
 
         let workers = try pipeline.integer("workers", in: 0...1024) ?? 0
         let workerCount = workers == 0 ? max(1, cores) : workers

@@ -2,7 +2,7 @@
 extension Daemon {
     /// What `/metrics` says now.
     static func metricsSnapshot(
-        of pipeline: IngestPipeline, sources: SourcesService, startTimeSeconds: Double
+        of pipeline: IngestPipeline, sources: SourcesService, skippedLinks: SkippedLinks?, startTimeSeconds: Double
     ) -> MetricsSnapshot {
         var snapshot = MetricsSnapshot()
         let counts = pipeline.counts
@@ -14,6 +14,7 @@ extension Daemon {
         snapshot.lastCommitMilliseconds = pipeline.lastCommitMilliseconds ?? 0
         snapshot.watchedDirectories = sources.watchedDirectoryCount
         snapshot.startTimeSeconds = startTimeSeconds
+        snapshot.linksSkipped = skippedLinks?.snapshot ?? [:]
         return snapshot
     }
 

@@ -73,7 +73,7 @@ public final class Daemon: Sendable {
             recordsFileContents: settings.pipeline.dedupe == .none)
         let pipeline = try IngestPipeline(settings: settings.pipeline, state: state, logger: logger)
         (self.state, self.pipeline) = (state, pipeline)
-        let urls: (any IngestSource)? =
+        let urls: URLSource? =
             settings.urls.isEmpty
             ? nil
             : URLSource(
@@ -105,7 +105,9 @@ public final class Daemon: Sendable {
             services.append(
                 .init(
                     service: MetricsService(server: server, address: address, logger: logger) { @Sendable in
-                        Self.metricsSnapshot(of: pipeline, sources: sources, startTimeSeconds: startTimeSeconds)
+                        Self.metricsSnapshot(
+                            of: pipeline, sources: sources, skippedLinks: urls?.skipped,
+                            startTimeSeconds: startTimeSeconds)
                     }))
         }
         services.append(

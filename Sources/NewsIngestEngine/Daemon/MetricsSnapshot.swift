@@ -21,6 +21,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var watchedDirectories = 0
     /// When the daemon started, in seconds since 1970.
     public var startTimeSeconds = 0.0
+    /// Links of indexes not followed since the start, by reason.
+    public var linksSkipped: [SkippedLinks.Reason: Int] = [:]
 
     public init() {}
 
@@ -52,6 +54,13 @@ public struct MetricsSnapshot: Sendable, Equatable {
             "last_commit_time_seconds", "gauge", "When results were last committed, in seconds since 1970 (0: never).",
             Self.seconds(milliseconds: lastCommitMilliseconds))
         metric("watched_directories", "gauge", "Directories inotify watches.", "\(watchedDirectories)")
+        text +=
+            "# HELP newsingest_links_skipped_total Links of indexes not followed: off the site and follow_hosts, "
+            + "carrying credentials for another host, or disallowed by robots.txt.\n"
+            + "# TYPE newsingest_links_skipped_total counter\n"
+        for reason in SkippedLinks.Reason.allCases {
+            text += "newsingest_links_skipped_total{reason=\"\(reason.rawValue)\"} \(linksSkipped[reason] ?? 0)\n"
+        }
         metric(
             "start_time_seconds", "gauge", "When the daemon started, in seconds since 1970.",
             String(Int64(startTimeSeconds)))

@@ -4,6 +4,9 @@ struct FIFOQueue<Element> {
     /// Where the front is in `elements`; what lies before it was taken.
     private var front = 0
 
+    /// The front element, not taken.
+    var first: Element? { front < elements.count ? elements[front] : nil }
+
     /// True when nothing waits.
     var isEmpty: Bool { front == elements.count }
 

@@ -11,7 +11,8 @@ import Synchronization
 /// as others end: an index of a million links is not a million easy handles, and a request's timeouts start
 /// when its transfer does, not while it waits its turn.
 ///
-/// Every transfer is held to `http`/`https` (redirects too, at most 5), verifies TLS, asks for gzip, deflate,
+/// Every transfer is held to `http`/`https` (redirects too, at most 5, each hop a transfer of its own held to
+/// the request's ``FetchScope``: where it may connect, where it may lead), verifies TLS, asks for gzip, deflate,
 /// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
 /// connect, a slow whole or a trickle. Proxies come from the usual environment variables.
 public final class HTTPClient: Sendable {
@@ -29,6 +30,8 @@ public final class HTTPClient: Sendable {
 
     fileprivate struct Submissions {
         var waiting: [(HTTPRequest, Completion)] = []
+        /// Hosts to hold back: a URL of the host, and for how many seconds from now.
+        var pauses: [(url: String, seconds: Double)] = []
         var isClosed = false
     }
 
@@ -63,6 +66,13 @@ public final class HTTPClient: Sendable {
         guard accepted else {
             return completion(.failure(HTTPFetchError(kind: .other, url: request.url, message: "client closed")))
         }
+        curl_multi_wakeup(loop.multi.pointer)
+    }
+
+    /// Holds back every request to `url`'s host (`scheme://host:port`) for `seconds`, the others going on:
+    /// what a `429` or `503` with `Retry-After` asks.
+    public func pause(hostOf url: String, seconds: Double) {
+        loop.submissions.withLock { $0.pauses.append((url, seconds)) }
         curl_multi_wakeup(loop.multi.pointer)
     }
 
@@ -117,11 +127,18 @@ private final class Loop: Sendable {
         var transfers: [Int: Transfer] = [:]
         var queued = TransferQueue(maxTransfers: limits.maxTransfers, maxPerHost: limits.maxPerHost)
         while true {
-            let (waiting, isClosed) = submissions.withLock { submissions in
-                defer { submissions.waiting.removeAll() }
-                return (submissions.waiting, submissions.isClosed)
+            let (waiting, pauses, isClosed) = submissions.withLock { submissions in
+                defer {
+                    submissions.waiting.removeAll()
+                    submissions.pauses.removeAll()
+                }
+                return (submissions.waiting, submissions.pauses, submissions.isClosed)
             }
             for item in waiting { queued.append(item) }
+            let now = DispatchTime.now().uptimeNanoseconds
+            for pause in pauses {
+                queued.pause(hostOf: pause.url, until: now + UInt64(max(0, pause.seconds) * 1e9), now: now)
+            }
             if isClosed {
                 let unstarted = queued.takeAll().map { Transfer(request: $0.request, completion: $0.completion) }
                 for transfer in transfers.values + unstarted {
@@ -131,7 +148,7 @@ private final class Loop: Sendable {
                 }
                 return
             }
-            startQueued(&queued, into: &transfers)
+            startQueued(&queued, into: &transfers, now: now)
             var running: Int32 = 0
             curl_multi_perform(multi.pointer, &running)
             var left: Int32 = 0
@@ -142,20 +159,33 @@ private final class Loop: Sendable {
                 curl_multi_remove_handle(multi.pointer, handle)
                 if let transfer = transfers.removeValue(forKey: Int(bitPattern: handle)) {
                     queued.finished(transfer.request)
-                    transfer.complete(transfer.outcome(code))
+                    let outcome = transfer.outcome(code)
+                    if case .success(let response) = outcome, let hop = transfer.request.redirected(by: response) {
+                        switch hop {
+                        case .success(let next): queued.append((next, transfer.completion))
+                        case .failure(let error): transfer.complete(.failure(error))
+                        }
+                    } else {
+                        transfer.complete(outcome)
+                    }
                     ended = true
                 }
             }
             // Places freed: start the next requests at once rather than after the next poll.
             if ended, !queued.isEmpty { continue }
+            // Wake when a paced or paused host becomes ready, if that comes before anything else.
+            var timeout: Int32 = 1000
+            if let ready = queued.nextReadyTime(after: now) {
+                timeout = Int32(min(1000, (ready - now) / 1_000_000 + 1))
+            }
             var ready: Int32 = 0
-            curl_multi_poll(multi.pointer, nil, 0, 1000, &ready)
+            curl_multi_poll(multi.pointer, nil, 0, timeout, &ready)
         }
     }
 
     /// Hands libcurl every queued request that may start now.
-    private func startQueued(_ queued: inout TransferQueue, into transfers: inout [Int: Transfer]) {
-        while let (request, completion) = queued.next() {
+    private func startQueued(_ queued: inout TransferQueue, into transfers: inout [Int: Transfer], now: UInt64) {
+        while let (request, completion) = queued.next(now: now) {
             let transfer = Transfer(request: request, completion: completion)
             switch transfer.start() {
             case .success(let handle):

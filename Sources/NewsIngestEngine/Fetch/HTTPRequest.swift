@@ -18,6 +18,18 @@ public struct HTTPRequest: Sendable, Equatable {
     public var userAgent = "newsingest/1"
     /// A CA bundle to verify servers against instead of the system's. Verification is never turned off.
     public var caFile: String?
+    /// Where the fetch may connect and where its redirects may lead.
+    public var scope = FetchScope.unrestricted
+    /// Seconds between the starts of two requests to this request's host (`scheme://host:port`); the
+    /// client holds the request back until that long after the last one started.
+    public var minIntervalSeconds: Double = 0
+    /// True to keep the first `maxBytes` of a longer body (and end the transfer there) rather than fail:
+    /// `robots.txt`, of which only the first 500 KiB count.
+    public var truncatesAtMaxBytes = false
+    /// Redirects still followed before the fetch fails as a loop.
+    public var redirectsLeft = 5
+    /// The kind of address the first hop connected to, once a redirect was followed.
+    var firstAddressKind: AddressKind?
 
     /// True for the URLs fetched at all: `http://` and `https://`.
     public static func isFetchable(_ url: String) -> Bool {
@@ -43,6 +55,11 @@ public struct HTTPResponse: Sendable, Equatable {
     public var body: [UInt8]
     /// The HTTP version the response came in: `1.1`, `2` (`nil` when libcurl did not say).
     public var httpVersion: String?
+    /// The kind of address the request's first connection went to, before any redirect (`nil` when libcurl
+    /// did not say): what the links of a configured index may reach besides public addresses.
+    public var addressKind: AddressKind?
+    /// Where a `3xx` response points (resolved), for the client to follow.
+    var redirectTarget: String?
 
     /// The first header named `name` (lowercase).
     public func header(_ name: String) -> String? {
@@ -70,6 +87,10 @@ public struct HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertibl
         case redirect
         /// A URL that is not http(s), or malformed.
         case badURL = "bad_url"
+        /// A link or redirect led to an address it may not reach (loopback, private, link-local…).
+        case addressNotAllowed = "address_not_allowed"
+        /// A redirect led off the source's site and its `follow_hosts`.
+        case redirectNotAllowed = "redirect_not_allowed"
         /// Anything else libcurl reported.
         case other
     }

@@ -7,7 +7,8 @@ import CCurl
 /// One transfer on the ``HTTPClient``'s thread: its easy handle, what has arrived, and whom to tell.
 final class Transfer {
     let request: HTTPRequest
-    private let completion: HTTPClient.Completion
+    /// Whom to tell; handed on to the next hop's transfer when this one was a redirect.
+    let completion: HTTPClient.Completion
     private(set) var handle: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// Where libcurl writes its message for a failed transfer; owned here, freed with the transfer.
@@ -24,6 +25,10 @@ final class Transfer {
     private var headerBytes = 0
     /// True once they passed ``maxHeaderBytes`` (the transfer was aborted for it).
     private var exceededHeaderLimit = false
+    /// The last address the scope refused a connection to, and its kind.
+    private var refusedAddress: (address: String, kind: AddressKind)?
+    /// The kind of address the transfer's connection went to (a new one or one reused).
+    private(set) var connectedKind: AddressKind?
 
     /// The most bytes of header lines taken in one response: real servers send a few kilobytes; more is
     /// refused as `too_large` rather than held.
@@ -55,8 +60,8 @@ final class Transfer {
         ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
+        // Redirects are followed by the client, one transfer per hop, each under the request's scope.
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeoutSeconds * 1000))
@@ -76,12 +81,30 @@ final class Transfer {
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, transferHeaderCallback)
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        // Every address is checked twice: before a new connection is made (so a refused one never is), and
+        // once a connection, new or reused from the pool, is about to carry the request.
+        ccurl_setopt_opensocket(handle, transferOpenSocketCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context)
+        ccurl_setopt_prereq(handle, transferPrerequestCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_PREREQDATA, context)
         return .success(handle)
+    }
+
+    /// True when the scope lets the transfer connect to `kind`; otherwise remembers the refusal.
+    fileprivate func permitsConnection(to kind: AddressKind?, address: @autoclosure () -> String) -> Bool {
+        // A family other than IPv4 and IPv6 (a Unix socket) is nothing a URL names.
+        guard let kind, request.scope.addresses.permit(kind) else {
+            refusedAddress = (address(), kind ?? .reserved)
+            return false
+        }
+        connectedKind = kind
+        return true
     }
 
     fileprivate func received(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard body.count + bytes.count <= request.maxBytes else {
             exceededLimit = true
+            if request.truncatesAtMaxBytes { body.append(contentsOf: bytes.prefix(request.maxBytes - body.count)) }
             return 0  // aborts the transfer with CURLE_WRITE_ERROR
         }
         body.append(contentsOf: bytes)
@@ -117,7 +140,16 @@ final class Transfer {
     /// The response, or why there is none, once libcurl reports `code`.
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFetchError> {
         guard let handle else { return .failure(HTTPFetchError(kind: .other, url: request.url, message: "no handle")) }
-        guard code == CURLE_OK else {
+        if let refused = refusedAddress, code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK {
+            return .failure(
+                HTTPFetchError(
+                    kind: .addressNotAllowed, url: request.url,
+                    message:
+                        "refused to connect to \(refused.address), a \(refused.kind.rawValue) address, which a link or "
+                        + "redirect may not reach unless the source allows private addresses"))
+        }
+        let truncated = code == CURLE_WRITE_ERROR && exceededLimit && request.truncatesAtMaxBytes
+        guard code == CURLE_OK || truncated else {
             let detail = String(
                 decoding: UnsafeBufferPointer(start: errorBuffer, count: strlen(errorBuffer)).map {
                     UInt8(bitPattern: $0)
@@ -168,16 +200,17 @@ final class Transfer {
             case CURL_HTTP_VERSION_3: "3"
             default: nil
             }
+        var redirectTarget: UnsafeMutablePointer<CChar>?
+        if (300..<400).contains(status) { ccurl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirectTarget) }
         return .success(
-            HTTPResponse(status: status, finalURL: finalURL, headers: headers, body: body, httpVersion: httpVersion))
+            HTTPResponse(
+                status: status, finalURL: finalURL, headers: headers, body: body, httpVersion: httpVersion,
+                addressKind: request.firstAddressKind ?? connectedKind,
+                redirectTarget: redirectTarget.map { String(cString: $0) }))
     }
 
-    private var redirectCount: Int {
-        guard let handle else { return 0 }
-        var count = 0
-        ccurl_getinfo_long(handle, CURLINFO_REDIRECT_COUNT, &count)
-        return count
-    }
+    /// Redirects followed before this hop.
+    private var redirectCount: Int { 5 - request.redirectsLeft }
 
     /// Tells the requester, once.
     func complete(_ result: Result<HTTPResponse, HTTPFetchError>) {
@@ -200,4 +233,30 @@ private let transferHeaderCallback: ccurl_data_callback = { data, size, count, c
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     // Anything but the count given aborts the transfer (CURLE_WRITE_ERROR).
     return transfer.receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+}
+
+/// libcurl's socket callback, before each new connection: refuses an address the request's scope does not
+/// permit (the transfer then fails with `CURLE_COULDNT_CONNECT`), and otherwise opens the socket as libcurl
+/// would. This sees the address DNS gave for this very connection, so a name that resolves to a private
+/// address only now (DNS rebinding) is caught.
+private let transferOpenSocketCallback: curl_opensocket_callback = { context, _, address in
+    guard let context, let address else { return CURL_SOCKET_BAD }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    let socketAddress = ccurl_sockaddr_address(address)!
+    guard
+        transfer.permitsConnection(
+            to: AddressKind(socketAddress: socketAddress), address: SocketAddressText.of(socketAddress))
+    else { return CURL_SOCKET_BAD }
+    return socket(
+        address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+}
+
+/// libcurl's callback once a connection (new, or reused from the pool) is about to carry the request: the
+/// same check on the address it is connected to.
+private let transferPrerequestCallback: curl_prereq_callback = { context, primaryIP, _, _, _ in
+    guard let context else { return CURL_PREREQFUNC_ABORT }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    let address = primaryIP.map { String(cString: $0) } ?? ""
+    return transfer.permitsConnection(to: AddressKind(literal: address), address: address)
+        ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
 }

@@ -29,6 +29,18 @@ public struct URLSettings: Sendable, Equatable {
     public var include: [String] = ["*"]
     public var exclude: [String] = []
     public var startAt: StartAt = .beginning
+    /// Globs (`fnmatch`) on host names an index's links and any redirect may go to besides the URL's own site.
+    public var followHosts: [String] = []
+    /// True to let links and redirects reach loopback, private, link-local and other non-public addresses
+    /// (the configured URL itself may always be on one).
+    public var allowPrivateAddresses = false
+    /// True to skip links `robots.txt` disallows and to pace hosts by its `Crawl-delay`.
+    public var obeyRobots = true
+    /// True to poll the sitemaps the `robots.txt` of an index's host lists, as indexes of this source.
+    public var discoverSitemaps = false
+    /// True to poll the RSS and Atom feeds an HTML index page names (`<link rel="alternate">`) instead of the
+    /// page's own links.
+    public var discoverFeeds = false
 
     public init(url: String, kind: Kind) {
         self.url = url
@@ -47,6 +59,11 @@ public struct FetchSettings: Sendable, Equatable {
     /// The longest wait a `Retry-After` obtains (an hour): a server asking for more (`999999`, a date in the
     /// year 9999) is waited on this long, and the clamp is logged.
     public var maxRetryAfterSeconds: Double = 3600
+    /// Seconds between the starts of two requests to one host (`scheme://host:port`); a `Crawl-delay` raises
+    /// it for its host. 0: no pause beyond `max_per_host`.
+    public var minIntervalPerHostSeconds: Double = 0
+    /// The longest `Crawl-delay` obeyed: a host asking for more is paced at this.
+    public var maxCrawlDelaySeconds: Double = 60
 
     public init() {}
 }
