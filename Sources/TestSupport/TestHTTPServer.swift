@@ -73,6 +73,12 @@ public final class TestHTTPServer: @unchecked Sendable {
         return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
+    /// The paths of requests that carried an `Authorization` or `Cookie` header.
+    public var pathsWithCredentials: [String] {
+        let log = directory.url.appendingPathComponent("credentials.log")
+        return ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
     /// The paths asked for, in order, without `/robots.txt` unless `robots`.
     public func paths(robots: Bool = false) -> [String] {
         requests.map { String($0.split(separator: " ")[1]) }.filter { robots || $0 != "/robots.txt" }

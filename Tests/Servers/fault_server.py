@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """A local HTTP server for NewsIngest's URL tests: serves a directory, plus routes that misbehave.
 
-Usage: fault_server.py DOCROOT [ADDRESS [PORT]] (default 127.0.0.1 and a free port). It also answers requests in absolute form (as a forward proxy for
+Usage: fault_server.py [--close-inherited] DOCROOT [ADDRESS [PORT]] (default 127.0.0.1 and a free port). It also answers requests in absolute form (as a forward proxy for
 http_proxy), serving the path of the URL asked for. Binds 127.0.0.1 on a free port and prints "PORT <n>" on its first line.
 Files are served with an ETag (hash of the content) and Last-Modified, and 304 for a matching
 If-None-Match or If-Modified-Since. Every request is logged to DOCROOT/../requests.log as one line:
 "METHOD PATH If-None-Match If-Modified-Since SECONDS" (SECONDS: a monotonic clock, when the request arrived).
 /robots.txt is served from the document root, or answered with the status written in DOCROOT/robots.status
-when that file exists. /redirect-to/URL (percent-encoded) redirects there. /slow/SECONDS/FILE serves FILE after a wait, and
+when that file exists. The paths of requests that carried an Authorization or Cookie header are logged to
+DOCROOT/../credentials.log. /redirect-to/URL (percent-encoded) redirects there. /slow/SECONDS/FILE serves FILE after a wait, and
 /slow-peak tells how many /slow/ requests were served at once at most.
 """
 import email.utils
@@ -20,6 +21,20 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# With --close-inherited (a server started by a shell the daemon then replaces), descriptors inherited beyond
+# the standard three are closed: the test runner watches for the daemon's end on one, and a server that
+# outlives the daemon must not hold it open. (A server the runner starts itself keeps them: the runner
+# watches for the server's own end on one of them.)
+if sys.argv[1] == "--close-inherited":
+    sys.argv.pop(1)
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) <= 2:
+            continue
+        try:
+            os.close(int(name))
+        except OSError:
+            pass
 
 DOCROOT = os.path.abspath(sys.argv[1])
 LOG = os.path.join(os.path.dirname(DOCROOT), "requests.log")
@@ -73,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
         with open(LOG, "a") as log:
             log.write("GET %s %s %s %.3f\n" % (self.path, self.headers.get("If-None-Match", "-"),
                                                self.headers.get("If-Modified-Since", "-"), time.monotonic()))
+        if self.headers.get("Authorization") or self.headers.get("Cookie"):  # which requests carried credentials
+            with open(os.path.join(os.path.dirname(DOCROOT), "credentials.log"), "a") as log:
+                log.write("%s\n" % self.path)
         path = self.path.split("?")[0]
         if path.startswith("http://"):  # absolute form: we are used as a forward proxy
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"

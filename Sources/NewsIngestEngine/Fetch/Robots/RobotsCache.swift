@@ -7,8 +7,8 @@ import Logging
 /// caching headers say (at least a minute, at most a day, a day when they say nothing).
 ///
 /// As RFC 9309 has it: a `4xx` (no file) allows everything; a `5xx`, a `429` or no answer at all
-/// disallows everything for now, and the file is asked for again a minute later, when a link needs it; only
-/// the first 500 KiB of a file count. Used on the URL source's queue only.
+/// disallows everything for now, and the file is asked for again 15 seconds later, when a link needs it;
+/// only the first 500 KiB of a file count. Used on the URL source's queue only.
 final class RobotsCache: Sendable {
     private struct Entry {
         var rules: RobotsRules?
@@ -28,6 +28,8 @@ final class RobotsCache: Sendable {
     static let maxOrigins = 10_000
     static let shortestLifetime: Double = 60
     static let longestLifetime: Double = 86_400
+    /// How long an unavailable `robots.txt` disallows everything before it is asked for again.
+    static let unavailableRetry: Double = 15
 
     /// `userAgent`'s product token (what precedes the first `/` or space) names our group.
     init(client: HTTPClient, queue: DispatchQueue, userAgent: String, logger: Logger) {
@@ -75,12 +77,12 @@ final class RobotsCache: Sendable {
             logger.warning(
                 "robots.txt unavailable: no link there is fetched until it answers",
                 metadata: ["url": "\(origin)/robots.txt", "status": "\(response.status)"])
-            (rules, lifetime) = (.disallowAll, Self.shortestLifetime)
+            (rules, lifetime) = (.disallowAll, Self.unavailableRetry)
         case .failure(let error) where error.isTransient || error.kind == .other:
             logger.warning(
                 "robots.txt unreachable: no link there is fetched until it answers",
                 metadata: ["url": "\(origin)/robots.txt", "code": "\(error.kind.rawValue)"])
-            (rules, lifetime) = (.disallowAll, Self.shortestLifetime)
+            (rules, lifetime) = (.disallowAll, Self.unavailableRetry)
         case .failure:
             // A redirect loop or one off the site: RFC 9309 §2.3.1.2 lets a crawler take the file as absent.
             rules = .allowAll
