@@ -114,6 +114,11 @@ import Testing
             include = ["*.html"]
             exclude = ["*/video/*"]
             start_at = "now"
+            follow_hosts = ["*.cdn.example"]
+            allow_private_addresses = true
+            obey_robots = false
+            discover_sitemaps = true
+            discover_feeds = true
             [[source.url]]
             url = "http://b.example/a.txt"
             """
@@ -126,9 +131,18 @@ import Testing
         index.include = ["*.html"]
         index.exclude = ["*/video/*"]
         index.startAt = .now
+        index.followHosts = ["*.cdn.example"]
+        index.allowPrivateAddresses = true
+        index.obeyRobots = false
+        index.discoverSitemaps = true
+        index.discoverFeeds = true
         #expect(settings.urls == [index, URLSettings(url: "http://b.example/a.txt", kind: .article)])
         #expect(settings.fetch.userAgent == "bot/2" && settings.fetch.caFile == "/etc/ca.pem")
         #expect(settings.fetch.maxTransfers == 8 && settings.fetch.maxPerHost == 2)
+        #expect(settings.fetch.minIntervalPerHostSeconds == 0 && settings.fetch.maxCrawlDelaySeconds == 60)
+        let paced = try parse("[source]\nmin_interval_per_host = 1.5\nmax_crawl_delay = 10")
+        #expect(paced.fetch.minIntervalPerHostSeconds == 1.5 && paced.fetch.maxCrawlDelaySeconds == 10)
+        #expect(settings.urls[1].obeyRobots && !settings.urls[1].allowPrivateAddresses)
     }
 
     @Test(arguments: [
@@ -139,6 +153,19 @@ import Testing
         (
             "[[source.url]]\nurl = \"http://a\"\nkind = \"feed\"",
             "test.toml:3: source.url[0].kind = \"feed\": must be one of article, index"
+        ),
+        (
+            "[[source.url]]\nurl = \"http://a\"\ndiscover_feeds = true",
+            "test.toml:3: source.url[0].discover_feeds = true: applies to kind = \"index\" only"
+        ),
+        (
+            // The value of a malformed header is not echoed: it may be a credential.
+            "[[source.url]]\nurl = \"http://a\"\nheaders = [\"Authorization Bearer s3cr3t\"]",
+            "test.toml:3: source.url[0].headers: each header must be one line, \"Name: value\" (not so: \"Authorization…\")"
+        ),
+        (
+            "[source]\nmin_interval_per_host = -1",
+            "test.toml:2: source.min_interval_per_host = -1: must be between 0 and 3600 seconds"
         ),
         (
             "[output]\nfsync = \"sometimes\"",

@@ -56,18 +56,22 @@ import Testing
         snapshot.emitted = 7
         snapshot.isPaused = true
         snapshot.startTimeSeconds = 1_795_822_684.9
+        snapshot.linksSkipped = [.robots: 3]
         let lines = snapshot.text.split(separator: "\n").map(String.init)
         #expect(lines.contains("newsingest_articles_emitted_total 7"))
         #expect(lines.contains("newsingest_output_paused 1"))
         #expect(lines.contains("newsingest_start_time_seconds 1795822684"))
         let samples = lines.filter { !$0.hasPrefix("#") }
         for sample in samples {
-            let name = String(sample.prefix { $0 != " " })
+            // A labelled sample (`name{label="value"} 3`) is described under its name.
+            let name = String(sample.prefix { $0 != " " && $0 != "{" })
             #expect(lines.contains { $0.hasPrefix("# HELP \(name) ") }, "\(name)")
             let type = lines.first { $0.hasPrefix("# TYPE \(name) ") }.map { String($0.split(separator: " ")[3]) }
             #expect(type == (name.hasSuffix("_total") ? "counter" : "gauge"), "\(name)")
         }
-        #expect(samples.count == 11)
+        #expect(samples.count == 14)
+        #expect(lines.contains("newsingest_links_skipped_total{reason=\"robots\"} 3"))
+        #expect(lines.contains("newsingest_links_skipped_total{reason=\"off_site\"} 0"))
         #expect(lines.contains("newsingest_last_commit_time_seconds 0.000"))
         #expect(MetricsSnapshot.seconds(milliseconds: 1_795_822_684_005) == "1795822684.005")
         #expect(MetricsSnapshot.seconds(milliseconds: 1_795_822_684_120) == "1795822684.120")
