@@ -5,28 +5,21 @@ import Foundation
 /// addresses it tries. A shell script brings loopback up (and may bind-mount files, `/etc/hosts` say) before
 /// the process starts; servers the process talks to start inside too.
 public enum NetworkNamespace {
-    static let unshare = URL(fileURLWithPath: "/usr/bin/unshare")
     static let arguments = ["--user", "--map-root-user", "--net", "--mount"]
 
     /// True where such namespaces may be made and loopback brought up and a file bind-mounted in them.
-    public static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = unshare
-        process.arguments =
-            arguments + [
-                "sh", "-c",
-                "ip link set lo up && mount --bind /etc/hostname /etc/hosts && ! ip route get 1.1.1.1 >/dev/null 2>&1",
-            ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    public static let isAvailable = UserNamespace.succeeds(
+        arguments + [
+            "sh", "-c",
+            "ip link set lo up && mount --bind /etc/hostname /etc/hosts && ! ip route get 1.1.1.1 >/dev/null 2>&1",
+        ])
 
     /// The executable and arguments that run `script` (`sh -c`) in new namespaces after loopback is up, then
     /// let it `exec "$0" "$@"` for `binary` with `arguments`.
     public static func command(script: String, binary: URL, arguments: [String]) -> (URL, [String]) {
-        (unshare, Self.arguments + ["sh", "-c", "ip link set lo up || exit 90\n" + script, binary.path] + arguments)
+        (
+            UserNamespace.unshare,
+            Self.arguments + ["sh", "-c", "ip link set lo up || exit 90\n" + script, binary.path] + arguments
+        )
     }
 }

@@ -12,7 +12,9 @@ public enum FeedLinks {
         var seen = Set<String>()
         var position = 0
         let open = Array("<link".utf8)
-        while let start = firstOffset(of: open, in: lowered, from: position) {
+        while let start = open.withUnsafeBufferPointer({ needle in
+            lowered.withUnsafeBufferPointer { IndexLinks.firstOffset(of: needle, in: $0, from: position) }
+        }) {
             let tagStart = start + open.count
             guard let end = lowered[tagStart...].firstIndex(of: UInt8(ascii: ">")) else { break }
             position = end + 1
@@ -65,17 +67,5 @@ public enum FeedLinks {
             }
         }
         return attributes
-    }
-
-    private static func firstOffset(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
-        var candidate = from
-        let last = bytes.count - needle.count
-        while candidate <= last {
-            guard let hit = bytes[candidate...last].firstIndex(of: first) else { return nil }
-            if bytes[hit..<(hit + needle.count)].elementsEqual(needle) { return hit }
-            candidate = hit + 1
-        }
-        return nil
     }
 }

@@ -76,7 +76,7 @@ public enum IndexLinks {
     }
 
     /// Where `needle` first occurs in `bytes` at or after `from`.
-    private static func firstOffset(
+    static func firstOffset(
         of needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from: Int
     ) -> Int? {
         guard let first = needle.first, needle.count <= bytes.count else { return nil }
