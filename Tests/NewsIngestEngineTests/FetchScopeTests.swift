@@ -91,6 +91,28 @@ import Testing
         #expect(URLParts.withoutCredentials("https://a.example/x") == "https://a.example/x")
     }
 
+    @Test func theProxyIsChosenAsCurlChoosesIt() {
+        let choice = ProxyChoice(environment: [
+            "http_proxy": "http://proxy:3128", "HTTPS_PROXY": "http://secure-proxy:3128",
+            "no_proxy": "internal.example, .corp.example,localhost",
+        ])
+        #expect(choice.proxy(for: "http://news.example/a") == "http://proxy:3128")
+        #expect(choice.proxy(for: "https://news.example/a") == "http://secure-proxy:3128")
+        #expect(choice.proxy(for: "http://internal.example/a") == nil)
+        #expect(choice.proxy(for: "http://a.internal.example/a") == nil)
+        #expect(choice.proxy(for: "http://wiki.corp.example/a") == nil)
+        #expect(choice.proxy(for: "http://notinternal.example/a") == "http://proxy:3128")
+        #expect(choice.proxy(for: "http://LOCALHOST:8080/a") == nil)
+        // curl reads http_proxy in lower case only (HTTP_PROXY may come from a CGI request's Proxy: header).
+        #expect(ProxyChoice(environment: ["HTTP_PROXY": "http://p:1"]).proxy(for: "http://a.example/") == nil)
+        let all = ProxyChoice(environment: ["ALL_PROXY": "socks5://p:1080", "NO_PROXY": "*"])
+        #expect(all.proxy(for: "http://a.example/") == nil)
+        #expect(
+            ProxyChoice(environment: ["all_proxy": "socks5://p:1080"]).proxy(for: "https://a.example/")
+                == "socks5://p:1080")
+        #expect(ProxyChoice(environment: [:]).proxy(for: "http://a.example/") == nil)
+    }
+
     func redirect(_ location: String, from request: HTTPRequest, kind: AddressKind? = .public) -> Result<
         HTTPRequest, HTTPFetchError
     >? {

@@ -110,6 +110,21 @@ import Testing
         #expect(link?.kind == .addressNotAllowed && server.requests.count == before)
     }
 
+    @Test func throughAProxyTheScopeChecksNumericHostsAndLeavesNamesToTheProxy() throws {
+        // The test server answers requests in absolute form: a forward proxy on loopback.
+        let proxied = HTTPClient(environment: ["http_proxy": server.baseURL])
+        let link = FetchScope(addresses: .publicAnd([]), redirectHosts: nil)
+        var named = HTTPRequest(url: "http://news.example/a.txt")
+        named.scope = link
+        let response = try proxied.fetchAndWait(named).get()
+        #expect(response.status == 200 && response.body == article)
+        let before = server.requests.count
+        var numeric = HTTPRequest(url: "http://10.0.0.1/a.txt")
+        numeric.scope = link
+        #expect(failure(proxied.fetchAndWait(numeric))?.kind == .addressNotAllowed)
+        #expect(server.requests.count == before)
+    }
+
     @Test func aTruncatingRequestKeepsTheFirstBytesOfALongerBody() throws {
         let response = try client.fetchAndWait(
             request("big/100000") {

@@ -14,7 +14,7 @@ import Synchronization
 /// Every transfer is held to `http`/`https` (redirects too, at most 5, each hop a transfer of its own held to
 /// the request's ``FetchScope``: where it may connect, where it may lead), verifies TLS, asks for gzip, deflate,
 /// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
-/// connect, a slow whole or a trickle. Proxies come from the usual environment variables.
+/// connect, a slow whole or a trickle. Proxies come from the usual environment variables (``ProxyChoice``).
 public final class HTTPClient: Sendable {
     /// Limits on transfers at once.
     public struct Limits: Sendable {
@@ -42,10 +42,10 @@ public final class HTTPClient: Sendable {
     /// libcurl's global set-up, once per process, before any handle.
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    /// Creates a client and starts its thread.
-    public init(limits: Limits = Limits()) {
+    /// Creates a client and starts its thread; `environment` names the proxies (the process's by default).
+    public init(limits: Limits = Limits(), environment: [String: String] = ProcessInfo.processInfo.environment) {
         _ = Self.globalInit
-        loop = Loop(limits: limits)
+        loop = Loop(limits: limits, proxies: ProxyChoice(environment: environment))
         let thread = Thread { [loop] in
             loop.run()
             loop.finished.signal()
@@ -112,10 +112,12 @@ private final class Loop: Sendable {
     private let thread = Mutex<pthread_t?>(nil)
 
     let limits: HTTPClient.Limits
+    let proxies: ProxyChoice
 
-    init(limits: HTTPClient.Limits) {
+    init(limits: HTTPClient.Limits, proxies: ProxyChoice) {
         multi = MultiHandle(limits: limits)
         self.limits = limits
+        self.proxies = proxies
     }
 
     var isRunningOnCurrentThread: Bool {
@@ -187,7 +189,7 @@ private final class Loop: Sendable {
     private func startQueued(_ queued: inout TransferQueue, into transfers: inout [Int: Transfer], now: UInt64) {
         while let (request, completion) = queued.next(now: now) {
             let transfer = Transfer(request: request, completion: completion)
-            switch transfer.start() {
+            switch transfer.start(proxy: proxies.proxy(for: request.url)) {
             case .success(let handle):
                 curl_multi_add_handle(multi.pointer, handle)
                 transfers[Int(bitPattern: handle)] = transfer

@@ -46,11 +46,20 @@ final class Transfer {
         errorBuffer.deallocate()
     }
 
-    /// Creates and configures the easy handle.
-    func start() -> Result<UnsafeMutableRawPointer, HTTPFetchError> {
+    /// Creates and configures the easy handle, to go through `proxy` (`nil`: directly).
+    func start(proxy: String?) -> Result<UnsafeMutableRawPointer, HTTPFetchError> {
         guard HTTPRequest.isFetchable(request.url) else {
             return .failure(
                 HTTPFetchError(kind: .badURL, url: request.url, message: "only http and https URLs are fetched"))
+        }
+        isProxied = proxy != nil
+        // Through a proxy the sockets go to the proxy: a numeric host is checked here instead, before anything.
+        if isProxied, let host = URLParts.host(of: request.url), let kind = AddressKind(literal: host) {
+            guard request.scope.addresses.permit(kind) else {
+                refusedAddress = (host, kind)
+                return .failure(addressRefusal)
+            }
+            connectedKind = kind
         }
         guard let handle = curl_easy_init() else {
             return .failure(HTTPFetchError(kind: .other, url: request.url, message: "curl_easy_init failed"))
@@ -58,6 +67,7 @@ final class Transfer {
         self.handle = handle
         let context = Unmanaged.passUnretained(self).toOpaque()
         ccurl_setopt_string(handle, CURLOPT_URL, request.url)
+        ccurl_setopt_string(handle, CURLOPT_PROXY, proxy ?? "")  // "": none, whatever the environment says
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         // Redirects are followed by the client, one transfer per hop, each under the request's scope.
@@ -90,8 +100,13 @@ final class Transfer {
         return .success(handle)
     }
 
-    /// True when the scope lets the transfer connect to `kind`; otherwise remembers the refusal.
+    /// True when the transfer goes through a proxy (its sockets go to the operator's proxy).
+    private var isProxied = false
+
+    /// True when the scope lets the transfer connect to `kind` (or it goes to a proxy); otherwise remembers the
+    /// refusal.
     fileprivate func permitsConnection(to kind: AddressKind?, address: @autoclosure () -> String) -> Bool {
+        if isProxied { return true }
         // A family other than IPv4 and IPv6 (a Unix socket) is nothing a URL names.
         guard let kind, request.scope.addresses.permit(kind) else {
             refusedAddress = (address(), kind ?? .reserved)
@@ -140,13 +155,8 @@ final class Transfer {
     /// The response, or why there is none, once libcurl reports `code`.
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFetchError> {
         guard let handle else { return .failure(HTTPFetchError(kind: .other, url: request.url, message: "no handle")) }
-        if let refused = refusedAddress, code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK {
-            return .failure(
-                HTTPFetchError(
-                    kind: .addressNotAllowed, url: request.url,
-                    message:
-                        "refused to connect to \(refused.address), a \(refused.kind.rawValue) address, which a link or "
-                        + "redirect may not reach unless the source allows private addresses"))
+        if refusedAddress != nil, code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK {
+            return .failure(addressRefusal)
         }
         let truncated = code == CURLE_WRITE_ERROR && exceededLimit && request.truncatesAtMaxBytes
         guard code == CURLE_OK || truncated else {
@@ -207,6 +217,17 @@ final class Transfer {
                 status: status, finalURL: finalURL, headers: headers, body: body, httpVersion: httpVersion,
                 addressKind: request.firstAddressKind ?? connectedKind,
                 redirectTarget: redirectTarget.map { String(cString: $0) }))
+    }
+
+    /// Why the transfer was refused its connection.
+    private var addressRefusal: HTTPFetchError {
+        let (address, kind) = refusedAddress ?? ("?", .reserved)
+        let article = kind == .unspecified ? "an" : "a"
+        return HTTPFetchError(
+            kind: .addressNotAllowed, url: request.url,
+            message:
+                "refused to connect to \(address), \(article) \(kind.rawValue) address, which a link or redirect may not "
+                + "reach (the source's allow_private_addresses)")
     }
 
     /// Redirects followed before this hop.
