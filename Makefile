@@ -22,6 +22,8 @@ BENCH_MEMORY_FILES ?= 1000000
 BENCH_HOSTILE_MEGABYTES ?= 10
 # Articles listed by one index on a local nginx, for the URL benchmark.
 BENCH_URL_ARTICLES ?= 10000
+# Files for the batch parse: as names on one command line (near the kernel's limit), and through a list.
+BENCH_PARSE_FILES ?= 50000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FUZZ_BUILD := .build-fuzz
@@ -91,6 +93,7 @@ bench: deps
 	.build/release/newsingest-bench daemon-memory $(BENCH_MEMORY_FILES)
 	.build/release/newsingest-bench daemon-hostile $(BENCH_HOSTILE_MEGABYTES)
 	.build/release/newsingest-bench url-index $(BENCH_URL_ARTICLES)
+	.build/release/newsingest-bench parse-batch $(BENCH_PARSE_FILES)
 
 fuzz: deps
 	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }

@@ -26,6 +26,8 @@ enum NewsIngestBenchmarks {
             return
         case "daemon-hostile":
             return try HostileBenchmarks.run(megabytes: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
+        case "parse-batch":
+            return try ParseBatchBenchmarks.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 50_000)
         case "url-index":
             return try URLBenchmarks.index(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         default: break

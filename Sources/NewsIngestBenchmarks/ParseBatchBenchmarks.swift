@@ -1,0 +1,62 @@
+import Foundation
+
+/// `newsingest parse` as a batch tool: linear in the number of names given, and its speed on every core
+/// against `cat` of the same files.
+enum ParseBatchBenchmarks {
+    /// Runs `newsingest parse` with `arguments` (names on the command line or a list), records to
+    /// `destination`, and returns the wall seconds.
+    static func parseSeconds(_ arguments: [String], into destination: String, in directory: URL) throws -> Double {
+        let process = Process()
+        process.currentDirectoryURL = directory
+        process.executableURL = URL(fileURLWithPath: DaemonBenchmarks.binary)
+        process.arguments = ["parse", "--quiet"] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
+        let start = DispatchTime.now()
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchmarkFailure("newsingest parse exited \(process.terminationStatus)")
+        }
+        return NewsIngestBenchmarks.seconds(since: start)
+    }
+
+    /// `count` seed-like files: names on the command line at `count` and at a tenth of it (time per file
+    /// compared), then the whole corpus through `--files-from`, ordered and unordered, against `cat`.
+    static func run(count: Int) throws {
+        let corpus = try BenchmarkCorpus.make(files: count)
+        defer { corpus.remove() }
+        let work = corpus.directory.deletingLastPathComponent().appendingPathComponent("newsingest-parse-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("records.jsonl").path
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let list = work.appendingPathComponent("list").path
+        try Data(corpus.paths.joined(separator: "\0").utf8).write(to: URL(fileURLWithPath: list))
+        _ = try NewsIngestBenchmarks.catSeconds(corpus, into: "/dev/null")  // warm the page cache
+        let cat = try NewsIngestBenchmarks.catSeconds(corpus, into: work.appendingPathComponent("cat.out").path)
+        // Names relative to the corpus: 50 000 of them fit the kernel's limit on arguments (about 2 MiB).
+        let names = corpus.paths.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let tenth = Array(names.prefix(count / 10))
+        let at = corpus.directory
+        let few = try parseSeconds(tenth, into: output, in: at)
+        let many = try parseSeconds(names, into: output, in: at)
+        let ordered = try parseSeconds(["--files-from", list, "-0"], into: output, in: at)
+        let unordered = try parseSeconds(["--files-from", list, "-0", "--unordered"], into: output, in: at)
+        let megabytes = Double(corpus.totalBytes) / 1_048_576
+        print("parse batch: \(corpus.paths.count) seed-like files, \(String(format: "%.1f", megabytes)) MiB")
+        print(
+            "names as arguments: \(tenth.count) in \(String(format: "%.2f", few)) s, \(corpus.paths.count) in "
+                + "\(String(format: "%.2f", many)) s: time per file \(String(format: "%.2f", many / few * Double(tenth.count) / Double(corpus.paths.count)))x"
+        )
+        print("| what | seconds | files/s | MiB/s | speed against cat |")
+        print("|---|---|---|---|---|")
+        for (name, time) in [
+            ("cat of the files into one file", cat), ("newsingest parse --files-from, in order", ordered),
+            ("newsingest parse --files-from --unordered", unordered),
+        ] {
+            print(
+                "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(corpus.paths.count) / time)) | "
+                    + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |")
+        }
+    }
+}
