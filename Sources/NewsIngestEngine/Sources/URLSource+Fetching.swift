@@ -36,7 +36,7 @@ extension URLSource {
                     {
                         switch wait {
                         case .pauseHost(let seconds):
-                            // The host waits, with this request at the front of its line; other hosts go on.
+                            // The host waits (this request joins its line again); other hosts go on.
                             client.pause(hostOf: request.url, seconds: seconds)
                             return again()
                         case .backoff(let seconds):

@@ -65,14 +65,20 @@ extension URLSource {
     }
 
     /// Polls an index a remote server named (a feed, a sitemap), once `robots.txt` allows, as the source's.
+    /// One poll of such an index at a time: a slow one is not asked again while its answer is awaited.
     private func fetchNamedIndex(_ url: String, of source: URLSettings, originKind: AddressKind?) {
+        guard namedIndexesInFlight.wrapped.insert(url).inserted else { return }
         askRobots(url, of: source, originKind: originKind) { @Sendable [self] verdict in
-            guard case .allowed(let crawlDelay) = verdict else { return }
+            guard case .allowed(let crawlDelay) = verdict else {
+                namedIndexesInFlight.wrapped.remove(url)
+                return
+            }
             let validators = try? state.validators(of: url)
             let request = request(
                 url, of: source, reach: .named(originKind: originKind), validators: validators,
                 crawlDelaySeconds: crawlDelay)
             fetchRetrying(request, of: source, linkOf: nil) { @Sendable [self] end in
+                namedIndexesInFlight.wrapped.remove(url)
                 guard case .response(let response) = end, response.status != 304 else { return }
                 _ = reported.withLock { $0.removeValue(forKey: url) }
                 takeLinks(

@@ -53,6 +53,8 @@ public final class URLSource: Sendable {
     let waitingLinks: QueueBound<FIFOQueue<@Sendable () -> Void>>
     /// Links of indexes being fetched, parsed or waiting for the writer now; on `queue` only.
     let runningLinks: QueueBound<Int>
+    /// Feeds and sitemaps being fetched now (a slow one is not asked again meanwhile); on `queue`.
+    let namedIndexesInFlight: QueueBound<Set<String>>
     /// The feeds an index page named at its last change (`discover_feeds`), by the page's URL; on `queue`.
     let discoveredFeeds: QueueBound<[String: [String]]>
     /// The most links fetched, parsed or waiting for the writer at once: enough to keep every transfer busy
@@ -84,6 +86,7 @@ public final class URLSource: Sendable {
         waitingLinks = QueueBound(FIFOQueue(), on: queue)
         runningLinks = QueueBound(0, on: queue)
         discoveredFeeds = QueueBound([:], on: queue)
+        namedIndexesInFlight = QueueBound([], on: queue)
     }
 
     /// Polls every source now, then every interval; `ready` runs once the polls are scheduled.
