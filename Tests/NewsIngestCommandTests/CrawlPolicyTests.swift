@@ -85,6 +85,39 @@ import Testing
         #expect(paced.count == unpaced.count - 1 && paced.allSatisfy { $0 >= 0.3 }, "\(paced)")
     }
 
+    @Test func aRetryAfterPausesItsHostAloneAndEveryRequestThere() throws {
+        let busy = try TestHTTPServer()
+        let articles = ArticleGenerator.seedLikeArticles(4, seed: 3006)
+        try busy.serve("a.txt", articles[0])
+        try busy.serve("b.txt", articles[1])
+        try busy.serve("c.txt", articles[2])
+        try busy.serve(
+            "index.txt",
+            Array([busy.url("busy/3/a.txt"), busy.url("b.txt"), busy.url("c.txt")].joined(separator: "\n").utf8))
+        let other = try TestHTTPServer()
+        try serveIndex(other, links: ["d.txt"], seed: 3007)
+        let workspace = try Workspace()
+        let config = workspace.temporary.path("urls.toml")
+        // One request at a time to a host: whatever follows the 429 on its host waits for the pause.
+        try URLScopeTests.configuration(
+            at: config, preamble: "[source]\nmax_per_host = 1",
+            [(busy.url("index.txt"), "index", ""), (other.url("index.txt"), "index", "")])
+        let daemon = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments + ["--config", config], in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { workspace.records().count == 4 }, "\(daemon.log)")
+        #expect(daemon.stop() == 0)
+        let refused = try #require(busy.arrivals(of: "/busy/3/a.txt").first)
+        // On the paused host, nothing for 3 seconds after the 429 (the server's clock, which is the machine's
+        // monotonic clock for both servers); on the other host, polls went on meanwhile.
+        let busyAfter = busy.requests.compactMap { Double($0.split(separator: " ").last!) }.filter { $0 > refused }
+        #expect(!busyAfter.isEmpty && busyAfter.allSatisfy { $0 >= refused + 2.9 }, "\(busy.requests)")
+        let otherDuring = other.requests.compactMap { Double($0.split(separator: " ").last!) }.filter {
+            $0 > refused && $0 < refused + 2.9
+        }
+        #expect(!otherDuring.isEmpty, "\(other.requests)")
+        #expect(daemon.log.contains("server asked to retry later: pausing the host"))
+    }
+
     @Test func feedsNamedByAPageAndSitemapsNamedByRobotsTxtArePolled() throws {
         let server = try TestHTTPServer()
         let articles = ArticleGenerator.seedLikeArticles(3, seed: 3005)

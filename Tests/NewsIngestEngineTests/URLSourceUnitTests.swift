@@ -51,27 +51,27 @@ import Testing
     }
 
     @Test func retryAfterIsSecondsOrAnHTTPDate() {
-        #expect(URLSource.seconds(retryAfter: "3") == 3)
+        #expect(RetryAfter.seconds("3") == 3)
         let inTenSeconds = Date(timeIntervalSinceNow: 10)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        let seconds = URLSource.seconds(retryAfter: formatter.string(from: inTenSeconds))
+        let seconds = RetryAfter.seconds(formatter.string(from: inTenSeconds))
         #expect(seconds.map { (8...11).contains($0) } == true, "\(String(describing: seconds))")
-        #expect(URLSource.seconds(retryAfter: "soon") == nil)
+        #expect(RetryAfter.seconds("soon") == nil)
     }
 
     @Test func aRetryAfterOnlyEverGivesAWaitThatCanBeClamped() {
         // Not numbers by RFC 9110, though Double(_:) takes them: NaN would crash the timer arithmetic.
         for text in ["nan", "inf", "-5", "1e9", "0x10", "+3", " "] {
-            #expect(URLSource.seconds(retryAfter: text) == nil, "\(text)")
+            #expect(RetryAfter.seconds(text) == nil, "\(text)")
         }
-        #expect(URLSource.seconds(retryAfter: " 999999 ") == 999_999)
-        #expect(URLSource.seconds(retryAfter: String(repeating: "9", count: 400)) == .infinity)
-        let farFuture = URLSource.seconds(retryAfter: "Fri, 31 Dec 9999 23:59:59 GMT")
+        #expect(RetryAfter.seconds(" 999999 ") == 999_999)
+        #expect(RetryAfter.seconds(String(repeating: "9", count: 400)) == .infinity)
+        let farFuture = RetryAfter.seconds("Fri, 31 Dec 9999 23:59:59 GMT")
         #expect(farFuture.map { $0 > 100 * 365 * 86_400 } == true, "\(String(describing: farFuture))")
-        #expect(URLSource.seconds(retryAfter: "Thu, 01 Jan 1970 00:00:00 GMT") == 0)
+        #expect(RetryAfter.seconds("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
     }
 
     @Test func theCharsetComesFromTheContentType() {

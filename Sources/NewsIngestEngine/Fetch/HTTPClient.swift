@@ -14,15 +14,20 @@ import Synchronization
 /// Every transfer is held to `http`/`https` (redirects too, at most 5, each hop a transfer of its own held to
 /// the request's ``FetchScope``: where it may connect, where it may lead), verifies TLS, asks for gzip, deflate,
 /// br and zstd and decodes them, stops at `maxBytes` of decoded body while it arrives, and gives up on a slow
-/// connect, a slow whole or a trickle. Proxies come from the usual environment variables (``ProxyChoice``).
+/// connect, a slow whole or a trickle. A `429` or `503` with `Retry-After` pauses its host (up to
+/// `maxRetryAfterSeconds`), the others going on; requests to one host may also be paced
+/// (``HTTPRequest/minIntervalSeconds``). Proxies come from the usual environment variables (``ProxyChoice``).
 public final class HTTPClient: Sendable {
     /// Limits on transfers at once.
     public struct Limits: Sendable {
         public var maxTransfers = 32
         public var maxPerHost = 4
-        public init(maxTransfers: Int = 32, maxPerHost: Int = 4) {
+        /// The longest pause a `Retry-After` obtains for its host.
+        public var maxRetryAfterSeconds: Double = 3600
+        public init(maxTransfers: Int = 32, maxPerHost: Int = 4, maxRetryAfterSeconds: Double = 3600) {
             self.maxTransfers = maxTransfers
             self.maxPerHost = maxPerHost
+            self.maxRetryAfterSeconds = maxRetryAfterSeconds
         }
     }
 
@@ -30,8 +35,6 @@ public final class HTTPClient: Sendable {
 
     fileprivate struct Submissions {
         var waiting: [(HTTPRequest, Completion)] = []
-        /// Hosts to hold back: a URL of the host, and for how many seconds from now.
-        var pauses: [(url: String, seconds: Double)] = []
         var isClosed = false
     }
 
@@ -66,13 +69,6 @@ public final class HTTPClient: Sendable {
         guard accepted else {
             return completion(.failure(HTTPFetchError(kind: .other, url: request.url, message: "client closed")))
         }
-        curl_multi_wakeup(loop.multi.pointer)
-    }
-
-    /// Holds back every request to `url`'s host (`scheme://host:port`) for `seconds`, the others going on:
-    /// what a `429` or `503` with `Retry-After` asks.
-    public func pause(hostOf url: String, seconds: Double) {
-        loop.submissions.withLock { $0.pauses.append((url, seconds)) }
         curl_multi_wakeup(loop.multi.pointer)
     }
 
@@ -129,18 +125,12 @@ private final class Loop: Sendable {
         var transfers: [Int: Transfer] = [:]
         var queued = TransferQueue(maxTransfers: limits.maxTransfers, maxPerHost: limits.maxPerHost)
         while true {
-            let (waiting, pauses, isClosed) = submissions.withLock { submissions in
-                defer {
-                    submissions.waiting.removeAll()
-                    submissions.pauses.removeAll()
-                }
-                return (submissions.waiting, submissions.pauses, submissions.isClosed)
+            let (waiting, isClosed) = submissions.withLock { submissions in
+                defer { submissions.waiting.removeAll() }
+                return (submissions.waiting, submissions.isClosed)
             }
             for item in waiting { queued.append(item) }
             let now = DispatchTime.now().uptimeNanoseconds
-            for pause in pauses {
-                queued.pause(hostOf: pause.url, until: now + UInt64(max(0, pause.seconds) * 1e9), now: now)
-            }
             if isClosed {
                 let unstarted = queued.takeAll().map { Transfer(request: $0.request, completion: $0.completion) }
                 for transfer in transfers.values + unstarted {
@@ -162,6 +152,7 @@ private final class Loop: Sendable {
                 if let transfer = transfers.removeValue(forKey: Int(bitPattern: handle)) {
                     queued.finished(transfer.request)
                     let outcome = transfer.outcome(code)
+                    if case .success(let response) = outcome { pauseIfAsked(by: response, &queued) }
                     if case .success(let response) = outcome, let hop = transfer.request.redirected(by: response) {
                         switch hop {
                         case .success(let next): queued.append((next, transfer.completion))
@@ -183,6 +174,17 @@ private final class Loop: Sendable {
             var ready: Int32 = 0
             curl_multi_poll(multi.pointer, nil, 0, timeout, &ready)
         }
+    }
+
+    /// A `429` or `503` with `Retry-After` pauses its host at once (up to the limit), before the place it
+    /// frees lets the next request there start: the requester's retry then waits in line with the others.
+    private func pauseIfAsked(by response: HTTPResponse, _ queued: inout TransferQueue) {
+        guard response.status == 429 || response.status == 503,
+            let seconds = response.header("retry-after").flatMap(RetryAfter.seconds)
+        else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let wait = min(seconds, limits.maxRetryAfterSeconds)
+        queued.pause(hostOf: response.finalURL, until: now + UInt64(max(0, wait) * 1e9), now: now)
     }
 
     /// Hands libcurl every queued request that may start now.

@@ -35,9 +35,9 @@ extension URLSource {
                         attempt: attempt, source: source)
                     {
                         switch wait {
-                        case .pauseHost(let seconds):
-                            // The host waits (this request joins its line again); other hosts go on.
-                            client.pause(hostOf: request.url, seconds: seconds)
+                        case .pauseHost:
+                            // The client paused the host as the response arrived; this request joins its line
+                            // again and waits with the others there, while other hosts go on.
                             return again()
                         case .backoff(let seconds):
                             return retry(after: seconds, again)
@@ -63,7 +63,7 @@ extension URLSource {
 
     /// What to do before another attempt.
     enum RetryWait {
-        /// The server asked for this many seconds (`Retry-After`): its host is paused that long.
+        /// The server asked for this many seconds (`Retry-After`): the client pauses its host that long.
         case pauseHost(Double)
         /// A `5xx` or a `429` without a usable `Retry-After`: this request waits that long.
         case backoff(Double)
@@ -74,7 +74,7 @@ extension URLSource {
     /// down is worth knowing) or at `warning` when clamped.
     func retryWait(url: String, status: Int, retryAfter: String?, attempt: Int, source: URLSettings) -> RetryWait? {
         guard attempt < Self.maxAttempts else { return nil }
-        if status == 429 || status == 503, let retryAfter, let seconds = Self.seconds(retryAfter: retryAfter) {
+        if status == 429 || status == 503, let retryAfter, let seconds = RetryAfter.seconds(retryAfter) {
             let wait = min(seconds, fetch.maxRetryAfterSeconds)
             var metadata: Logger.Metadata = [
                 "url": "\(URLParts.withoutCredentials(url))", "status": "\(status)", "retry_after": "\(retryAfter)",
@@ -136,16 +136,6 @@ extension URLSource {
             .failure(record),
             commit: URLOutcome(url: url, etag: nil, lastModified: nil, contentID: nil, kind: .failed, index: index)
         ) { @Sendable [self] in queue.async { settled() } }
-    }
-
-    /// `Retry-After`: seconds (digits only, as RFC 9110 has it: not `nan`, `inf` or `-5`; any number of
-    /// them, a huge one being `infinity`), or an HTTP date (one past is 0).
-    static func seconds(retryAfter: String) -> Double? {
-        let trimmed = retryAfter.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
-            return Double(trimmed) ?? .infinity
-        }
-        return HTTPDate.parse(retryAfter).map { max(0, $0.timeIntervalSinceNow) }
     }
 
     /// The `charset` parameter of a `Content-Type`.

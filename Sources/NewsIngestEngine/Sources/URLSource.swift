@@ -73,7 +73,10 @@ public final class URLSource: Sendable {
             sources.map { ($0.url, HostScope(of: $0.url, followHosts: $0.followHosts)) },
             uniquingKeysWith: { a, _ in a })
         self.fetch = fetch
-        client = HTTPClient(limits: .init(maxTransfers: fetch.maxTransfers, maxPerHost: fetch.maxPerHost))
+        client = HTTPClient(
+            limits: .init(
+                maxTransfers: fetch.maxTransfers, maxPerHost: fetch.maxPerHost,
+                maxRetryAfterSeconds: fetch.maxRetryAfterSeconds))
         self.pipeline = pipeline
         self.state = state
         self.logger = logger
