@@ -78,17 +78,11 @@ enum DaemonBenchmarks {
         print(
             "backlog: \(corpus.paths.count) \(tiny ? "one-line" : "seed-like") files, "
                 + "\(String(format: "%.1f", megabytes)) MiB")
-        print("| what | seconds | files/s | MiB/s | speed against cat |")
-        print("|---|---|---|---|---|")
-        for (name, time) in [
-            ("cat of the files into one file", cat), ("newsingest parse --unordered into one file", parse),
-            ("newsingest run, backlog to JSONL (fsync batch)", seconds),
-        ] {
-            print(
-                "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(corpus.paths.count) / time)) | "
-                    + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |"
-            )
-        }
+        printFileRates(
+            [
+                ("cat of the files into one file", cat), ("newsingest parse --unordered into one file", parse),
+                ("newsingest run, backlog to JSONL (fsync batch)", seconds),
+            ], files: corpus.paths.count, megabytes: megabytes, cat: cat)
         print("the daemon against parse --unordered: \(String(format: "%.2f", parse / seconds))")
         let outputBytes =
             (try? FileManager.default.attributesOfItem(atPath: work.appendingPathComponent("articles.jsonl").path)[

@@ -48,15 +48,22 @@ enum ParseBatchBenchmarks {
             "names as arguments: \(tenth.count) in \(String(format: "%.2f", few)) s, \(corpus.paths.count) in "
                 + "\(String(format: "%.2f", many)) s: time per file \(String(format: "%.2f", many / few * Double(tenth.count) / Double(corpus.paths.count)))x"
         )
-        print("| what | seconds | files/s | MiB/s | speed against cat |")
-        print("|---|---|---|---|---|")
-        for (name, time) in [
-            ("cat of the files into one file", cat), ("newsingest parse --files-from, in order", ordered),
-            ("newsingest parse --files-from --unordered", unordered),
-        ] {
-            print(
-                "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(corpus.paths.count) / time)) | "
-                    + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |")
-        }
+        printFileRates(
+            [
+                ("cat of the files into one file", cat), ("newsingest parse --files-from, in order", ordered),
+                ("newsingest parse --files-from --unordered", unordered),
+            ], files: corpus.paths.count, megabytes: megabytes, cat: cat)
+    }
+}
+
+/// Prints a table of runs over `files` files of `megabytes` MiB: seconds, files and MiB per second, and the
+/// speed against `cat`'s `cat` seconds.
+func printFileRates(_ rows: [(name: String, seconds: Double)], files: Int, megabytes: Double, cat: Double) {
+    print("| what | seconds | files/s | MiB/s | speed against cat |")
+    print("|---|---|---|---|---|")
+    for (name, time) in rows {
+        print(
+            "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(files) / time)) | "
+                + "\(String(format: "%.1f", megabytes / time)) | \(String(format: "%.2f", cat / time)) |")
     }
 }
