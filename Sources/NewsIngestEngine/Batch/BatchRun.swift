@@ -104,7 +104,10 @@ public final class BatchRun: Sendable {
                 ingestedAt: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()))
             return .record(record.jsonLine())
         } catch {
-            return .failure("\(error)")
+            // The line names the file already: a reason that starts by naming it again (a failed system
+            // call names its subject) does not.
+            let reason = "\(error)"
+            return .failure(reason.hasPrefix(path + ": ") ? String(reason.dropFirst(path.count + 2)) : reason)
         }
     }
 
