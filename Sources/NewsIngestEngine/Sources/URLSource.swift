@@ -150,7 +150,7 @@ public final class URLSource: Sendable {
         request.headers = source.headers
         if URLParts.host(of: url) != hosts.ownHost {
             // Credentials configured for the source's host stay with it.
-            request.headers.removeAll { HTTPRequest.credentialHeaders.contains(Self.headerName($0)) }
+            request.dropCredentialHeaders()
         }
         request.timeoutSeconds = source.timeoutSeconds
         request.connectTimeoutSeconds = min(fetch.connectTimeoutSeconds, source.timeoutSeconds)
@@ -176,8 +176,4 @@ public final class URLSource: Sendable {
         hostScopes[source.url] ?? HostScope(of: source.url, followHosts: source.followHosts)
     }
 
-    /// The lower-cased name of a `Name: value` header line.
-    static func headerName(_ line: String) -> String {
-        line.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces).lowercased()
-    }
 }

@@ -2,6 +2,13 @@ extension HTTPRequest {
     /// Headers that carry credentials: never sent on to another host.
     static let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie"]
 
+    /// Removes the headers that carry credentials (``credentialHeaders``, by name in any case).
+    mutating func dropCredentialHeaders() {
+        headers.removeAll { line in
+            Self.credentialHeaders.contains(line.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces).lowercased())
+        }
+    }
+
     /// The request for the hop a `3xx` `response` points to, or why it may not be followed; `nil` when the
     /// response is not a redirect (it is then the answer).
     ///
@@ -34,12 +41,7 @@ extension HTTPRequest {
         next.redirectsLeft -= 1
         next.firstAddressKind = firstAddressKind ?? response.addressKind
         next.scope.addresses = scope.addresses.afterRedirect(from: next.firstAddressKind)
-        if URLParts.host(of: target) != URLParts.host(of: url) {
-            next.headers.removeAll { header in
-                let name = header.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces).lowercased()
-                return Self.credentialHeaders.contains(name)
-            }
-        }
+        if URLParts.host(of: target) != URLParts.host(of: url) { next.dropCredentialHeaders() }
         return .success(next)
     }
 }
