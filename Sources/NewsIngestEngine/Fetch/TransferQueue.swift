@@ -109,10 +109,6 @@ struct TransferQueue {
 
     /// The host and port of `url`, lower-cased: what the per-host limit counts by.
     static func host(of url: String) -> String {
-        var rest = Substring(url)
-        if let separator = rest.firstRange(of: "://") { rest = rest[separator.upperBound...] }
-        var authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        return authority.lowercased()
+        (URLParts.hostAndPort(of: url) ?? "").lowercased()
     }
 }

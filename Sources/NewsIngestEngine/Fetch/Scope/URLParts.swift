@@ -8,11 +8,17 @@ public enum URLParts {
         return rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" } ?? rest.endIndex)]
     }
 
+    /// `host:port` as written, without user information: the authority a connection goes to.
+    static func hostAndPort(of url: String) -> Substring? {
+        guard var hostAndPort = authority(of: url) else { return nil }
+        if let at = hostAndPort.lastIndex(of: "@") { hostAndPort = hostAndPort[hostAndPort.index(after: at)...] }
+        return hostAndPort
+    }
+
     /// The host, lower-cased, without user information, port or the brackets of an IPv6 address; `nil` when
     /// there is none.
     public static func host(of url: String) -> String? {
-        guard var hostAndPort = authority(of: url) else { return nil }
-        if let at = hostAndPort.lastIndex(of: "@") { hostAndPort = hostAndPort[hostAndPort.index(after: at)...] }
+        guard let hostAndPort = hostAndPort(of: url) else { return nil }
         let host: Substring
         if hostAndPort.hasPrefix("[") {
             guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
@@ -28,9 +34,10 @@ public enum URLParts {
     /// `scheme://host:port` lower-cased, with the default port made explicit: what `robots.txt` and pacing
     /// apply to.
     public static func origin(of url: String) -> String? {
-        guard let separator = url.firstRange(of: "://"), var hostAndPort = authority(of: url) else { return nil }
+        guard let separator = url.firstRange(of: "://"), let hostAndPort = hostAndPort(of: url) else {
+            return nil
+        }
         let scheme = url[..<separator.lowerBound].lowercased()
-        if let at = hostAndPort.lastIndex(of: "@") { hostAndPort = hostAndPort[hostAndPort.index(after: at)...] }
         var origin = "\(scheme)://\(hostAndPort.lowercased())"
         let hasPort = hostAndPort.hasPrefix("[") ? hostAndPort.contains("]:") : hostAndPort.contains(":")
         if !hasPort { origin += scheme == "https" ? ":443" : ":80" }
