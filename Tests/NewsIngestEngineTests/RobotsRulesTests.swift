@@ -40,6 +40,9 @@ import Testing
             Allow: /
             """, agent: "somebot")
         #expect(!other.allows("/a") && other.crawlDelaySeconds == 9)
+        // A token with `-` and `_` is matched in any case (a user_agent of "News_Bot-Vn/1.0").
+        let underscored = rules("User-agent: *\nDisallow: /\nUser-agent: NEWS_BOT-VN\nAllow: /\n", agent: "news_bot-vn")
+        #expect(underscored.allows("/a"))
     }
 
     @Test func wildcardsDollarAndTheLongestMatch() {

@@ -7,7 +7,7 @@ public enum FeedLinks {
     /// The feed URLs of `body` (an HTML page), fetched from `base`; empty for anything else.
     public static func feeds(in body: [UInt8], base: String) -> [String] {
         guard let baseURL = URL(string: base) else { return [] }
-        let lowered = body.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let lowered = body.map(asciiLowercased)
         var feeds: [String] = []
         var seen = Set<String>()
         var position = 0

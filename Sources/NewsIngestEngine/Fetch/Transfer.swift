@@ -142,7 +142,7 @@ final class Transfer {
         }
         if line.starts(with: "HTTP/".utf8) { return true }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
-        let name = line[..<colon].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let name = line[..<colon].map(asciiLowercased)
         let value = UnsafeBufferPointer(rebasing: line[(colon + 1)...])
         headers.append(
             (

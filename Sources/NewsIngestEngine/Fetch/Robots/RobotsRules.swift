@@ -53,11 +53,11 @@ public struct RobotsRules: Sendable, Equatable {
             let content = line.prefix { $0 != UInt8(ascii: "#") }
             guard let colon = content.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let key = String(decoding: content[..<colon], as: UTF8.self).trimmingASCIIWhitespace().lowercased()
-            let value = Self.trimmed(content[(colon + 1)...])
+            let value = content[(colon + 1)...].trimmingASCIIWhitespace()
             switch key {
             case "user-agent":
                 if inRules { (namesUs, namesAnyone, inRules) = (false, false, false) }
-                let agent = value.prefix { Self.isProductTokenByte($0) }.map { $0 | 0x20 }
+                let agent = value.prefix { Self.isProductTokenByte($0) }.map(asciiLowercased)
                 if value.elementsEqual([UInt8(ascii: "*")]) {
                     namesAnyone = true
                 } else if !agent.isEmpty, agent.elementsEqual(token) {
@@ -100,12 +100,6 @@ public struct RobotsRules: Sendable, Equatable {
             best = rule
         }
         return best?.allows ?? true
-    }
-
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        guard let first = bytes.firstIndex(where: { !isASCIIWhitespace($0) }) else { return [] }
-        let last = bytes.lastIndex(where: { !isASCIIWhitespace($0) })!
-        return bytes[first...last]
     }
 
     /// Letters, `-` and `_`: what a product token is made of (RFC 9309 §2.2.1).
