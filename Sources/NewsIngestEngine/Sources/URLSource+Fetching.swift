@@ -63,8 +63,9 @@ extension URLSource {
 
     /// What to do before another attempt.
     enum RetryWait {
-        /// The server asked for this many seconds (`Retry-After`): the client pauses its host that long.
-        case pauseHost(Double)
+        /// The server gave a `Retry-After`: the client paused its host for it (``HTTPClient/Limits``) as the
+        /// response arrived.
+        case pauseHost
         /// A `5xx` or a `429` without a usable `Retry-After`: this request waits that long.
         case backoff(Double)
     }
@@ -87,7 +88,7 @@ extension URLSource {
             } else {
                 logger.info("server asked to retry later: pausing the host", metadata: metadata)
             }
-            return .pauseHost(wait)
+            return .pauseHost
         }
         if (500...599).contains(status) || status == 429 { return .backoff(backoff(attempt, source: source)) }
         return nil
