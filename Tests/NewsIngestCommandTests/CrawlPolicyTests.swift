@@ -8,10 +8,15 @@ import Testing
 @Suite struct CrawlPolicyTests {
     let runner = BinaryRunner()
 
+    /// Serves a distinct article at each of `paths` on `server`.
+    func serveArticles(_ server: TestHTTPServer, _ paths: [String], seed: UInt64) throws {
+        let articles = ArticleGenerator.seedLikeArticles(paths.count, seed: seed)
+        for (path, article) in zip(paths, articles) { try server.serve(path, article) }
+    }
+
     /// Serves `links` (paths on `server`, each a distinct article) and an index listing them.
     func serveIndex(_ server: TestHTTPServer, links: [String], seed: UInt64) throws {
-        let articles = ArticleGenerator.seedLikeArticles(links.count, seed: seed)
-        for (link, article) in zip(links, articles) { try server.serve(link, article) }
+        try serveArticles(server, links, seed: seed)
         try server.serve("index.txt", Array(links.map { server.url($0) }.joined(separator: "\n").utf8))
     }
 
@@ -87,10 +92,7 @@ import Testing
 
     @Test func aRetryAfterPausesItsHostAloneAndEveryRequestThere() throws {
         let busy = try TestHTTPServer()
-        let articles = ArticleGenerator.seedLikeArticles(4, seed: 3006)
-        try busy.serve("a.txt", articles[0])
-        try busy.serve("b.txt", articles[1])
-        try busy.serve("c.txt", articles[2])
+        try serveArticles(busy, ["a.txt", "b.txt", "c.txt"], seed: 3006)
         try busy.serve(
             "index.txt",
             Array([busy.url("busy/3/a.txt"), busy.url("b.txt"), busy.url("c.txt")].joined(separator: "\n").utf8))
@@ -120,10 +122,7 @@ import Testing
 
     @Test func feedsNamedByAPageAndSitemapsNamedByRobotsTxtArePolled() throws {
         let server = try TestHTTPServer()
-        let articles = ArticleGenerator.seedLikeArticles(3, seed: 3005)
-        try server.serve("news/from-feed.txt", articles[0])
-        try server.serve("news/from-sitemap.txt", articles[1])
-        try server.serve("news/from-page.txt", articles[2])
+        try serveArticles(server, ["news/from-feed.txt", "news/from-sitemap.txt", "news/from-page.txt"], seed: 3005)
         try server.serve(
             "home.html",
             Array(
