@@ -7,7 +7,7 @@ SWIFT ?= swift
 # for gzip-compressed sitemaps, the kernel's headers for statx (a file's birth time), systemd for `systemd-analyze verify` on the unit in the tests, nginx and
 # openssl for the URL tests and benchmark (a real server: autoindex pages, HTTP/2 over TLS). The URL tests
 # also need python3 (their local HTTP server with faults), installed from Debian when none is on the PATH.
-APT_PACKAGES := libcurl4-openssl-dev libpsl-dev publicsuffix iproute2 libsqlite3-dev zlib1g-dev linux-libc-dev pkg-config systemd nginx-light openssl
+APT_PACKAGES := libnats-dev nats-server libcurl4-openssl-dev libpsl-dev publicsuffix iproute2 libsqlite3-dev zlib1g-dev linux-libc-dev pkg-config systemd nginx-light openssl
 # Seconds `make fuzz` runs the fuzzer for.
 FUZZ_SECONDS ?= 120
 # What `make fuzz` fuzzes, each for FUZZ_SECONDS: the article parser and the configuration parser.

@@ -62,6 +62,13 @@ let package = Package(
             pkgConfig: "libpsl",
             providers: [.apt(["libpsl-dev"])]
         ),
+        // The NATS C client from the system (libnats-dev), for the JetStream sink, the cluster's key-value
+        // claims and `newsingest tail`.
+        .systemLibrary(
+            name: "CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
         // The engine: reading sources and (with the daemon) the pipeline, state and sinks.
         .target(
             name: "NewsIngestEngine",
@@ -72,6 +79,7 @@ let package = Package(
                 "CCurl",
                 "CZlib",
                 "CPSL",
+                "CNATS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -98,7 +106,7 @@ let package = Package(
         // Helpers for integration tests: running the real binary, temporary directories, reading the state file.
         .target(
             name: "TestSupport",
-            dependencies: ["CSQLite", "NewsIngestSystem"],
+            dependencies: ["CSQLite", "CNATS", "NewsIngestSystem"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

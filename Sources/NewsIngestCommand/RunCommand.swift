@@ -51,6 +51,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "The error log (JSONL): files that could not be parsed.")
     var errors: String?
 
+    @OptionGroup(title: "JetStream")
+    var nats: NATSOptions
+
+    @Flag(name: .long, help: "Publish records into the JetStream stream only, not to the JSONL output.")
+    var natsOnly = false
+
     @Option(name: .long, help: "Where the state database is kept.")
     var stateDir: String?
 
@@ -97,6 +103,12 @@ struct RunCommand: ParsableCommand {
                 metadata["advice"] = "\(advice)"
             }
             logger.critical("cannot start", metadata: metadata)
+            // A stream that differs from the configuration, or credentials the server refuses, will not mend
+            // by themselves: a configuration error. An unreachable server may come up: 1, restarted.
+            if error is NATSStreamMismatch || (error as? NATSError)?.isAuthorization == true {
+                StandardStreams.printError("newsingest: configuration error: \(error)")
+                throw ExitCode(78)
+            }
             throw ExitCode(1)
         }
         daemon.run()
@@ -121,6 +133,13 @@ struct RunCommand: ParsableCommand {
             }
         }
         if let output { settings.pipeline.outputPath = output }
+        settings.pipeline.nats = try nats.apply(to: settings.pipeline.nats)
+        if natsOnly {
+            guard settings.pipeline.nats != nil else {
+                throw ConfigurationLoader.fail("--nats-only", nil, "needs a stream: --nats-url or [output.nats]")
+            }
+            settings.pipeline.recordsToFile = false
+        }
         if let errors { settings.pipeline.errorsPath = errors }
         if let stateDir { settings.stateDirectory = stateDir }
         if let workers {

@@ -63,7 +63,9 @@ public enum Configuration {
         try reader.allow(["source", "output", "state", "pipeline", "daemon"])
 
         let output = try reader.table("output")
-        try output.allow(["path", "errors", "fsync", "fsync_interval", "dedupe", "rotate_bytes", "rotate_daily"])
+        try output.allow([
+            "path", "errors", "fsync", "fsync_interval", "dedupe", "rotate_bytes", "rotate_daily", "jsonl", "nats",
+        ])
         let state = try reader.table("state")
         try state.allow(["directory", "forget_after_days"])
         let pipeline = try reader.table("pipeline")
@@ -179,6 +181,7 @@ public enum Configuration {
         settings.pipeline.rotateBytes = try output.integer("rotate_bytes", in: 0...(1 << 50)) ?? 0
         settings.pipeline.rotateDaily = try output.bool("rotate_daily") ?? false
         settings.pipeline.syncIntervalSeconds = try output.seconds("fsync_interval", in: 0.01...3600) ?? 1
+        try readOutputs(output, into: &settings.pipeline)
         settings.forgetAfterDays = try state.integer("forget_after_days", in: 0...36_500) ?? 0
         if let text = try daemon.string("metrics_address"), !text.isEmpty {
             guard let address = MetricsAddress(text) else {

@@ -160,10 +160,11 @@ final class JSONLOutput {
     /// Reads what lies beyond `committedOffset` (a crash between writing a batch and committing it leaves
     /// lines there, possibly a torn one), a chunk at a time so that memory stays flat however much there is:
     /// complete record lines are handed to `adopt` (their source path or URL, content id, and a file's size,
-    /// modification time, device, inode and birth time), a torn tail is cut.
+    /// modification time, device, inode and birth time), and each to `keepLine` when given; a torn tail is cut.
     func recover(
         committedOffset: Int64,
         chunkBytes: Int = 1 << 20,
+        keepLine: (([UInt8]) -> Void)? = nil,
         adopt: ([AdoptedLine]) throws -> Void
     ) throws -> Recovery {
         var recovery = Recovery()
@@ -179,24 +180,9 @@ final class JSONLOutput {
             guard let lastLineEnd = carried.lastIndex(of: 0x0A) else { continue }
             var lines: [AdoptedLine] = []
             for line in carried[...lastLineEnd].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
-                if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                    let id = object["id"] as? String
-                {
-                    let source = object["source"] as? [String: Any]
-                    var file: (size: Int, modifiedAt: String)?
-                    if let size = source?["size"] as? Int, let modifiedAt = source?["modified_at"] as? String {
-                        file = (size, modifiedAt)
-                    }
-                    var recorded: (device: UInt64, inode: UInt64, bornAt: String)?
-                    if let device = source?["device"] as? Int, let inode = source?["inode"] as? Int,
-                        let bornAt = source?["born_at"] as? String
-                    {
-                        recorded = (UInt64(bitPattern: Int64(device)), UInt64(bitPattern: Int64(inode)), bornAt)
-                    }
-                    lines.append(
-                        AdoptedLine(
-                            path: (source?["path"] as? String) ?? (source?["url"] as? String), id: id, file: file,
-                            recorded: recorded))
+                if let adopted = AdoptedLine(recordLine: line) {
+                    lines.append(adopted)
+                    keepLine?(Array(line))
                 } else {
                     recovery.unreadableLines += 1
                 }

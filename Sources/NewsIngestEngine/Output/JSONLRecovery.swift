@@ -12,6 +12,8 @@ import NewsIngestSystem
 struct JSONLRecovery {
     let state: StateStore
     let logger: Logger
+    /// Given each record line adopted, when another sink needs them (see ``NATSRecovery``).
+    var keepLine: (([UInt8]) -> Void)?
 
     /// Recovers what a crash left past the committed end of `output`.
     func recover(_ output: JSONLOutput) throws {
@@ -37,7 +39,7 @@ struct JSONLRecovery {
 
     /// Adopts the whole lines of `file` past `offset`, and cuts a torn last line, saying so.
     private func adopt(from file: JSONLOutput, after offset: Int64) throws {
-        let recovery = try file.recover(committedOffset: offset) { lines in
+        let recovery = try file.recover(committedOffset: offset, keepLine: keepLine) { lines in
             try state.adoptRecoveredLines(lines.map(Self.findingItsFile))
         }
         if recovery.cutBytes > 0 {

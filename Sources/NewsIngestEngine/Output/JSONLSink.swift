@@ -15,14 +15,21 @@ final class JSONLSink: Sink {
     private var output: JSONLOutput
     private var errors: JSONLOutput
 
-    /// Opens the output and the error log, and recovers what a crash left past their committed ends.
-    init(settings: PipelineSettings, state: StateStore, logger: Logger) throws {
+    /// The record lines adopted at start (written before a crash, never committed), when asked to keep them.
+    private(set) var adoptedLines: [[UInt8]] = []
+
+    /// Opens the output and the error log, and recovers what a crash left past their committed ends; keeps
+    /// the lines it adopted in ``adoptedLines`` when `keepingAdoptedLines`.
+    init(settings: PipelineSettings, state: StateStore, logger: Logger, keepingAdoptedLines: Bool = false) throws {
         self.settings = settings
         self.state = state
         self.logger = logger
         output = try JSONLOutput(path: settings.outputPath)
         errors = try JSONLOutput(path: settings.errorsPath)
-        let recovery = JSONLRecovery(state: state, logger: logger)
+        var recovery = JSONLRecovery(state: state, logger: logger)
+        var kept: [[UInt8]] = []
+        if keepingAdoptedLines { recovery.keepLine = { kept.append($0) } }
+        defer { adoptedLines = kept }
         if !output.isStream {
             try recovery.recover(output)
             try state.commit([], ends: [output.end])

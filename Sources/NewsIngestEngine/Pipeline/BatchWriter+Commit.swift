@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import NewsFormat
 import NewsIngestSystem
 
 /// The writer's commits: when the sync policy says it is time, the sink makes what was written durable and
@@ -50,9 +51,15 @@ extension BatchWriter {
                 }
             }
         }
-        let uncommitted = writer.uncommitted
+        var uncommitted = writer.uncommitted
         do {
             try writer.sink.makeDurable(settings.sync)
+            let refused = writer.sink.takeRefused()
+            if !refused.isEmpty {
+                // Kept even when writing their error records fails: the refusals are given once.
+                defer { writer.uncommitted = uncommitted }
+                try failRefused(refused, in: &uncommitted, sink: writer.sink)
+            }
             try state.commit(
                 uncommitted.outcomes, urls: uncommitted.urls, ends: writer.sink.committedEnds,
                 forgetting: uncommitted.departed, recognized: Array(uncommitted.recognized))
@@ -76,6 +83,45 @@ extension BatchWriter {
         counters.withLock { $0.add(uncommitted.counts) }
         writer.uncommitted.departed += release(uncommitted)
         for tell in uncommitted.whenCommitted { tell() }
+    }
+
+    /// Turns the records the sink's destination refused for good into failures: an error record each
+    /// (`code = "refused"`, written and made durable with the others), its outcome failed, its content id no
+    /// longer emitted.
+    private func failRefused(_ refused: [RefusedRecord], in uncommitted: inout UncommittedBatches, sink: any Sink)
+        throws
+    {
+        var errors = SinkBatch()
+        var refusedKeys = Set<RecoveredLine>()
+        for record in refused {
+            logger.error(
+                "the output refused a record; it goes to the error log",
+                metadata: ["path": "\(record.source)", "id": "\(record.recordID)", "reason": "\(record.reason)"])
+            errors.errorLines += ErrorRecord(
+                time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: record.source,
+                reason: "the output refused the record: \(record.reason)", code: "refused", size: nil
+            ).jsonLine()
+            refusedKeys.insert(RecoveredLine(path: record.source, id: record.recordID))
+            uncommitted.emittedIDs.remove(record.recordID)
+        }
+        for index in uncommitted.outcomes.indices {
+            let outcome = uncommitted.outcomes[index]
+            guard outcome.kind == .emitted, let id = outcome.contentID,
+                refusedKeys.contains(RecoveredLine(path: outcome.path, id: id))
+            else { continue }
+            uncommitted.outcomes[index].kind = .failed
+        }
+        for index in uncommitted.urls.indices {
+            let outcome = uncommitted.urls[index]
+            guard outcome.kind == .emitted, let id = outcome.contentID,
+                refusedKeys.contains(RecoveredLine(path: outcome.url, id: id))
+            else { continue }
+            uncommitted.urls[index].kind = .failed
+        }
+        uncommitted.counts.emitted -= refused.count
+        uncommitted.counts.failed += refused.count
+        try sink.write(errors)
+        try sink.makeDurable(settings.sync)
     }
 
     /// A batch could not be written, or what was written could not be synced or committed (a disk is full,

@@ -17,12 +17,20 @@ public final class IngestPipeline: Sendable {
     private let writer: BatchWriter
     private let parsing: FileParsing
 
-    /// Opens the JSONL output and error log (``JSONLSink``), recovers what a crash left past their committed
-    /// ends, and starts the workers.
+    /// Opens the JSONL output and error log (``JSONLSink``) and, when configured, the JetStream stream
+    /// (``NATSSink``), recovers what a crash left past their committed ends, and starts the workers.
     public convenience init(settings: PipelineSettings, state: StateStore, logger: Logger) throws {
-        try self.init(
-            settings: settings, state: state, sink: JSONLSink(settings: settings, state: state, logger: logger),
-            logger: logger)
+        try self.init(settings: settings, state: state, sink: Self.sink(settings, state, logger), logger: logger)
+    }
+
+    private static func sink(_ settings: PipelineSettings, _ state: StateStore, _ logger: Logger) throws -> any Sink {
+        let file = try JSONLSink(
+            settings: settings, state: state, logger: logger, keepingAdoptedLines: settings.nats != nil && settings.recordsToFile)
+        guard let nats = settings.nats else { return file }
+        let stream = try NATSSink(
+            settings: nats, dedupe: settings.dedupe, state: state, logger: logger,
+            linesInFile: settings.recordsToFile ? file.adoptedLines : nil)
+        return FanOutSink(file: file, stream: stream, recordsToFile: settings.recordsToFile)
     }
 
     /// Starts the workers and the writer on `sink`.

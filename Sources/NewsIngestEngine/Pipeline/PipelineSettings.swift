@@ -34,6 +34,10 @@ public struct PipelineSettings: Sendable {
     public var rotateBytes: Int = 0
     /// Rotate the output when the UTC date changes.
     public var rotateDaily = false
+    /// Records go to the JSONL output (`output.jsonl`); false only with a JetStream stream to take them.
+    public var recordsToFile = true
+    /// The JetStream stream records are published into too (`[output.nats]`), if any.
+    public var nats: NATSSettings?
 
     /// Creates settings.
     public init(

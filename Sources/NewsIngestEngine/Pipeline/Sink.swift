@@ -30,6 +30,23 @@ protocol Sink: AnyObject {
     /// Opens anew what the sink writes to (on `SIGHUP`, after `logrotate` renamed it).
     /// - Throws: ``UncommittedOutputError`` while written lines wait for their commit.
     func reopen(commitWaiting: () -> Int) throws
+
+    /// After ``makeDurable(_:)``: the records written since the last commit that the sink's destination
+    /// refused for good (a JetStream stream full under `discard = "new"`), to be committed as failures with
+    /// an error record rather than as emitted. Each is given once.
+    func takeRefused() -> [RefusedRecord]
+}
+
+extension Sink {
+    func takeRefused() -> [RefusedRecord] { [] }
+}
+
+/// A record its sink's destination refused for good, and why.
+struct RefusedRecord: Equatable {
+    var recordID: String
+    /// Its source's path or URL.
+    var source: String
+    var reason: String
 }
 
 /// What one batch gives a sink: its records and its error records, in order.

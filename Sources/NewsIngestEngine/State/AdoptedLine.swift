@@ -1,3 +1,4 @@
+import Foundation
 import NewsFormat
 
 /// A record line found in the output past its committed end, written before a crash and never committed.
@@ -24,6 +25,27 @@ public struct AdoptedLine: Sendable {
         self.id = id
         self.file = file
         self.recorded = recorded
+    }
+
+    /// The record a JSONL line (or a stream message) holds, by its `id` and `source`; `nil` when it is not a
+    /// record.
+    public init?(recordLine line: some Collection<UInt8>) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+            let id = object["id"] as? String
+        else { return nil }
+        let source = object["source"] as? [String: Any]
+        var file: (size: Int, modifiedAt: String)?
+        if let size = source?["size"] as? Int, let modifiedAt = source?["modified_at"] as? String {
+            file = (size, modifiedAt)
+        }
+        var recorded: (device: UInt64, inode: UInt64, bornAt: String)?
+        if let device = source?["device"] as? Int, let inode = source?["inode"] as? Int,
+            let bornAt = source?["born_at"] as? String
+        {
+            recorded = (UInt64(bitPattern: Int64(device)), UInt64(bitPattern: Int64(inode)), bornAt)
+        }
+        self.init(
+            path: (source?["path"] as? String) ?? (source?["url"] as? String), id: id, file: file, recorded: recorded)
     }
 }
 

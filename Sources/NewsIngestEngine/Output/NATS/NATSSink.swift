@@ -1,0 +1,181 @@
+import CNATS
+import Dispatch
+import Logging
+import NewsIngestSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The JetStream stream as a ``Sink``: each record is published asynchronously with a `Nats-Msg-Id`, and the
+/// batch's outcomes are committed only once the stream acknowledged every record (``makeDurable(_:)``).
+///
+/// Exactly once: a publication whose acknowledgement did not come in time is published again under the same
+/// id, and the stream's duplicate window makes it one message. A crash between publishing and committing is
+/// mended at the next start (``NATSRecovery``), which looks the records past the committed sequence up in
+/// the stream rather than trusting the window: however long the daemon stayed down, what the stream holds is
+/// not published again. Used only on the writer's queue.
+final class NATSSink: Sink {
+    static let messageIDHeader = "Nats-Msg-Id"
+
+    let settings: NATSSettings
+    let dedupe: DedupePolicy
+    let connection: NATSConnection
+    let publications: NATSPublications
+    private let logger: Logger
+    /// Records written since the last commit, in order, kept until the stream acknowledged them.
+    private var outgoing: [Outgoing] = []
+    /// Records the stream refused since the last commit, for the writer to turn into error records.
+    private var refusals: [RefusedRecord] = []
+    /// The stream's highest sequence acknowledged: every record of this daemon not yet committed lies beyond
+    /// the committed one.
+    private var acknowledgedSequence: UInt64
+
+    /// One record on its way to the stream.
+    struct Outgoing {
+        var messageID: String
+        var payload: [UInt8]
+        var recordID: String
+        var source: String
+        /// True while the client holds it (published and not yet answered or taken back).
+        var isWithClient = false
+    }
+
+    /// Connects, makes or checks the stream, and publishes again what a crash left unacknowledged
+    /// (``NATSRecovery``).
+    /// - Parameter linesInFile: records the JSONL output adopted at this start (written before a crash and
+    ///   not committed), when the JSONL output is written too: those the stream lacks are published now.
+    init(
+        settings: NATSSettings, dedupe: DedupePolicy, state: StateStore, logger: Logger,
+        linesInFile: [[UInt8]]?
+    ) throws {
+        self.settings = settings
+        self.dedupe = dedupe
+        self.logger = logger
+        let publications = NATSPublications()
+        self.publications = publications
+        connection = try NATSConnection(settings: settings, name: "newsingest", logger: logger) {
+            message, ack, error in publications.receive(message, ack, error)
+        }
+        let stream = NATSStream(settings: settings, connection: connection)
+        let lastSequence = try stream.ensure(logger: logger)
+        acknowledgedSequence = lastSequence
+        let recovery = NATSRecovery(sink: self, stream: stream, state: state, logger: logger)
+        try recovery.recover(lastSequence: lastSequence, linesInFile: linesInFile)
+    }
+
+    /// Where the state keeps the committed sequence of `stream` (among the outputs' committed ends).
+    static func endName(of stream: String) -> String { "nats:" + stream }
+
+    var committedEnds: [OutputEnd] {
+        [OutputEnd(path: Self.endName(of: settings.stream), offset: Int64(acknowledgedSequence))]
+    }
+
+    /// The message id of a record: its content id under `dedupe = "content"` (the same content is one message
+    /// whoever publishes it), with its source under `"none"` (each file or URL carrying it is one).
+    func messageID(recordID: String, source: String) -> String {
+        guard dedupe == .none else { return recordID }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return recordID + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    func prepare(forBatchOf bytes: Int, commitWaiting: () -> Int) throws {}
+
+    func write(_ batch: SinkBatch) throws {
+        for record in batch.records {
+            var payload = record.line
+            if payload.last == 0x0A { payload.removeLast() }
+            enqueue(payload, recordID: record.id, source: record.source)
+        }
+    }
+
+    /// Adds a record to what is on its way, and hands it to the client when the client takes it now (when
+    /// not, it is published again by ``makeDurable(_:)``).
+    func enqueue(_ payload: [UInt8], recordID: String, source: String) {
+        var record = Outgoing(
+            messageID: messageID(recordID: recordID, source: source), payload: payload, recordID: recordID,
+            source: source)
+        record.isWithClient = publish(record)
+        outgoing.append(record)
+        publications.pending.store(outgoing.count, ordering: .relaxed)
+    }
+
+    /// Hands `record` to the client; false when it did not take it (disconnected past its buffer, or the
+    /// window of pending acknowledgements full past the stall wait).
+    private func publish(_ record: Outgoing) -> Bool {
+        var message: OpaquePointer?
+        let status = settings.subject.withCString { subject in
+            record.payload.withUnsafeBytes { bytes in
+                natsMsg_Create(&message, subject, nil, bytes.baseAddress, Int32(bytes.count))
+            }
+        }
+        guard status == NATS_OK else { return false }
+        defer { natsMsg_Destroy(message) }
+        guard natsMsgHeader_Set(message, Self.messageIDHeader, record.messageID) == NATS_OK else { return false }
+        guard js_PublishMsgAsync(connection.jetStream, &message, nil) == NATS_OK else { return false }
+        publications.published.add(1, ordering: .relaxed)
+        return true
+    }
+
+    /// Waits until the stream answered every record written since the last commit, publishing again (under
+    /// the same ids) what the client could not take or whose answer did not come; throws when that takes
+    /// longer than `ack_timeout` (the writer pauses and calls again).
+    func makeDurable(_ policy: SyncPolicy) throws {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(settings.ackTimeoutSeconds * 1e9)
+        while true {
+            var unanswered = 0
+            for index in outgoing.indices where publications.answer(for: outgoing[index].messageID) == nil {
+                unanswered += 1
+                if !outgoing[index].isWithClient { outgoing[index].isWithClient = publish(outgoing[index]) }
+            }
+            guard unanswered > 0 else { break }
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else {
+                throw NATSError(
+                    "waiting for JetStream to acknowledge \(unanswered) records", status: NATS_TIMEOUT)
+            }
+            var options = jsPubOptions()
+            jsPubOptions_Init(&options)
+            options.MaxWait = max(1, Int64((deadline - now) / 1_000_000))
+            if js_PublishAsyncComplete(connection.jetStream, &options) != NATS_OK {
+                takeBackFromClient()
+            } else if outgoing.contains(where: { !$0.isWithClient }) {
+                // Some were never taken: wait a little before handing them over again.
+                usleep(20_000)
+            }
+        }
+        for record in outgoing {
+            switch publications.answer(for: record.messageID) {
+            case .stored(let sequence, _)?:
+                acknowledgedSequence = max(acknowledgedSequence, sequence)
+            case .refused(let code, let text)?:
+                refusals.append(
+                    RefusedRecord(recordID: record.recordID, source: record.source, reason: "\(text) (\(code))"))
+            case nil:
+                break
+            }
+        }
+        publications.forget(outgoing.map(\.messageID))
+        outgoing.removeAll(keepingCapacity: true)
+        publications.pending.store(0, ordering: .relaxed)
+    }
+
+    /// Takes back from the client what awaits an answer (the acknowledgement was lost with a connection, or
+    /// is late): it is published again under the same id, and an answer to the first publication is dropped.
+    private func takeBackFromClient() {
+        var list = natsMsgList()
+        if js_PublishAsyncGetPendingList(&list, connection.jetStream) == NATS_OK { natsMsgList_Destroy(&list) }
+        for index in outgoing.indices { outgoing[index].isWithClient = false }
+    }
+
+    func takeRefused() -> [RefusedRecord] {
+        defer { refusals.removeAll() }
+        return refusals
+    }
+
+    func mend(after error: any Error, commitWaiting: () -> Int) -> Bool { false }
+
+    func reopen(commitWaiting: () -> Int) throws {}
+}

@@ -1,0 +1,88 @@
+import CNATS
+import Logging
+
+/// Reads the records of a JetStream stream in order through a pull consumer (durable when named, so a later
+/// reader goes on where it stopped), acknowledging each batch once it was handed on: what `newsingest tail`
+/// prints.
+public final class NATSStreamReader {
+    private let connection: NATSConnection
+    private let subscription: OpaquePointer
+    /// Messages the consumer still holds after the last one fetched; `nil` before the first.
+    public private(set) var remaining: UInt64?
+    /// Messages in the stream when the reader started.
+    public let messagesAtStart: UInt64
+
+    /// Where a new consumer starts.
+    public enum Start: Sendable {
+        /// At the stream's first message.
+        case first
+        /// After its last one: only what is published from now on.
+        case new
+    }
+
+    /// Subscribes to `settings.stream` (on `settings.subject`, or the stream's first subject when that is
+    /// the default and the stream takes another).
+    /// - Parameter durable: the consumer's name: it keeps its place between runs (its start applies when it
+    ///   is made); `nil`, an ephemeral consumer.
+    public init(settings: NATSSettings, durable: String?, start: Start, logger: Logger) throws {
+        let connection = try NATSConnection(settings: settings, name: "newsingest tail", logger: logger)
+        self.connection = connection
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        var code = jsErrCode(0)
+        let status = js_GetStreamInfo(&info, connection.jetStream, settings.stream, nil, &code)
+        guard status == NATS_OK, let info else {
+            throw NATSError("reading the stream \(settings.stream)", status: status, code: code)
+        }
+        defer { jsStreamInfo_Destroy(info) }
+        messagesAtStart = info.pointee.State.Msgs
+        let config = info.pointee.Config.pointee
+        let subjects = (0..<Int(config.SubjectsLen)).compactMap { config.Subjects[$0].map { String(cString: $0) } }
+        let subject =
+            subjects.contains(where: { NATSStream.filter($0, matches: settings.subject) })
+            ? settings.subject : subjects.first ?? settings.subject
+        var options = jsSubOptions()
+        jsSubOptions_Init(&options)
+        options.Config.DeliverPolicy = start == .first ? js_DeliverAll : js_DeliverNew
+        options.Config.AckPolicy = js_AckExplicit
+        var subscription: OpaquePointer?
+        let subscribed = settings.stream.withCString { stream in
+            options.Stream = stream
+            return js_PullSubscribe(&subscription, connection.jetStream, subject, durable, nil, &options, &code)
+        }
+        guard subscribed == NATS_OK, let subscription else {
+            throw NATSError("subscribing to \(subject) in the stream \(settings.stream)", status: subscribed, code: code)
+        }
+        self.subscription = subscription
+    }
+
+    deinit {
+        natsSubscription_Destroy(subscription)
+    }
+
+    /// Fetches up to `count` messages, waiting up to `timeoutSeconds` for the first; hands each payload to
+    /// `handle`, then acknowledges them all.
+    /// - Returns: how many there were (0 when none came in time).
+    public func fetch(upTo count: Int, timeoutSeconds: Double, handle: (UnsafeRawBufferPointer) throws -> Void) throws
+        -> Int
+    {
+        var code = jsErrCode(0)
+        var fetched = natsMsgList()
+        let status = natsSubscription_Fetch(&fetched, subscription, Int32(count), Int64(timeoutSeconds * 1000), &code)
+        defer { natsMsgList_Destroy(&fetched) }
+        if status == NATS_TIMEOUT { return 0 }
+        guard status == NATS_OK else { throw NATSError("fetching from the stream", status: status, code: code) }
+        let messages = (0..<Int(fetched.Count)).compactMap { fetched.Msgs[$0] }
+        for message in messages {
+            try handle(UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message))))
+        }
+        for message in messages {
+            var metadata: UnsafeMutablePointer<jsMsgMetaData>?
+            if natsMsg_GetMetaData(&metadata, message) == NATS_OK, let metadata {
+                remaining = metadata.pointee.NumPending
+                jsMsgMetaData_Destroy(metadata)
+            }
+            try NATSConnection.check(natsMsg_Ack(message, nil), "acknowledging a message")
+        }
+        return messages.count
+    }
+}

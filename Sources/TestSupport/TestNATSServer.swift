@@ -1,0 +1,100 @@
+import CNATS
+import Foundation
+
+/// A real `nats-server` (Debian's package) with JetStream on 127.0.0.1, its store in a temporary directory,
+/// for the JetStream sink's tests and benchmarks: killed and started again on the same port and store by the
+/// fault tests. Killed when released.
+public final class TestNATSServer: @unchecked Sendable {
+    /// `nats://127.0.0.1:PORT`.
+    public let url: String
+    public let port: Int
+    private let directory: TemporaryDirectory
+    private var process: Process?
+    private let extraArguments: [String]
+
+    /// True when nats-server is installed (`make deps` installs it).
+    public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+    static let executable = "/usr/sbin/nats-server"
+
+    /// Starts a server; `arguments` are added to its command line (`--auth TOKEN`, say).
+    public init(arguments: [String] = []) throws {
+        directory = try TemporaryDirectory()
+        port = try TestNginx.freePort()
+        url = "nats://127.0.0.1:\(port)"
+        extraArguments = arguments
+        try start()
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// The server's log so far.
+    public var log: String { (try? String(contentsOfFile: directory.path("server.log"), encoding: .utf8)) ?? "" }
+
+    /// Starts the server (again, after ``kill()``) on the same port and store, and waits until it is ready.
+    public func start() throws {
+        let logPath = directory.path("server.log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments =
+            ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", directory.path("store")] + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = log
+        try process.run()
+        self.process = process
+        guard Wait.until(seconds: 60, { self.log.contains("Server is ready") && TestNginx.accepts(port) }) else {
+            throw TestNginx.StartFailed(log: "nats-server did not start: \(self.log)")
+        }
+    }
+
+    /// Kills the server (`SIGKILL`: no goodbye to its clients) and waits until it is gone.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// One message of a stream: its sequence, its `Nats-Msg-Id` and its payload.
+    public struct StoredMessage: Sendable {
+        public var sequence: UInt64
+        public var messageID: String?
+        public var payload: [UInt8]
+    }
+
+    /// Every message of `stream`, read by sequence through a connection of its own.
+    public func messages(of stream: String) throws -> [StoredMessage] {
+        var connection: OpaquePointer?
+        guard natsConnection_ConnectTo(&connection, url) == NATS_OK else { throw TestNginx.StartFailed(log: "connect") }
+        defer { natsConnection_Destroy(connection) }
+        var jetStream: OpaquePointer?
+        guard natsConnection_JetStream(&jetStream, connection, nil) == NATS_OK else {
+            throw TestNginx.StartFailed(log: "JetStream context")
+        }
+        defer { jsCtx_Destroy(jetStream) }
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        var code = jsErrCode(0)
+        let status = js_GetStreamInfo(&info, jetStream, stream, nil, &code)
+        if code == JSStreamNotFoundErr { return [] }
+        guard status == NATS_OK, let info else { throw TestNginx.StartFailed(log: "stream info: \(code)") }
+        let (first, last) = (info.pointee.State.FirstSeq, info.pointee.State.LastSeq)
+        jsStreamInfo_Destroy(info)
+        var messages: [StoredMessage] = []
+        guard last > 0 else { return [] }
+        for sequence in max(first, 1)...last {
+            var message: OpaquePointer?
+            guard js_GetMsg(&message, jetStream, stream, sequence, nil, &code) == NATS_OK, let message else { continue }
+            defer { natsMsg_Destroy(message) }
+            var value: UnsafePointer<CChar>?
+            let id = natsMsgHeader_Get(message, "Nats-Msg-Id", &value) == NATS_OK ? value.map { String(cString: $0) } : nil
+            let bytes = UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message)))
+            messages.append(StoredMessage(sequence: sequence, messageID: id, payload: Array(bytes)))
+        }
+        return messages
+    }
+}
