@@ -147,6 +147,9 @@ struct JetStreamSinkTests {
                 daemon = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
             } else {
                 #expect(Wait.until(seconds: 60) { daemon.log.contains("reconnected to NATS") }, "\(daemon.log)")
+                // One line for the outage, one for the return, one for the commit that waited.
+                #expect(daemon.log.components(separatedBy: "lost the connection to NATS").count == 2, "\(daemon.log)")
+                #expect(daemon.log.components(separatedBy: " error newsingest:").count <= 2, "\(daemon.log)")
             }
         }
         #expect(Wait.until(seconds: 600) { stored() >= expected && workspace.records().count >= expected }, "\(daemon.log)")

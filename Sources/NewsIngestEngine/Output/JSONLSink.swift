@@ -19,8 +19,13 @@ final class JSONLSink: Sink {
     private(set) var adoptedLines: [[UInt8]] = []
 
     /// Opens the output and the error log, and recovers what a crash left past their committed ends; keeps
-    /// the lines it adopted in ``adoptedLines`` when `keepingAdoptedLines`.
-    init(settings: PipelineSettings, state: StateStore, logger: Logger, keepingAdoptedLines: Bool = false) throws {
+    /// the lines it adopted in ``adoptedLines`` when `keepingAdoptedLines`. Commits the ends it recovered to
+    /// unless `committingEnds` is false: then another sink's recovery must first deal with the lines adopted,
+    /// and commits ``committedEnds`` with its own (see ``NATSRecovery``).
+    init(
+        settings: PipelineSettings, state: StateStore, logger: Logger, keepingAdoptedLines: Bool = false,
+        committingEnds: Bool = true
+    ) throws {
         self.settings = settings
         self.state = state
         self.logger = logger
@@ -32,11 +37,11 @@ final class JSONLSink: Sink {
         defer { adoptedLines = kept }
         if !output.isStream {
             try recovery.recover(output)
-            try state.commit([], ends: [output.end])
+            if committingEnds { try state.commit([], ends: [output.end]) }
         }
         if !errors.isStream {
             try recovery.discardUncommittedErrors(errors)
-            try state.commit([], ends: [errors.end])
+            if committingEnds { try state.commit([], ends: [errors.end]) }
         }
     }
 

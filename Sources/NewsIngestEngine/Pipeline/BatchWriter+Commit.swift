@@ -137,7 +137,11 @@ extension BatchWriter {
         pauseReason.withLock { $0 = reason.replacing("\n", with: " ") }  // one line, for STATUS=
         // What waits: written and not committed, or gathered (a batch that could not be written among them).
         let waiting = writer.uncommitted.resultCount + gathering.withLock { $0.results.count }
-        logger.error(
+        // An unreachable stream is one outage, logged once here (its connection logs the loss and the
+        // return); a disk that keeps failing is logged at each attempt.
+        let isRepeatedOutage = writer.failedAttempts > 1 && (error as? NATSError)?.isTransient == true
+        logger.log(
+            level: isRepeatedOutage ? .debug : .error,
             message,
             metadata: [
                 "files": "\(waiting)", "error": "\(error)",

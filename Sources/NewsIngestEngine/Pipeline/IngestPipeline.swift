@@ -24,12 +24,15 @@ public final class IngestPipeline: Sendable {
     }
 
     private static func sink(_ settings: PipelineSettings, _ state: StateStore, _ logger: Logger) throws -> any Sink {
+        guard let nats = settings.nats else { return try JSONLSink(settings: settings, state: state, logger: logger) }
+        // The stream first: a server down at start stops the daemon before recovery touches anything. The
+        // files' ends are committed with the stream's recovery, which publishes the lines they adopted.
+        let stream = try NATSSink(settings: nats, dedupe: settings.dedupe, logger: logger)
         let file = try JSONLSink(
-            settings: settings, state: state, logger: logger, keepingAdoptedLines: settings.nats != nil && settings.recordsToFile)
-        guard let nats = settings.nats else { return file }
-        let stream = try NATSSink(
-            settings: nats, dedupe: settings.dedupe, state: state, logger: logger,
-            linesInFile: settings.recordsToFile ? file.adoptedLines : nil)
+            settings: settings, state: state, logger: logger, keepingAdoptedLines: settings.recordsToFile,
+            committingEnds: false)
+        try stream.recover(
+            state: state, linesInFile: settings.recordsToFile ? file.adoptedLines : nil, committing: file.committedEnds)
         return FanOutSink(file: file, stream: stream, recordsToFile: settings.recordsToFile)
     }
 

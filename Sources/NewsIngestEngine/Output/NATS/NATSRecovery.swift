@@ -12,12 +12,14 @@ struct NATSRecovery {
     /// Messages read from the stream at a time, adopted together.
     static let chunk = 1024
 
-    /// Recovers, and commits the stream's sequence now as the committed one.
+    /// Recovers, and commits the stream's sequence now as the committed one, with `ends`.
     /// - Parameters:
     ///   - lastSequence: the stream's last sequence at start.
     ///   - linesInFile: the records the JSONL output adopted at this start, when it is written too; `nil`
     ///     when the stream is the only output (its messages are then adopted in the state).
-    func recover(lastSequence: UInt64, linesInFile: [[UInt8]]?) throws {
+    ///   - ends: the other outputs' ends, committed together with the stream's: the lines a file adopted are
+    ///     past its committed end until the stream has them.
+    func recover(lastSequence: UInt64, linesInFile: [[UInt8]]?, committing ends: [OutputEnd]) throws {
         let endName = NATSSink.endName(of: sink.settings.stream)
         let committed = try state.committedEnd(ofOutput: endName).map { UInt64($0.offset) }
         if committed == nil, lastSequence > 0 {
@@ -62,7 +64,7 @@ struct NATSRecovery {
             published += 1
         }
         if published > 0 { try sink.makeDurable(.batch) }
-        try state.commit([], ends: sink.committedEnds)
+        try state.commit([], ends: ends + sink.committedEnds)
         if read > 0 || published > 0 {
             logger.notice(
                 "recovered what a crash left between publishing and committing",

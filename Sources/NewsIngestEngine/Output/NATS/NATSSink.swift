@@ -41,14 +41,8 @@ final class NATSSink: Sink {
         var isWithClient = false
     }
 
-    /// Connects, makes or checks the stream, and publishes again what a crash left unacknowledged
-    /// (``NATSRecovery``).
-    /// - Parameter linesInFile: records the JSONL output adopted at this start (written before a crash and
-    ///   not committed), when the JSONL output is written too: those the stream lacks are published now.
-    init(
-        settings: NATSSettings, dedupe: DedupePolicy, state: StateStore, logger: Logger,
-        linesInFile: [[UInt8]]?
-    ) throws {
+    /// Connects and makes or checks the stream; ``recover(state:linesInFile:committing:)`` comes next.
+    init(settings: NATSSettings, dedupe: DedupePolicy, logger: Logger) throws {
         self.settings = settings
         self.dedupe = dedupe
         self.logger = logger
@@ -57,11 +51,21 @@ final class NATSSink: Sink {
         connection = try NATSConnection(settings: settings, name: "newsingest", logger: logger) {
             message, ack, error in publications.receive(message, ack, error)
         }
-        let stream = NATSStream(settings: settings, connection: connection)
-        let lastSequence = try stream.ensure(logger: logger)
-        acknowledgedSequence = lastSequence
+        stream = NATSStream(settings: settings, connection: connection)
+        lastSequenceAtStart = try stream.ensure(logger: logger)
+        acknowledgedSequence = lastSequenceAtStart
+    }
+
+    private let stream: NATSStream
+    private let lastSequenceAtStart: UInt64
+
+    /// Deals with what a crash left between publishing and committing (``NATSRecovery``), then commits the
+    /// stream's sequence with `ends` (the JSONL files' recovered ends).
+    /// - Parameter linesInFile: records the JSONL output adopted at this start (written before a crash and
+    ///   not committed), when the JSONL output is written too: those the stream lacks are published now.
+    func recover(state: StateStore, linesInFile: [[UInt8]]?, committing ends: [OutputEnd]) throws {
         let recovery = NATSRecovery(sink: self, stream: stream, state: state, logger: logger)
-        try recovery.recover(lastSequence: lastSequence, linesInFile: linesInFile)
+        try recovery.recover(lastSequence: lastSequenceAtStart, linesInFile: linesInFile, committing: ends)
     }
 
     /// Where the state keeps the committed sequence of `stream` (among the outputs' committed ends).
