@@ -127,12 +127,25 @@ struct JetStreamSinkTests {
         let expected = try Self.writeArticles(3_000, into: workspace).count
         let binary = BinaryRunner().binary
         func stored() -> Int { (try? server.messages(of: "TEST").count) ?? 0 }
-        var daemon = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        var daemon = try DaemonProcess(
+            binary: binary, arguments: workspace.arguments + ["--metrics-address", "127.0.0.1:0"],
+            in: workspace.temporary.url)
+        #expect(Wait.until(seconds: 60) { MetricsServerTests.port(in: daemon.log) != nil }, "\(daemon.log)")
+        let port = try #require(MetricsServerTests.port(in: daemon.log))
+        func metric(_ name: String) -> String? {
+            MetricsServerTests.sample("newsingest_stream_" + name, in: RawHTTPRequest.get("/metrics", port: port)?.body ?? "")
+        }
         for round in 0..<2 {
             let before = stored()
             #expect(Wait.until(seconds: 120) { stored() > before + 200 }, "\(daemon.log)")
             server.kill()
             #expect(Wait.until(seconds: 60) { daemon.log.contains("lost the connection to NATS") }, "\(daemon.log)")
+            if round == 0 {
+                #expect(metric("connected") == "0")
+                #expect(
+                    Wait.until(seconds: 30) { Int(metric("pending_acks") ?? "") ?? 0 > 0 },
+                    "records wait for their acknowledgements")
+            }
             if round == 1 {
                 // Restarted while the server is down: it cannot start, and systemd would start it again.
                 #expect(daemon.stop(signal: SIGKILL) == 128 + SIGKILL)
@@ -150,6 +163,7 @@ struct JetStreamSinkTests {
                 // One line for the outage, one for the return, one for the commit that waited.
                 #expect(daemon.log.components(separatedBy: "lost the connection to NATS").count == 2, "\(daemon.log)")
                 #expect(daemon.log.components(separatedBy: " error newsingest:").count <= 2, "\(daemon.log)")
+                #expect(metric("connected") == "1" && metric("reconnects_total") == "1")
             }
         }
         #expect(Wait.until(seconds: 600) { stored() >= expected && workspace.records().count >= expected }, "\(daemon.log)")

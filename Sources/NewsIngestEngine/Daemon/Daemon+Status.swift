@@ -15,13 +15,17 @@ extension Daemon {
         snapshot.watchedDirectories = sources.watchedDirectoryCount
         snapshot.startTimeSeconds = startTimeSeconds
         snapshot.linksSkipped = skippedLinks?.snapshot ?? [:]
+        snapshot.stream = pipeline.stream
         return snapshot
     }
 
     /// Counts for `STATUS=` and logs, and why the pipeline is paused when it is.
     static func statusLine(of pipeline: IngestPipeline) -> String {
         let counts = pipeline.counts
-        let line = "emitted \(counts.emitted), duplicates \(counts.duplicates), failed \(counts.failed)"
+        var line = "emitted \(counts.emitted), duplicates \(counts.duplicates), failed \(counts.failed)"
+        if let stream = pipeline.stream {
+            line += "; stream \(stream.isConnected ? "connected" : "DISCONNECTED"), \(stream.pendingAcks) awaiting acks"
+        }
         return pipeline.pause.map { line + "; paused: " + $0 } ?? line
     }
 }

@@ -23,6 +23,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var startTimeSeconds = 0.0
     /// Links of indexes not followed since the start, by reason.
     public var linksSkipped: [SkippedLinks.Reason: Int] = [:]
+    /// The JetStream sink's counts, when records go to a stream.
+    public var stream: StreamStatus?
 
     public init() {}
 
@@ -60,6 +62,29 @@ public struct MetricsSnapshot: Sendable, Equatable {
             + "# TYPE newsingest_links_skipped_total counter\n"
         for reason in SkippedLinks.Reason.allCases {
             text += "newsingest_links_skipped_total{reason=\"\(reason.rawValue)\"} \(linksSkipped[reason] ?? 0)\n"
+        }
+        if let stream {
+            metric(
+                "stream_published_total", "counter",
+                "Records handed to the NATS client for the JetStream stream (publications again included).",
+                "\(stream.published)")
+            metric(
+                "stream_acknowledged_total", "counter", "Acknowledgements the JetStream stream gave.",
+                "\(stream.acknowledged)")
+            metric(
+                "stream_duplicates_total", "counter",
+                "Acknowledgements saying the stream had the message already (its duplicate window caught it).",
+                "\(stream.duplicates)")
+            metric(
+                "stream_refused_total", "counter", "Records the stream refused (sent to the error log).",
+                "\(stream.refused)")
+            metric("stream_pending_acks", "gauge", "Records written and not yet acknowledged.", "\(stream.pendingAcks)")
+            metric(
+                "stream_pending_acks_max", "gauge",
+                "The bound on publications awaiting acknowledgement (output.nats.max_pending_acks).",
+                "\(stream.maxPendingAcks)")
+            metric("stream_reconnects_total", "counter", "Reconnections to NATS.", "\(stream.reconnects)")
+            metric("stream_connected", "gauge", "1 while connected to NATS.", stream.isConnected ? "1" : "0")
         }
         metric(
             "start_time_seconds", "gauge", "When the daemon started, in seconds since 1970.",

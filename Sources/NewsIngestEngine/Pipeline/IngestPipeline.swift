@@ -20,11 +20,16 @@ public final class IngestPipeline: Sendable {
     /// Opens the JSONL output and error log (``JSONLSink``) and, when configured, the JetStream stream
     /// (``NATSSink``), recovers what a crash left past their committed ends, and starts the workers.
     public convenience init(settings: PipelineSettings, state: StateStore, logger: Logger) throws {
-        try self.init(settings: settings, state: state, sink: Self.sink(settings, state, logger), logger: logger)
+        let (sink, stream) = try Self.sink(settings, state, logger)
+        try self.init(settings: settings, state: state, sink: sink, stream: stream, logger: logger)
     }
 
-    private static func sink(_ settings: PipelineSettings, _ state: StateStore, _ logger: Logger) throws -> any Sink {
-        guard let nats = settings.nats else { return try JSONLSink(settings: settings, state: state, logger: logger) }
+    private static func sink(_ settings: PipelineSettings, _ state: StateStore, _ logger: Logger) throws -> (
+        any Sink, NATSSink.Observer?
+    ) {
+        guard let nats = settings.nats else {
+            return (try JSONLSink(settings: settings, state: state, logger: logger), nil)
+        }
         // The stream first: a server down at start stops the daemon before recovery touches anything. The
         // files' ends are committed with the stream's recovery, which publishes the lines they adopted.
         let stream = try NATSSink(settings: nats, dedupe: settings.dedupe, logger: logger)
@@ -33,12 +38,16 @@ public final class IngestPipeline: Sendable {
             committingEnds: false)
         try stream.recover(
             state: state, linesInFile: settings.recordsToFile ? file.adoptedLines : nil, committing: file.committedEnds)
-        return FanOutSink(file: file, stream: stream, recordsToFile: settings.recordsToFile)
+        return (FanOutSink(file: file, stream: stream, recordsToFile: settings.recordsToFile), stream.observer)
     }
 
-    /// Starts the workers and the writer on `sink`.
-    init(settings: PipelineSettings, state: StateStore, sink: sending any Sink, logger: Logger) throws {
+    /// Starts the workers and the writer on `sink` (whose JetStream part, if any, `stream` observes).
+    init(
+        settings: PipelineSettings, state: StateStore, sink: sending any Sink, stream: NATSSink.Observer? = nil,
+        logger: Logger
+    ) throws {
         self.settings = settings
+        streamObserver = stream
         workers = WorkerPool(count: settings.workers)
         admission = Admission(
             budget: InFlightBudget(maxFiles: settings.maxInFlight, maxBytes: settings.maxInFlightBytes))
@@ -48,6 +57,11 @@ public final class IngestPipeline: Sendable {
         limits = ParseLimits(maxParseSeconds: settings.maxParseSeconds, maxRecordBytes: settings.maxRecordBytes)
         parsing = FileParsing(maxFileBytes: settings.maxFileBytes, toneStyle: settings.toneStyle, limits: limits)
     }
+
+    private let streamObserver: NATSSink.Observer?
+
+    /// The JetStream sink's counts and state; `nil` when records go to no stream.
+    public var stream: StreamStatus? { streamObserver?.status }
 
     /// What one article may cost: its parse's CPU time and its record's size (for URL sources' parses too).
     let limits: ParseLimits
