@@ -80,6 +80,7 @@ let package = Package(
                 "CZlib",
                 "CPSL",
                 "CNATS",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -57,6 +57,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Publish records into the JetStream stream only, not to the JSONL output.")
     var natsOnly = false
 
+    @Option(
+        name: .long,
+        help: "Share the URL sources' links with the daemons of this cluster (claims kept on the NATS servers).")
+    var cluster: String?
+
     @Option(name: .long, help: "Where the state database is kept.")
     var stateDir: String?
 
@@ -139,6 +144,17 @@ struct RunCommand: ParsableCommand {
                 throw ConfigurationLoader.fail("--nats-only", nil, "needs a stream: --nats-url or [output.nats]")
             }
             settings.pipeline.recordsToFile = false
+        }
+        if let cluster {
+            guard NATSSettings.isValidName(cluster), cluster.utf8.count <= 40 else {
+                throw ConfigurationLoader.fail("--cluster", cluster, "must be letters, digits, - and _ (at most 40)")
+            }
+            guard settings.pipeline.nats != nil else {
+                throw ConfigurationLoader.fail("--cluster", cluster, "needs NATS: --nats-url or [output.nats]")
+            }
+            let lease = settings.cluster?.claimLeaseSeconds
+            settings.cluster = ClusterSettings(name: cluster)
+            if let lease { settings.cluster?.claimLeaseSeconds = lease }
         }
         if let errors { settings.pipeline.errorsPath = errors }
         if let stateDir { settings.stateDirectory = stateDir }

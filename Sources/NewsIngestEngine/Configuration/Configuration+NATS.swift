@@ -76,4 +76,20 @@ extension Configuration {
         }
         return !text.contains("://")
     }
+
+    /// Reads `[cluster]` (`nil` when absent); the cluster's claims live on the `[output.nats]` servers.
+    static func readCluster(_ table: TableReader, nats: NATSSettings?) throws(ConfigurationError) -> ClusterSettings? {
+        guard !table.table.keys.isEmpty else { return nil }
+        try table.allow(["name", "claim_lease"])
+        guard let name = try table.string("name", required: true) else { return nil }
+        guard NATSSettings.isValidName(name), name.utf8.count <= 40 else {
+            throw table.fail("name", .string(name), "must be letters, digits, - and _ (at most 40)")
+        }
+        guard nats != nil else {
+            throw table.fail("name", .string(name), "a cluster shares its claims through NATS: set [output.nats] too")
+        }
+        var cluster = ClusterSettings(name: name)
+        cluster.claimLeaseSeconds = try table.seconds("claim_lease", in: 1...86_400) ?? 60
+        return cluster
+    }
 }

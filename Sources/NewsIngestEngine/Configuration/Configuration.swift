@@ -60,7 +60,7 @@ public enum Configuration {
             throw ConfigurationError(source: source, key: "", value: nil, line: error.line, reason: error.reason)
         }
         let reader = TableReader(table: table, prefix: "", source: source)
-        try reader.allow(["source", "output", "state", "pipeline", "daemon"])
+        try reader.allow(["source", "output", "state", "pipeline", "daemon", "cluster"])
 
         let output = try reader.table("output")
         try output.allow([
@@ -194,6 +194,7 @@ public enum Configuration {
         }
         settings.urls = urls
         settings.fetch = fetch
+        settings.cluster = try readCluster(try reader.table("cluster"), nats: settings.pipeline.nats)
         return settings
     }
 

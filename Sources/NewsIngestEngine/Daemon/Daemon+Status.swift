@@ -2,7 +2,7 @@
 extension Daemon {
     /// What `/metrics` says now.
     static func metricsSnapshot(
-        of pipeline: IngestPipeline, sources: SourcesService, skippedLinks: SkippedLinks?, startTimeSeconds: Double
+        of pipeline: IngestPipeline, sources: SourcesService, urls: URLSource?, startTimeSeconds: Double
     ) -> MetricsSnapshot {
         var snapshot = MetricsSnapshot()
         let counts = pipeline.counts
@@ -14,7 +14,8 @@ extension Daemon {
         snapshot.lastCommitMilliseconds = pipeline.lastCommitMilliseconds ?? 0
         snapshot.watchedDirectories = sources.watchedDirectoryCount
         snapshot.startTimeSeconds = startTimeSeconds
-        snapshot.linksSkipped = skippedLinks?.snapshot ?? [:]
+        snapshot.linksSkipped = urls?.skipped.snapshot ?? [:]
+        snapshot.clusterClaims = urls?.cluster?.counts.withLock { $0 }
         snapshot.stream = pipeline.stream
         return snapshot
     }

@@ -78,7 +78,8 @@ public final class Daemon: Sendable {
             ? nil
             : URLSource(
                 sources: settings.urls, fetch: settings.fetch, toneStyle: settings.pipeline.toneStyle,
-                pipeline: pipeline, state: state, logger: logger)
+                pipeline: pipeline, state: state, cluster: try Self.joinCluster(settings, logger: logger),
+                logger: logger)
         let statusLine = { @Sendable in Self.statusLine(of: pipeline) }
         let sources = SourcesService(
             directories: try Self.makeDirectorySource(settings, pipeline: pipeline, state: state, logger: logger),
@@ -106,8 +107,7 @@ public final class Daemon: Sendable {
                 .init(
                     service: MetricsService(server: server, address: address, logger: logger) { @Sendable in
                         Self.metricsSnapshot(
-                            of: pipeline, sources: sources, skippedLinks: urls?.skipped,
-                            startTimeSeconds: startTimeSeconds)
+                            of: pipeline, sources: sources, urls: urls, startTimeSeconds: startTimeSeconds)
                     }))
         }
         services.append(

@@ -22,6 +22,8 @@ public struct DaemonSettings: Sendable {
     public var logLevel: String
     /// Where `/metrics` is served; `nil`: nowhere.
     public var metricsAddress: MetricsAddress?
+    /// The cluster this daemon shares URL sources with (`[cluster]`); `nil`: none.
+    public var cluster: ClusterSettings?
 
     /// Creates settings.
     public init(

@@ -25,6 +25,9 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var linksSkipped: [SkippedLinks.Reason: Int] = [:]
     /// The JetStream sink's counts, when records go to a stream.
     public var stream: StreamStatus?
+    /// The cluster's claims on links since the start, by what they came to (`won`, `takenOver`,
+    /// `heldElsewhere`, `doneElsewhere`, `unavailable`), in a cluster.
+    public var clusterClaims: [String: Int]?
 
     public init() {}
 
@@ -85,6 +88,19 @@ public struct MetricsSnapshot: Sendable, Equatable {
                 "\(stream.maxPendingAcks)")
             metric("stream_reconnects_total", "counter", "Reconnections to NATS.", "\(stream.reconnects)")
             metric("stream_connected", "gauge", "1 while connected to NATS.", stream.isConnected ? "1" : "0")
+        }
+        if let clusterClaims {
+            text +=
+                "# HELP newsingest_cluster_claims_total Links claimed in the cluster's bucket, by outcome: won, "
+                + "taken over (a lease ran out), held or done by another daemon, unavailable.\n"
+                + "# TYPE newsingest_cluster_claims_total counter\n"
+            let outcomes = [
+                ("won", "won"), ("taken_over", "takenOver"), ("held_elsewhere", "heldElsewhere"),
+                ("done_elsewhere", "doneElsewhere"), ("unavailable", "unavailable"),
+            ]
+            for (label, key) in outcomes {
+                text += "newsingest_cluster_claims_total{outcome=\"\(label)\"} \(clusterClaims[key] ?? 0)\n"
+            }
         }
         metric(
             "start_time_seconds", "gauge", "When the daemon started, in seconds since 1970.",

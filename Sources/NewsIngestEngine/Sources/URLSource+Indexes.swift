@@ -224,13 +224,30 @@ extension URLSource {
         done: @escaping @Sendable (Bool) -> Void
     ) {
         waitingLinks.wrapped.append { @Sendable [self] in
-            fetchArticle(
-                request, url: link, of: source, index: index,
-                handedOver: { @Sendable [self] in
-                    runningLinks.wrapped -= 1
-                    startWaitingLinks()
-                },
-                done: done)
+            // In a cluster, the link is claimed as its fetch starts: one daemon fetches it.
+            switch cluster?.claim(link) ?? .won {
+            case .won, .takenOver:
+                fetchArticle(
+                    request, url: link, of: source, index: index,
+                    handedOver: { @Sendable [self] in
+                        runningLinks.wrapped -= 1
+                        startWaitingLinks()
+                    },
+                    done: { @Sendable [self] taken in
+                        if let cluster { taken ? cluster.markDone(link) : cluster.release(link) }
+                        done(taken)
+                    })
+            case .doneElsewhere:
+                // Taken by another daemon of the cluster: committed here as taken, so it is not asked again.
+                runningLinks.wrapped -= 1
+                pipeline.commitFetchState(
+                    URLOutcome(url: link, etag: nil, lastModified: nil, contentID: nil, kind: .duplicate, index: index))
+                done(true)
+            case .heldElsewhere, .unavailable:
+                // Another daemon fetches it now (or the bucket cannot be asked): the index's next poll asks again.
+                runningLinks.wrapped -= 1
+                done(false)
+            }
         }
         startWaitingLinks()
     }

@@ -64,11 +64,16 @@ public final class URLSource: Sendable {
     /// Retries of one fetch before its failure is reported.
     static let maxAttempts = 4
 
-    public init(
+    /// The claims of the cluster this daemon shares URL sources with, if any.
+    let cluster: ClusterClaims?
+
+    /// Creates the source; `cluster`: the cluster's claims, when it shares the work with other daemons.
+    init(
         sources: [URLSettings], fetch: FetchSettings, toneStyle: ToneStyle, pipeline: IngestPipeline,
-        state: StateStore, logger: Logger
+        state: StateStore, cluster: ClusterClaims? = nil, logger: Logger
     ) {
         self.sources = sources
+        self.cluster = cluster
         hostScopes = Dictionary(
             sources.map { ($0.url, HostScope(of: $0.url, followHosts: $0.followHosts)) },
             uniquingKeysWith: { a, _ in a })
@@ -92,13 +97,16 @@ public final class URLSource: Sendable {
         namedIndexesInFlight = QueueBound([], on: queue)
     }
 
-    /// Polls every source now, then every interval; `ready` runs once the polls are scheduled.
+    /// Polls every source now (in a cluster, at a random moment within its interval), then every interval; `ready` runs once the polls are scheduled.
     public func start(ready: @escaping @Sendable () -> Void = {}) {
         queue.async { @Sendable [self] in
             for source in sources {
                 let timer = DispatchSource.makeTimerSource(queue: queue)
                 let interval = DispatchTimeInterval.milliseconds(Int(source.intervalSeconds * 1000))
-                timer.schedule(deadline: .now(), repeating: interval)
+                // In a cluster each daemon polls each index at a phase of its own: N daemons spread their polls
+                // over the interval rather than all asking at once.
+                let phase = cluster == nil ? 0 : Double.random(in: 0..<source.intervalSeconds)
+                timer.schedule(deadline: .now() + phase, repeating: interval)
                 timer.setEventHandler { @Sendable [self] in poll(source) }
                 timer.resume()
                 timers.wrapped.append(timer)

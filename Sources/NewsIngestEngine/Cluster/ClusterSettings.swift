@@ -1,0 +1,16 @@
+/// Several daemons sharing the work of URL sources (`[cluster]`): those with the same name fetch each link
+/// of an index once between them, claiming it in a JetStream key-value bucket on the `[output.nats]` servers.
+public struct ClusterSettings: Sendable, Equatable {
+    /// The cluster's name (letters, digits, `-` and `_`): daemons with the same one share the work.
+    public var name: String
+    /// Seconds a claim holds: a link claimed by a daemon that died is fetched by another once this passed.
+    /// Longer than any fetch, parse and commit of one article.
+    public var claimLeaseSeconds = 60.0
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The key-value bucket the cluster's claims live in.
+    public var bucket: String { "newsingest_claims_" + name }
+}
