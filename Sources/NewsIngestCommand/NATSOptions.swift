@@ -11,7 +11,8 @@ struct NATSOptions: ParsableArguments {
     @Option(name: .customLong("nats-stream"), help: "The JetStream stream (default NEWSINGEST).")
     var stream: String?
 
-    @Option(name: .customLong("nats-subject"), help: "The subject records are published on (default newsingest.articles).")
+    @Option(
+        name: .customLong("nats-subject"), help: "The subject records are published on (default newsingest.articles).")
     var subject: String?
 
     /// Applies the flags to `settings` (`nil`: no stream configured), checking each.
@@ -40,7 +41,8 @@ struct NATSOptions: ParsableArguments {
         if let subject {
             guard NATSSettings.isPublishableSubject(subject) else {
                 throw ConfigurationLoader.fail(
-                    "--nats-subject", subject, "must be dot-separated tokens of printable ASCII, without spaces, * or >")
+                    "--nats-subject", subject, "must be dot-separated tokens of printable ASCII, without spaces, * or >"
+                )
             }
             settings.subject = subject
         }

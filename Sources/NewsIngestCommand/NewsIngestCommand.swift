@@ -6,7 +6,9 @@ struct NewsIngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsingest",
         abstract: "Turn Vietnamese news articles into clean, normalized JSON records.",
-        subcommands: [ParseCommand.self, NormalizeCommand.self, RunCommand.self, CheckConfigCommand.self, TailCommand.self]
+        subcommands: [
+            ParseCommand.self, NormalizeCommand.self, RunCommand.self, CheckConfigCommand.self, TailCommand.self,
+        ]
     )
 
     /// Runs the command line; `parse`'s file operands are taken apart from its options first (see

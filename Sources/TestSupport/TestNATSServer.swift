@@ -91,8 +91,10 @@ public final class TestNATSServer: @unchecked Sendable {
             guard js_GetMsg(&message, jetStream, stream, sequence, nil, &code) == NATS_OK, let message else { continue }
             defer { natsMsg_Destroy(message) }
             var value: UnsafePointer<CChar>?
-            let id = natsMsgHeader_Get(message, "Nats-Msg-Id", &value) == NATS_OK ? value.map { String(cString: $0) } : nil
-            let bytes = UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message)))
+            let id =
+                natsMsgHeader_Get(message, "Nats-Msg-Id", &value) == NATS_OK ? value.map { String(cString: $0) } : nil
+            let bytes = UnsafeRawBufferPointer(
+                start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message)))
             messages.append(StoredMessage(sequence: sequence, messageID: id, payload: Array(bytes)))
         }
         return messages

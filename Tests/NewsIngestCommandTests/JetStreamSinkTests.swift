@@ -133,7 +133,8 @@ struct JetStreamSinkTests {
         #expect(Wait.until(seconds: 60) { MetricsServerTests.port(in: daemon.log) != nil }, "\(daemon.log)")
         let port = try #require(MetricsServerTests.port(in: daemon.log))
         func metric(_ name: String) -> String? {
-            MetricsServerTests.sample("newsingest_stream_" + name, in: RawHTTPRequest.get("/metrics", port: port)?.body ?? "")
+            MetricsServerTests.sample(
+                "newsingest_stream_" + name, in: RawHTTPRequest.get("/metrics", port: port)?.body ?? "")
         }
         for round in 0..<2 {
             let before = stored()
@@ -166,7 +167,8 @@ struct JetStreamSinkTests {
                 #expect(metric("connected") == "1" && metric("reconnects_total") == "1")
             }
         }
-        #expect(Wait.until(seconds: 600) { stored() >= expected && workspace.records().count >= expected }, "\(daemon.log)")
+        #expect(
+            Wait.until(seconds: 600) { stored() >= expected && workspace.records().count >= expected }, "\(daemon.log)")
         #expect(daemon.stop() == 0)
         let ids = Self.recordIDs(try server.messages(of: "TEST"))
         #expect(ids.count == expected && Set(ids).count == expected)
@@ -186,7 +188,8 @@ struct JetStreamSinkTests {
         let expected = try Self.writeArticles(200, into: workspace).count
         let binary = BinaryRunner().binary
         let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)
-        #expect(Wait.until(seconds: 120) { ((try? server.messages(of: "TEST").count) ?? 0) >= expected }, "\(first.log)")
+        #expect(
+            Wait.until(seconds: 120) { ((try? server.messages(of: "TEST").count) ?? 0) >= expected }, "\(first.log)")
         #expect(first.stop(signal: SIGKILL) == 128 + SIGKILL)
         usleep(2_500_000)  // past the duplicate window: the server would no longer catch a second publication
 
@@ -224,7 +227,8 @@ struct JetStreamSinkTests {
         let workspace = try Self.workspace(server: server)
         let runner = BinaryRunner()
         // The stream made with a duplicate window of 120 s; a configuration asking 60 s is told so.
-        let first = try DaemonProcess(binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
+        let first = try DaemonProcess(
+            binary: runner.binary, arguments: workspace.arguments, in: workspace.temporary.url)
         #expect(Wait.until(seconds: 60) { first.log.contains("watching") }, "\(first.log)")
         #expect(first.stop() == 0)
         let other = try Self.workspace(server: server, extra: "duplicate_window = 60")
@@ -233,7 +237,8 @@ struct JetStreamSinkTests {
         #expect(mismatch.error.contains("output.nats.duplicate_window"), "\(mismatch.error)")
         let otherSubject = try runner.run(
             workspace.arguments + ["--nats-stream", "TEST", "--nats-subject", "elsewhere"], timeLimit: 60)
-        #expect(otherSubject.status == 78 && otherSubject.error.contains("output.nats.subject"), "\(otherSubject.error)")
+        #expect(
+            otherSubject.status == 78 && otherSubject.error.contains("output.nats.subject"), "\(otherSubject.error)")
 
         let guarded = try TestNATSServer(arguments: ["--auth", "right-token"])
         let wrongToken = try Self.workspace(server: guarded, extra: "token = \"wrong-token\"")

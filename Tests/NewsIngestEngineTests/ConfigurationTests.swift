@@ -198,7 +198,7 @@ import Testing
         ("[source]\nsettle = \"2s\"", "test.toml:2: source.settle = \"2s\": must be a number of seconds"),
         (
             "[outptu]\npath = \"x\"",
-            "test.toml:1: outptu: unknown key (known here: daemon, output, pipeline, source, state)"
+            "test.toml:1: outptu: unknown key (known here: cluster, daemon, output, pipeline, source, state)"
         ),
         ("[output\n", "test.toml:1: a table header must end with ']'"),
     ])

@@ -57,9 +57,10 @@ extension Configuration {
             throw table.fail(
                 "duplicate_window", nil, "must not be longer than max_age (\(settings.maxAgeSeconds) s)")
         }
-        for (key, path) in [("credentials", settings.credentialsFile), ("nkey_seed", settings.nkeySeedFile),
-            ("ca_file", settings.caFile)]
-        {
+        for (key, path) in [
+            ("credentials", settings.credentialsFile), ("nkey_seed", settings.nkeySeedFile),
+            ("ca_file", settings.caFile),
+        ] {
             guard let path else { continue }
             guard let status = try? FileStatus(path: path), status.isRegularFile else {
                 throw table.fail(key, .string(path), "no such file")

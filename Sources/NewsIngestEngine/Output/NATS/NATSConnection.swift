@@ -26,14 +26,16 @@ final class NATSConnection: @unchecked Sendable {
         /// Set when the daemon closes the connection itself: no outage to report.
         let isClosing = Atomic<Bool>(false)
         /// Called on the client's thread with each publish acknowledgement: the message, its ack or error.
-        let onAck: @Sendable (OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?) ->
-            Void
+        let onAck:
+            @Sendable (OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?) ->
+                Void
 
         init(
             logger: Logger,
-            onAck: @escaping @Sendable (
-                OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?
-            ) -> Void
+            onAck:
+                @escaping @Sendable (
+                    OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?
+                ) -> Void
         ) {
             self.logger = logger
             self.onAck = onAck
@@ -48,9 +50,10 @@ final class NATSConnection: @unchecked Sendable {
     /// asynchronous publications call `onAck`.
     init(
         settings: NATSSettings, name: String, logger: Logger,
-        onAck: @escaping @Sendable (
-            OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?
-        ) -> Void = { _, _, _ in }
+        onAck:
+            @escaping @Sendable (
+                OpaquePointer?, UnsafeMutablePointer<jsPubAck>?, UnsafeMutablePointer<jsPubAckErr>?
+            ) -> Void = { _, _, _ in }
     ) throws(NATSError) {
         events = Events(logger: logger, onAck: onAck)
         let servers = settings.servers.joined(separator: ", ")

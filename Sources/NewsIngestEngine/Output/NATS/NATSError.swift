@@ -24,8 +24,10 @@ public struct NATSError: Error, CustomStringConvertible, Sendable {
         self.detail = detail == self.status ? "" : detail
         isTransient =
             code.rawValue == 0
-            && [NATS_TIMEOUT, NATS_NO_RESPONDERS, NATS_CONNECTION_CLOSED, NATS_CONNECTION_DISCONNECTED, NATS_NO_SERVER,
-                NATS_STALE_CONNECTION, NATS_IO_ERROR, NATS_INSUFFICIENT_BUFFER].contains(status)
+            && [
+                NATS_TIMEOUT, NATS_NO_RESPONDERS, NATS_CONNECTION_CLOSED, NATS_CONNECTION_DISCONNECTED, NATS_NO_SERVER,
+                NATS_STALE_CONNECTION, NATS_IO_ERROR, NATS_INSUFFICIENT_BUFFER,
+            ].contains(status)
         isAuthorization = [NATS_CONNECTION_AUTH_FAILED, NATS_NOT_PERMITTED].contains(status)
     }
 

@@ -83,7 +83,8 @@ struct NATSRecovery {
         let status = js_GetMsg(&message, sink.connection.jetStream, sink.settings.stream, sequence, nil, &code)
         if status == NATS_NOT_FOUND || code == JSNoMessageFoundErr { return nil }
         guard status == NATS_OK else {
-            throw NATSError("reading message \(sequence) of the stream \(sink.settings.stream)", status: status, code: code)
+            throw NATSError(
+                "reading message \(sequence) of the stream \(sink.settings.stream)", status: status, code: code)
         }
         return message
     }

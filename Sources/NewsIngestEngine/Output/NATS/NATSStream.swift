@@ -68,7 +68,9 @@ struct NATSStream {
                 }
             }
         }
-        guard status == NATS_OK else { throw NATSError("making the stream \(settings.stream)", status: status, code: code) }
+        guard status == NATS_OK else {
+            throw NATSError("making the stream \(settings.stream)", status: status, code: code)
+        }
     }
 
     /// Checks an existing stream against what the configuration asks of it.
@@ -103,12 +105,14 @@ struct NATSStream {
         }
         let maxBytes = config.MaxBytes <= 0 ? 0 : config.MaxBytes
         guard maxBytes == settings.maxBytes else {
-            throw mismatch("max_bytes", "the stream's max_bytes is \(maxBytes), the configuration says \(settings.maxBytes)")
+            throw mismatch(
+                "max_bytes", "the stream's max_bytes is \(maxBytes), the configuration says \(settings.maxBytes)")
         }
         let discard: NATSSettings.Discard = config.Discard == js_DiscardNew ? .new : .old
         guard discard == settings.discard else {
             throw mismatch(
-                "discard", "the stream discards \(discard.rawValue), the configuration says \(settings.discard.rawValue)")
+                "discard",
+                "the stream discards \(discard.rawValue), the configuration says \(settings.discard.rawValue)")
         }
     }
 

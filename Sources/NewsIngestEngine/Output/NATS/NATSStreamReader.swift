@@ -50,7 +50,8 @@ public final class NATSStreamReader {
             return js_PullSubscribe(&subscription, connection.jetStream, subject, durable, nil, &options, &code)
         }
         guard subscribed == NATS_OK, let subscription else {
-            throw NATSError("subscribing to \(subject) in the stream \(settings.stream)", status: subscribed, code: code)
+            throw NATSError(
+                "subscribing to \(subject) in the stream \(settings.stream)", status: subscribed, code: code)
         }
         self.subscription = subscription
     }
@@ -73,7 +74,8 @@ public final class NATSStreamReader {
         guard status == NATS_OK else { throw NATSError("fetching from the stream", status: status, code: code) }
         let messages = (0..<Int(fetched.Count)).compactMap { fetched.Msgs[$0] }
         for message in messages {
-            try handle(UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message))))
+            try handle(
+                UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message))))
         }
         for message in messages {
             var metadata: UnsafeMutablePointer<jsMsgMetaData>?
