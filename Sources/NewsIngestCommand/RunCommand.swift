@@ -242,6 +242,16 @@ struct CheckConfigCommand: ParsableCommand {
         }
         print("  output \(settings.pipeline.outputPath), errors \(settings.pipeline.errorsPath)")
         print("  state \(settings.stateDirectory), workers \(settings.pipeline.workers)")
+        if let nats = settings.pipeline.nats {
+            let servers = nats.servers.map(URLParts.withoutCredentials).joined(separator: ", ")
+            let alone = settings.pipeline.recordsToFile ? "" : " only"
+            print("  publish\(alone) to JetStream stream \(nats.stream), subject \(nats.subject), on \(servers)")
+        }
+        if let cluster = settings.cluster {
+            print(
+                "  cluster \(cluster.name): URL links claimed in \(cluster.bucket), lease \(cluster.claimLeaseSeconds) s"
+            )
+        }
     }
 }
 
