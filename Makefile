@@ -94,6 +94,8 @@ bench: deps
 	.build/release/newsingest-bench daemon-hostile $(BENCH_HOSTILE_MEGABYTES)
 	.build/release/newsingest-bench url-index $(BENCH_URL_ARTICLES)
 	.build/release/newsingest-bench parse-batch $(BENCH_PARSE_FILES)
+	.build/release/newsingest-bench daemon-jetstream $(BENCH_BACKLOG_FILES)
+	.build/release/newsingest-bench cluster-index $(BENCH_URL_ARTICLES)
 
 fuzz: deps
 	@[ -n "$(FUZZER_LIBRARY)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $$(command -v $(SWIFT))" >&2; exit 1; }

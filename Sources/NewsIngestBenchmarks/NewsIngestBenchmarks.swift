@@ -28,6 +28,10 @@ enum NewsIngestBenchmarks {
             return try HostileBenchmarks.run(megabytes: arguments.dropFirst().first.flatMap(Int.init) ?? 10)
         case "parse-batch":
             return try ParseBatchBenchmarks.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 50_000)
+        case "daemon-jetstream":
+            return try JetStreamBenchmarks.backlog(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "cluster-index":
+            return try JetStreamBenchmarks.cluster(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         case "url-index":
             return try URLBenchmarks.index(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         default: break

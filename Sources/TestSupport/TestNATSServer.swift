@@ -67,6 +67,20 @@ public final class TestNATSServer: @unchecked Sendable {
         public var payload: [UInt8]
     }
 
+    /// How many messages `stream` holds now (0 when there is no such stream).
+    public func messageCount(of stream: String) -> Int {
+        var connection: OpaquePointer?
+        guard natsConnection_ConnectTo(&connection, url) == NATS_OK else { return 0 }
+        defer { natsConnection_Destroy(connection) }
+        var jetStream: OpaquePointer?
+        guard natsConnection_JetStream(&jetStream, connection, nil) == NATS_OK else { return 0 }
+        defer { jsCtx_Destroy(jetStream) }
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        guard js_GetStreamInfo(&info, jetStream, stream, nil, nil) == NATS_OK, let info else { return 0 }
+        defer { jsStreamInfo_Destroy(info) }
+        return Int(info.pointee.State.Msgs)
+    }
+
     /// Every message of `stream`, read by sequence through a connection of its own.
     public func messages(of stream: String) throws -> [StoredMessage] {
         var connection: OpaquePointer?

@@ -20,7 +20,7 @@ struct JetStreamSinkTests {
             servers = ["\(server.url)"]
             stream = "TEST"
             subject = "test.articles"
-            ack_timeout = 2
+            ack_timeout = 5
             \(extra)
             """
         try Data(configuration.utf8).write(to: URL(fileURLWithPath: path))
@@ -208,7 +208,8 @@ struct JetStreamSinkTests {
     /// the daemon goes on.
     @Test func recordsAFullStreamRefusesBecomeErrorRecords() throws {
         let server = try TestNATSServer()
-        let workspace = try Self.workspace(server: server, extra: "max_bytes = 60000\ndiscard = \"new\"")
+        let workspace = try Self.workspace(
+            server: server, extra: "max_bytes = 60000\ndiscard = \"new\"", output: "jsonl = false")
         let expected = try Self.writeArticles(60, into: workspace).count
         let daemon = try DaemonProcess(
             binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)
@@ -219,7 +220,10 @@ struct JetStreamSinkTests {
         #expect(daemon.stop() == 0)
         let stored = try server.messages(of: "TEST").count
         #expect(stored > 0 && refused() > 0 && stored + refused() == expected, "stored \(stored), refused \(refused())")
-        #expect(daemon.log.contains("the output refused a record"), "\(daemon.log)")
+        #expect(daemon.log.contains("the stream refused a record"), "\(daemon.log)")
+        // Alone, the stream's refusals are failures; the JSONL file is not written.
+        #expect(workspace.records().isEmpty)
+        #expect(daemon.log.contains("emitted=\(stored) failed=\(refused())"), "\(daemon.log)")
     }
 
     @Test func badStreamSettingsAndCredentialsExitWithAConfigurationError() throws {
@@ -239,6 +243,11 @@ struct JetStreamSinkTests {
             workspace.arguments + ["--nats-stream", "TEST", "--nats-subject", "elsewhere"], timeLimit: 60)
         #expect(
             otherSubject.status == 78 && otherSubject.error.contains("output.nats.subject"), "\(otherSubject.error)")
+        // A new stream on a subject another stream takes.
+        let overlapping = try runner.run(workspace.arguments + ["--nats-stream", "OTHER"], timeLimit: 60)
+        #expect(
+            overlapping.status == 78 && overlapping.error.contains("another stream already takes test.articles"),
+            "\(overlapping.error)")
 
         let guarded = try TestNATSServer(arguments: ["--auth", "right-token"])
         let wrongToken = try Self.workspace(server: guarded, extra: "token = \"wrong-token\"")

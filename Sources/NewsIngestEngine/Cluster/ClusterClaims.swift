@@ -68,6 +68,8 @@ final class ClusterClaims: @unchecked Sendable {
 
     /// Claims `url` for this daemon, unless another holds it or has done it.
     func claim(_ url: String) -> Claim {
+        // Disconnected, a request would wait its whole timeout: the link is asked for at the next poll.
+        guard connection.events.isConnected.load(ordering: .relaxed) else { return counted(.unavailable) }
         let key = Self.key(of: url)
         let claim = claimValue()
         var revision: UInt64 = 0

@@ -38,5 +38,11 @@ final class FanOutSink: Sink {
 
     func reopen(commitWaiting: () -> Int) throws { try file.reopen(commitWaiting: commitWaiting) }
 
-    func takeRefused() -> [RefusedRecord] { stream.takeRefused() }
+    func takeRefused() -> [RefusedRecord] {
+        stream.takeRefused().map { refused in
+            var refused = refused
+            refused.isKeptElsewhere = recordsToFile
+            return refused
+        }
+    }
 }

@@ -87,7 +87,8 @@ extension BatchWriter {
 
     /// Turns the records the sink's destination refused for good into failures: an error record each
     /// (`code = "refused"`, written and made durable with the others), its outcome failed, its content id no
-    /// longer emitted.
+    /// longer emitted; unless another destination kept it (the JSONL file beside a stream): then only the
+    /// error record says where it is missing.
     private func failRefused(_ refused: [RefusedRecord], in uncommitted: inout UncommittedBatches, sink: any Sink)
         throws
     {
@@ -95,12 +96,13 @@ extension BatchWriter {
         var refusedKeys = Set<RecoveredLine>()
         for record in refused {
             logger.error(
-                "the output refused a record; it goes to the error log",
+                "the stream refused a record; it goes to the error log",
                 metadata: ["path": "\(record.source)", "id": "\(record.recordID)", "reason": "\(record.reason)"])
             errors.errorLines += ErrorRecord(
                 time: Timestamp(millisecondsSince1970: WallClock.nowMilliseconds()), path: record.source,
-                reason: "the output refused the record: \(record.reason)", code: "refused", size: nil
+                reason: "the JetStream stream refused the record: \(record.reason)", code: "refused", size: nil
             ).jsonLine()
+            guard !record.isKeptElsewhere else { continue }
             refusedKeys.insert(RecoveredLine(path: record.source, id: record.recordID))
             uncommitted.emittedIDs.remove(record.recordID)
         }
@@ -118,8 +120,8 @@ extension BatchWriter {
             else { continue }
             uncommitted.urls[index].kind = .failed
         }
-        uncommitted.counts.emitted -= refused.count
-        uncommitted.counts.failed += refused.count
+        uncommitted.counts.emitted -= refusedKeys.count
+        uncommitted.counts.failed += refusedKeys.count
         try sink.write(errors)
         try sink.makeDurable(settings.sync)
     }

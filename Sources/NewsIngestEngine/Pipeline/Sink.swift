@@ -47,6 +47,9 @@ struct RefusedRecord: Equatable {
     /// Its source's path or URL.
     var source: String
     var reason: String
+    /// True when another destination of the sink took it (the JSONL file beside the stream): it stays emitted,
+    /// and its error record says where it is missing.
+    var isKeptElsewhere = false
 }
 
 /// What one batch gives a sink: its records and its error records, in order.

@@ -58,9 +58,7 @@ struct NATSRecovery {
             guard let record = AdoptedLine(recordLine: line), let source = record.path,
                 !inStream.contains(sink.messageID(recordID: record.id, source: source))
             else { continue }
-            var payload = line
-            if payload.last == 0x0A { payload.removeLast() }
-            sink.enqueue(payload, recordID: record.id, source: source)
+            sink.enqueue(line, recordID: record.id, source: source)
             published += 1
         }
         if published > 0 { try sink.makeDurable(.batch) }

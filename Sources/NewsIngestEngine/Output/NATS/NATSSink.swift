@@ -2,6 +2,7 @@ import CNATS
 import Dispatch
 import Logging
 import NewsIngestSystem
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -34,11 +35,64 @@ final class NATSSink: Sink {
     /// One record on its way to the stream.
     struct Outgoing {
         var messageID: String
-        var payload: [UInt8]
+        /// Its JSON line; the message is the line without its line feed.
+        var line: [UInt8]
         var recordID: String
         var source: String
-        /// True while the client holds it (published and not yet answered or taken back).
+        /// True while the client holds it (handed over, or being handed over, and not yet answered or taken
+        /// back).
         var isWithClient = false
+    }
+
+    /// Hands records to the client on a queue of its own, so that the writer goes on with its next batch
+    /// meanwhile; remembers those the client did not take.
+    final class Publisher: Sendable {
+        let subject: String
+        let connection: NATSConnection
+        let publications: NATSPublications
+        let queue = DispatchQueue(label: "newsingest.nats-publish")
+        private let notTaken = Mutex<Set<String>>([])
+
+        init(subject: String, connection: NATSConnection, publications: NATSPublications) {
+            self.subject = subject
+            self.connection = connection
+            self.publications = publications
+        }
+
+        /// Publishes `line` (without its line feed) under `messageID` on ``queue``.
+        func publishLater(_ line: [UInt8], messageID: String) {
+            queue.async { @Sendable [self] in
+                if !publish(line, messageID: messageID) { notTaken.withLock { _ = $0.insert(messageID) } }
+            }
+        }
+
+        /// Waits until what was handed to ``publishLater(_:messageID:)`` is handed to the client, and gives
+        /// the ids the client did not take.
+        func drain() -> Set<String> {
+            queue.sync {}
+            return notTaken.withLock { ids in
+                defer { ids.removeAll() }
+                return ids
+            }
+        }
+
+        /// Hands one message to the client; false when it did not take it (disconnected past its buffer, or
+        /// the window of pending acknowledgements full past the stall wait).
+        func publish(_ line: [UInt8], messageID: String) -> Bool {
+            var message: OpaquePointer?
+            let length = line.last == 0x0A ? line.count - 1 : line.count
+            let status = subject.withCString { subject in
+                line.withUnsafeBytes { bytes in
+                    natsMsg_Create(&message, subject, nil, bytes.baseAddress, Int32(length))
+                }
+            }
+            guard status == NATS_OK else { return false }
+            defer { natsMsg_Destroy(message) }
+            guard natsMsgHeader_Set(message, NATSSink.messageIDHeader, messageID) == NATS_OK else { return false }
+            guard js_PublishMsgAsync(connection.jetStream, &message, nil) == NATS_OK else { return false }
+            publications.published.add(1, ordering: .relaxed)
+            return true
+        }
     }
 
     /// Connects and makes or checks the stream; ``recover(state:linesInFile:committing:)`` comes next.
@@ -51,12 +105,14 @@ final class NATSSink: Sink {
         connection = try NATSConnection(settings: settings, name: "newsingest", logger: logger) {
             message, ack, error in publications.receive(message, ack, error)
         }
+        publisher = Publisher(subject: settings.subject, connection: connection, publications: publications)
         stream = NATSStream(settings: settings, connection: connection)
         lastSequenceAtStart = try stream.ensure(logger: logger)
         acknowledgedSequence = lastSequenceAtStart
     }
 
     private let stream: NATSStream
+    private let publisher: Publisher
     private let lastSequenceAtStart: UInt64
 
     /// Deals with what a crash left between publishing and committing (``NATSRecovery``), then commits the
@@ -88,39 +144,18 @@ final class NATSSink: Sink {
     func prepare(forBatchOf bytes: Int, commitWaiting: () -> Int) throws {}
 
     func write(_ batch: SinkBatch) throws {
-        for record in batch.records {
-            var payload = record.line
-            if payload.last == 0x0A { payload.removeLast() }
-            enqueue(payload, recordID: record.id, source: record.source)
-        }
+        for record in batch.records { enqueue(record.line, recordID: record.id, source: record.source) }
     }
 
-    /// Adds a record to what is on its way, and hands it to the client when the client takes it now (when
-    /// not, it is published again by ``makeDurable(_:)``).
-    func enqueue(_ payload: [UInt8], recordID: String, source: String) {
-        var record = Outgoing(
-            messageID: messageID(recordID: recordID, source: source), payload: payload, recordID: recordID,
-            source: source)
-        record.isWithClient = publish(record)
+    /// Adds a record (its JSON line) to what is on its way, and has the publisher hand it to the client (what
+    /// the client does not take is published again by ``makeDurable(_:)``).
+    func enqueue(_ line: [UInt8], recordID: String, source: String) {
+        let record = Outgoing(
+            messageID: messageID(recordID: recordID, source: source), line: line, recordID: recordID,
+            source: source, isWithClient: true)
+        publisher.publishLater(line, messageID: record.messageID)
         outgoing.append(record)
         publications.pending.store(outgoing.count, ordering: .relaxed)
-    }
-
-    /// Hands `record` to the client; false when it did not take it (disconnected past its buffer, or the
-    /// window of pending acknowledgements full past the stall wait).
-    private func publish(_ record: Outgoing) -> Bool {
-        var message: OpaquePointer?
-        let status = settings.subject.withCString { subject in
-            record.payload.withUnsafeBytes { bytes in
-                natsMsg_Create(&message, subject, nil, bytes.baseAddress, Int32(bytes.count))
-            }
-        }
-        guard status == NATS_OK else { return false }
-        defer { natsMsg_Destroy(message) }
-        guard natsMsgHeader_Set(message, Self.messageIDHeader, record.messageID) == NATS_OK else { return false }
-        guard js_PublishMsgAsync(connection.jetStream, &message, nil) == NATS_OK else { return false }
-        publications.published.add(1, ordering: .relaxed)
-        return true
     }
 
     /// Waits until the stream answered every record written since the last commit, publishing again (under
@@ -128,11 +163,20 @@ final class NATSSink: Sink {
     /// longer than `ack_timeout` (the writer pauses and calls again).
     func makeDurable(_ policy: SyncPolicy) throws {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(settings.ackTimeoutSeconds * 1e9)
+        let notTaken = publisher.drain()
+        if !notTaken.isEmpty {
+            for index in outgoing.indices where notTaken.contains(outgoing[index].messageID) {
+                outgoing[index].isWithClient = false
+            }
+        }
         while true {
             var unanswered = 0
             for index in outgoing.indices where publications.answer(for: outgoing[index].messageID) == nil {
                 unanswered += 1
-                if !outgoing[index].isWithClient { outgoing[index].isWithClient = publish(outgoing[index]) }
+                if !outgoing[index].isWithClient {
+                    outgoing[index].isWithClient = publisher.publish(
+                        outgoing[index].line, messageID: outgoing[index].messageID)
+                }
             }
             guard unanswered > 0 else { break }
             let now = DispatchTime.now().uptimeNanoseconds

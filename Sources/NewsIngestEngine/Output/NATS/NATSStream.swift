@@ -46,7 +46,7 @@ struct NATSStream {
         return info
     }
 
-    private func create() throws(NATSError) {
+    private func create() throws {
         var config = jsStreamConfig()
         jsStreamConfig_Init(&config)
         var code = jsErrCode(0)
@@ -67,6 +67,12 @@ struct NATSStream {
                     return js_AddStream(&info, connection.jetStream, &config, nil, &code)
                 }
             }
+        }
+        if code == JSStreamSubjectOverlapErr {
+            throw NATSStreamMismatch(
+                stream: settings.stream, key: "output.nats.subject",
+                reason: "another stream already takes \(settings.subject): name that stream in output.nats.stream, "
+                    + "or choose another subject")
         }
         guard status == NATS_OK else {
             throw NATSError("making the stream \(settings.stream)", status: status, code: code)
