@@ -51,20 +51,17 @@ struct TailCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let output = BufferedOutput(StandardStreams.output)
-        while true {
-            let count: Int
+        var printed: UInt64 = 0
+        while !noFollow || printed < reader.pendingAtStart {
             do {
-                count = try reader.fetch(upTo: 256, timeoutSeconds: 1) { payload in
+                let count = try reader.fetch(upTo: 256, timeoutSeconds: 1) { payload in
                     try output.append(Array(payload) + [0x0A])
                 }
                 try output.flush()
+                printed += UInt64(count)
             } catch {
                 StandardStreams.printError("newsingest tail: \(error)")
                 throw ExitCode(1)
-            }
-            if noFollow, count == 0 || reader.remaining == 0 {
-                if count == 0, reader.remaining == nil, fromStart, reader.messagesAtStart > 0 { continue }
-                return
             }
         }
     }

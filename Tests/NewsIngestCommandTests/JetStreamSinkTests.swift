@@ -77,6 +77,13 @@ struct JetStreamSinkTests {
         }
         #expect(printed == ids, "tail prints every record, one line each, in the stream's order")
 
+        // A durable consumer keeps its place: a second run has nothing more to print.
+        let durable = ["tail", "--nats-url", server.url, "--nats-stream", "TEST", "--durable", "reader", "--no-follow"]
+        let first = try BinaryRunner().run(durable + ["--from-start"])
+        #expect(first.status == 0 && first.output.split(separator: 0x0A).count == ids.count, "\(first.error)")
+        let second = try BinaryRunner().run(durable)
+        #expect(second.status == 0 && second.output.isEmpty, "\(second.error)")
+
         // A restart publishes nothing again.
         let again = try DaemonProcess(
             binary: BinaryRunner().binary, arguments: workspace.arguments, in: workspace.temporary.url)

@@ -7,10 +7,9 @@ import Logging
 public final class NATSStreamReader {
     private let connection: NATSConnection
     private let subscription: OpaquePointer
-    /// Messages the consumer still holds after the last one fetched; `nil` before the first.
-    public private(set) var remaining: UInt64?
-    /// Messages in the stream when the reader started.
-    public let messagesAtStart: UInt64
+    /// Messages the consumer had to deliver when the reader started (redeliveries of unacknowledged ones
+    /// included): what `--no-follow` prints before it stops.
+    public private(set) var pendingAtStart: UInt64 = 0
 
     /// Where a new consumer starts.
     public enum Start: Sendable {
@@ -34,26 +33,42 @@ public final class NATSStreamReader {
             throw NATSError("reading the stream \(settings.stream)", status: status, code: code)
         }
         defer { jsStreamInfo_Destroy(info) }
-        messagesAtStart = info.pointee.State.Msgs
         let config = info.pointee.Config.pointee
         let subjects = (0..<Int(config.SubjectsLen)).compactMap { config.Subjects[$0].map { String(cString: $0) } }
         let subject =
             subjects.contains(where: { NATSStream.filter($0, matches: settings.subject) })
             ? settings.subject : subjects.first ?? settings.subject
+        // A durable consumer made by an earlier run is bound as it is: its place, not a new start, decides.
+        var existing: UnsafeMutablePointer<jsConsumerInfo>?
+        let exists =
+            durable.map {
+                js_GetConsumerInfo(&existing, connection.jetStream, settings.stream, $0, nil, &code) == NATS_OK
+            } ?? false
+        jsConsumerInfo_Destroy(existing)
         var options = jsSubOptions()
         jsSubOptions_Init(&options)
-        options.Config.DeliverPolicy = start == .first ? js_DeliverAll : js_DeliverNew
-        options.Config.AckPolicy = js_AckExplicit
+        if !exists {
+            options.Config.DeliverPolicy = start == .first ? js_DeliverAll : js_DeliverNew
+            options.Config.AckPolicy = js_AckExplicit
+        }
         var subscription: OpaquePointer?
         let subscribed = settings.stream.withCString { stream in
             options.Stream = stream
-            return js_PullSubscribe(&subscription, connection.jetStream, subject, durable, nil, &options, &code)
+            return (exists ? durable : nil).withOptionalCString { consumer in
+                options.Consumer = consumer
+                return js_PullSubscribe(&subscription, connection.jetStream, subject, durable, nil, &options, &code)
+            }
         }
         guard subscribed == NATS_OK, let subscription else {
             throw NATSError(
                 "subscribing to \(subject) in the stream \(settings.stream)", status: subscribed, code: code)
         }
         self.subscription = subscription
+        var consumer: UnsafeMutablePointer<jsConsumerInfo>?
+        if natsSubscription_GetConsumerInfo(&consumer, subscription, nil, &code) == NATS_OK, let consumer {
+            pendingAtStart = consumer.pointee.NumPending + UInt64(max(0, consumer.pointee.NumAckPending))
+            jsConsumerInfo_Destroy(consumer)
+        }
     }
 
     deinit {
@@ -78,13 +93,16 @@ public final class NATSStreamReader {
                 UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message))))
         }
         for message in messages {
-            var metadata: UnsafeMutablePointer<jsMsgMetaData>?
-            if natsMsg_GetMetaData(&metadata, message) == NATS_OK, let metadata {
-                remaining = metadata.pointee.NumPending
-                jsMsgMetaData_Destroy(metadata)
-            }
             try NATSConnection.check(natsMsg_Ack(message, nil), "acknowledging a message")
         }
         return messages.count
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// Calls `body` with the string as a C string, or with `nil`.
+    fileprivate func withOptionalCString<Result>(_ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+        guard let self else { return body(nil) }
+        return self.withCString { body($0) }
     }
 }
