@@ -77,11 +77,7 @@ enum JetStreamBenchmarks {
     /// cluster (fresh states, streams and buckets): the time, and that each article is in the stream once.
     static func cluster(count: Int) throws {
         let nginx = try TestNginx()
-        for index in 0..<count {
-            let text =
-                "TPO - Bài số \(index) về giao thông ở Hà Nội, ngày \(index % 28 + 1)/12.\n\nNội dung bài \(index).\n"
-            try nginx.serve(String(format: "news/%05d.txt", index), Array(text.utf8))
-        }
+        try URLBenchmarks.serveSmallArticles(count, on: nginx)
         let nats = try TestNATSServer()
         print("cluster: one index of \(count) small articles on a local nginx, into JetStream, 8 transfers per daemon")
         print("| daemons | seconds | articles/s | messages in the stream | distinct ids |")

@@ -7,12 +7,7 @@ import TestSupport
 enum URLBenchmarks {
     static func index(count: Int) throws {
         let nginx = try TestNginx()
-        // Small distinct articles, and the index: nginx's own autoindex page of the directory.
-        for index in 0..<count {
-            let text =
-                "TPO - Bài số \(index) về giao thông ở Hà Nội, ngày \(index % 28 + 1)/12.\n\nNội dung bài \(index).\n"
-            try nginx.serve(String(format: "news/%05d.txt", index), Array(text.utf8))
-        }
+        try serveSmallArticles(count, on: nginx)
         let urls = (0..<count).map { nginx.baseURL + String(format: "/news/%05d.txt", $0) }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("newsingest-url-bench-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -69,6 +64,16 @@ enum URLBenchmarks {
             print(
                 "| \(name) | \(String(format: "%.2f", time)) | \(Int(Double(count) / time)) | "
                     + "\(String(format: "%.2f", curlSeconds / time)) |")
+        }
+    }
+
+    /// Serves `count` small distinct articles at `/news/NNNNN.txt`; the index is nginx's own autoindex page
+    /// of `/news/`.
+    static func serveSmallArticles(_ count: Int, on nginx: TestNginx) throws {
+        for index in 0..<count {
+            let text =
+                "TPO - Bài số \(index) về giao thông ở Hà Nội, ngày \(index % 28 + 1)/12.\n\nNội dung bài \(index).\n"
+            try nginx.serve(String(format: "news/%05d.txt", index), Array(text.utf8))
         }
     }
 }

@@ -45,12 +45,8 @@ struct ClusterTests {
     }
 
     @Test func twoDaemonsOfOneClusterFetchEachLinkOnceBetweenThem() throws {
-        let nats = try TestNATSServer()
-        let web = try TestHTTPServer()
-        let articles = ArticleGenerator.seedLikeArticles(2_000, seed: 707)
-        let index = try Self.serve(articles, on: web)
+        let (nats, web, articles, members) = try Self.cluster(seed: 707, lease: 60)
         let expected = Set(articles).count
-        let members = try (0..<2).map { _ in try Self.member(index: index, server: nats, lease: 60) }
         let daemons = try members.map {
             try DaemonProcess(binary: BinaryRunner().binary, arguments: $0.arguments, in: $0.temporary.url)
         }
@@ -76,12 +72,8 @@ struct ClusterTests {
     /// twice, by the survivor taking their claims over; the stream holds each article once (the second
     /// publication has the first one's id).
     @Test func whenOneDaemonDiesTheOtherFinishesItsLinks() throws {
-        let nats = try TestNATSServer()
-        let web = try TestHTTPServer()
-        let articles = ArticleGenerator.seedLikeArticles(2_000, seed: 709)
-        let index = try Self.serve(articles, on: web)
+        let (nats, web, articles, members) = try Self.cluster(seed: 709, lease: 3)
         let expected = Set(articles).count
-        let members = try (0..<2).map { _ in try Self.member(index: index, server: nats, lease: 3) }
         let binary = BinaryRunner().binary
         let doomed = try DaemonProcess(binary: binary, arguments: members[0].arguments, in: members[0].temporary.url)
         let survivor = try DaemonProcess(
@@ -106,6 +98,19 @@ struct ClusterTests {
         #expect(takenOver.count <= 64, "the killed daemon held at most its running and uncommitted links")
         let ids = try Self.storedIDs(nats)
         #expect(ids.count == expected && Set(ids).count == expected)
+    }
+
+    /// A NATS server, a web server serving an index of 2 000 articles made from `seed`, and the workspaces of
+    /// two daemons of one cluster polling it with claims of `lease` seconds.
+    static func cluster(seed: UInt64, lease: Double) throws -> (
+        TestNATSServer, TestHTTPServer, [[UInt8]], [Workspace]
+    ) {
+        let nats = try TestNATSServer()
+        let web = try TestHTTPServer()
+        let articles = ArticleGenerator.seedLikeArticles(2_000, seed: seed)
+        let index = try serve(articles, on: web)
+        let members = try (0..<2).map { _ in try member(index: index, server: nats, lease: lease) }
+        return (nats, web, articles, members)
     }
 
     /// Serves `articles` at `/news/N.txt` and an index listing them at `/news.txt`; returns the index's URL.

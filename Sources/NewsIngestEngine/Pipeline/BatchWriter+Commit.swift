@@ -106,19 +106,16 @@ extension BatchWriter {
             refusedKeys.insert(RecoveredLine(path: record.source, id: record.recordID))
             uncommitted.emittedIDs.remove(record.recordID)
         }
+        func isRefused(_ kind: FileOutcome.Kind, _ source: String, _ id: String?) -> Bool {
+            kind == .emitted && id.map { refusedKeys.contains(RecoveredLine(path: source, id: $0)) } == true
+        }
         for index in uncommitted.outcomes.indices {
             let outcome = uncommitted.outcomes[index]
-            guard outcome.kind == .emitted, let id = outcome.contentID,
-                refusedKeys.contains(RecoveredLine(path: outcome.path, id: id))
-            else { continue }
-            uncommitted.outcomes[index].kind = .failed
+            if isRefused(outcome.kind, outcome.path, outcome.contentID) { uncommitted.outcomes[index].kind = .failed }
         }
         for index in uncommitted.urls.indices {
             let outcome = uncommitted.urls[index]
-            guard outcome.kind == .emitted, let id = outcome.contentID,
-                refusedKeys.contains(RecoveredLine(path: outcome.url, id: id))
-            else { continue }
-            uncommitted.urls[index].kind = .failed
+            if isRefused(outcome.kind, outcome.url, outcome.contentID) { uncommitted.urls[index].kind = .failed }
         }
         uncommitted.counts.emitted -= refusedKeys.count
         uncommitted.counts.failed += refusedKeys.count

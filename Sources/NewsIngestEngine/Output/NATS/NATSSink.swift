@@ -189,9 +189,14 @@ final class NATSSink: Sink {
             options.MaxWait = max(1, Int64((deadline - now) / 1_000_000))
             if js_PublishAsyncComplete(connection.jetStream, &options) != NATS_OK {
                 takeBackFromClient()
-            } else if outgoing.contains(where: { !$0.isWithClient }) {
-                // Some were never taken: wait a little before handing them over again.
+            } else if outgoing.contains(where: { publications.answer(for: $0.messageID) == nil }) {
+                // The client holds nothing more: a record still without an answer was not taken, or its answer
+                // was an error of the client's own (no responders while the server restarts). After a moment
+                // for the last answers to be recorded, it is handed over again.
                 usleep(20_000)
+                for index in outgoing.indices where publications.answer(for: outgoing[index].messageID) == nil {
+                    outgoing[index].isWithClient = false
+                }
             }
         }
         for record in outgoing {
