@@ -100,6 +100,42 @@ struct ClusterTests {
         #expect(ids.count == expected && Set(ids).count == expected)
     }
 
+    /// A configured article polled every 0.5 s by two daemons of one cluster: one request per interval
+    /// between them, not one each.
+    @Test func aConfiguredArticleIsPolledByOneDaemonInEachInterval() throws {
+        let nats = try TestNATSServer()
+        let web = try TestHTTPServer()
+        try web.serve("article.txt", ArticleGenerator.seedLikeArticles(1, seed: 711)[0])
+        let members = try (0..<2).map { _ in
+            var workspace = try Workspace()
+            let path = workspace.temporary.path("cluster.toml")
+            try Data(
+                """
+                [[source.url]]
+                url = "\(web.url("article.txt"))"
+                interval = 0.5
+                [output.nats]
+                servers = ["\(nats.url)"]
+                stream = "TEST"
+                [cluster]
+                name = "news"
+                """.utf8
+            ).write(to: URL(fileURLWithPath: path))
+            workspace.extraArguments = ["--config", path]
+            return workspace
+        }
+        let start = Date()
+        let daemons = try members.map {
+            try DaemonProcess(binary: BinaryRunner().binary, arguments: $0.arguments, in: $0.temporary.url)
+        }
+        #expect(Wait.until(seconds: 60) { web.paths().filter { $0 == "/article.txt" }.count >= 8 })
+        for daemon in daemons { #expect(daemon.stop() == 0) }
+        let polls = web.paths().filter { $0 == "/article.txt" }.count
+        let intervals = Date().timeIntervalSince(start) / 0.5
+        #expect(Double(polls) <= intervals + 2, "\(polls) polls in \(intervals) intervals")
+        #expect(try nats.messages(of: "TEST").count == 1)
+    }
+
     /// A NATS server, a web server serving an index of 2 000 articles made from `seed`, and the workspaces of
     /// two daemons of one cluster polling it with claims of `lease` seconds.
     static func cluster(seed: UInt64, lease: Double) throws -> (

@@ -13,7 +13,9 @@ import Synchronization
 /// committed, and released when its fetch is to be tried again later. A claim older than the lease, of a
 /// daemon that died, is taken over (an update conditional on the revision read: one daemon wins that too).
 ///
-/// Each key is the SHA-256 of the URL; its value is `done`, or `claimed MEMBER MILLISECONDS`.
+/// Each key is the SHA-256 of the URL; its value is `done`, or `claimed MEMBER MILLISECONDS`. A second bucket,
+/// whose entries last a day, holds claims on the polls of configured article URLs: one key per URL and
+/// interval, created by the one daemon that polls it then.
 final class ClusterClaims: @unchecked Sendable {
     /// What a claim came to.
     enum Claim: Equatable {
@@ -32,6 +34,8 @@ final class ClusterClaims: @unchecked Sendable {
     let settings: ClusterSettings
     private let connection: NATSConnection
     private let store: OpaquePointer
+    /// The bucket of poll claims: one key per configured article URL and interval, kept a day.
+    private let polls: OpaquePointer
     private let member: String
     private let logger: Logger
     /// Counts since the start, for the metrics.
@@ -45,26 +49,48 @@ final class ClusterClaims: @unchecked Sendable {
             settings: nats, name: "newsingest cluster \(settings.name)", logger: logger)
         self.connection = connection
         member = "\(Self.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        store = try Self.bucket(settings.bucket, ttlSeconds: 0, on: connection)
+        polls = try Self.bucket(settings.pollBucket, ttlSeconds: 86_400, on: connection)
+        logger.info("joined the cluster", metadata: ["cluster": "\(settings.name)", "member": "\(member)"])
+    }
+
+    deinit {
+        kvStore_Destroy(store)
+        kvStore_Destroy(polls)
+    }
+
+    /// Binds the bucket `name`, making it when missing (file storage, one value per key, entries removed
+    /// after `ttlSeconds` unless 0).
+    private static func bucket(_ name: String, ttlSeconds: Double, on connection: NATSConnection) throws(NATSError)
+        -> OpaquePointer
+    {
         var store: OpaquePointer?
-        var status = js_KeyValue(&store, connection.jetStream, settings.bucket)
+        var status = js_KeyValue(&store, connection.jetStream, name)
         if status != NATS_OK {
             var config = kvConfig()
             kvConfig_Init(&config)
             config.History = 1
             config.StorageType = js_FileStorage
-            status = settings.bucket.withCString { bucket in
+            config.TTL = Int64(ttlSeconds * 1e9)
+            status = name.withCString { bucket in
                 config.Bucket = bucket
                 return js_CreateKeyValue(&store, connection.jetStream, &config)
             }
         }
         guard status == NATS_OK, let store else {
-            throw NATSError("opening the cluster's key-value bucket \(settings.bucket)", status: status)
+            throw NATSError("opening the cluster's key-value bucket \(name)", status: status)
         }
-        self.store = store
-        logger.info("joined the cluster", metadata: ["cluster": "\(settings.name)", "member": "\(member)"])
+        return store
     }
 
-    deinit { kvStore_Destroy(store) }
+    /// True when this daemon polls the configured article `url` in the current interval (of
+    /// `intervalSeconds`, counted from 1970): the first daemon of the cluster to ask does.
+    func claimPoll(of url: String, intervalSeconds: Double) -> Bool {
+        guard connection.events.isConnected.load(ordering: .relaxed) else { return false }
+        let slot = Int64(Double(WallClock.nowMilliseconds()) / 1000 / intervalSeconds)
+        var revision: UInt64 = 0
+        return kvStore_CreateString(&revision, polls, Self.key(of: url) + ".\(slot)", claimValue()) == NATS_OK
+    }
 
     /// Claims `url` for this daemon, unless another holds it or has done it.
     func claim(_ url: String) -> Claim {

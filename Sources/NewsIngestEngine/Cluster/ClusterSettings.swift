@@ -11,6 +11,9 @@ public struct ClusterSettings: Sendable, Equatable {
         self.name = name
     }
 
-    /// The key-value bucket the cluster's claims live in.
+    /// The key-value bucket the cluster's claims on links live in.
     public var bucket: String { "newsingest_claims_" + name }
+    /// The key-value bucket of its claims on polls of configured articles (one daemon polls each in each
+    /// interval).
+    public var pollBucket: String { "newsingest_polls_" + name }
 }

@@ -129,6 +129,8 @@ public final class URLSource: Sendable {
         guard !isStopped.load(ordering: .relaxed) else { return }
         switch source.kind {
         case .article:
+            // In a cluster, one daemon polls a configured article in each interval.
+            if let cluster, !cluster.claimPoll(of: source.url, intervalSeconds: source.intervalSeconds) { return }
             guard linksInFlight.wrapped.insert(source.url).inserted else { return }
             let validators = try? state.validators(of: source.url)
             fetchArticle(
