@@ -16,13 +16,40 @@ public final class TestNATSServer: @unchecked Sendable {
     public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
     static let executable = "/usr/sbin/nats-server"
 
-    /// Starts a server; `arguments` are added to its command line (`--auth TOKEN`, say).
-    public init(arguments: [String] = []) throws {
+    /// With `tls`: the server's self-signed certificate for 127.0.0.1 (PEM), to give clients as their CA file.
+    public let certificate: String?
+
+    /// Starts a server; `arguments` are added to its command line (`--auth TOKEN`, say); with `tls`, it
+    /// requires TLS with a certificate of its own (``certificate``).
+    public init(arguments: [String] = [], tls: Bool = false) throws {
         directory = try TemporaryDirectory()
         port = try TestNginx.freePort()
         url = "nats://127.0.0.1:\(port)"
+        var arguments = arguments
+        if tls {
+            let (certificate, key) = (directory.path("cert.pem"), directory.path("key.pem"))
+            try TestNginx.makeCertificate(certificate, key: key)
+            arguments += ["--tls", "--tlscert", certificate, "--tlskey", key]
+            self.certificate = certificate
+        } else {
+            certificate = nil
+        }
         extraArguments = arguments
         try start()
+    }
+
+    /// A connection of the test's own to the server (TLS checked against ``certificate`` when it has one).
+    private func connect() -> OpaquePointer? {
+        var options: OpaquePointer?
+        guard natsOptions_Create(&options) == NATS_OK else { return nil }
+        defer { natsOptions_Destroy(options) }
+        _ = natsOptions_SetURL(options, url)
+        if let certificate {
+            _ = natsOptions_SetSecure(options, true)
+            _ = natsOptions_LoadCATrustedCertificates(options, certificate)
+        }
+        var connection: OpaquePointer?
+        return natsConnection_Connect(&connection, options) == NATS_OK ? connection : nil
     }
 
     deinit {
@@ -69,8 +96,7 @@ public final class TestNATSServer: @unchecked Sendable {
 
     /// How many messages `stream` holds now (0 when there is no such stream).
     public func messageCount(of stream: String) -> Int {
-        var connection: OpaquePointer?
-        guard natsConnection_ConnectTo(&connection, url) == NATS_OK else { return 0 }
+        guard let connection = connect() else { return 0 }
         defer { natsConnection_Destroy(connection) }
         var jetStream: OpaquePointer?
         guard natsConnection_JetStream(&jetStream, connection, nil) == NATS_OK else { return 0 }
@@ -83,8 +109,7 @@ public final class TestNATSServer: @unchecked Sendable {
 
     /// Every message of `stream`, read by sequence through a connection of its own.
     public func messages(of stream: String) throws -> [StoredMessage] {
-        var connection: OpaquePointer?
-        guard natsConnection_ConnectTo(&connection, url) == NATS_OK else { throw TestNginx.StartFailed(log: "connect") }
+        guard let connection = connect() else { throw TestNginx.StartFailed(log: "connect") }
         defer { natsConnection_Destroy(connection) }
         var jetStream: OpaquePointer?
         guard natsConnection_JetStream(&jetStream, connection, nil) == NATS_OK else {

@@ -26,12 +26,7 @@ public final class TestNginx: @unchecked Sendable {
         try FileManager.default.createDirectory(at: documentRoot, withIntermediateDirectories: true)
         certificate = directory.path("cert.pem")
         let key = directory.path("key.pem")
-        try Self.run(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            ])
+        try Self.makeCertificate(certificate, key: key)
         let (port, securePort) = (try Self.freePort(), try Self.freePort())
         let temporary = directory.path("tmp")
         let configuration = """
@@ -92,6 +87,16 @@ public final class TestNginx: @unchecked Sendable {
     struct StartFailed: Error, CustomStringConvertible {
         var log: String
         var description: String { "nginx did not start: \(log)" }
+    }
+
+    /// Makes a self-signed certificate for 127.0.0.1 (its own CA) and its key, with openssl.
+    static func makeCertificate(_ certificate: String, key: String) throws {
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {

@@ -262,6 +262,20 @@ struct JetStreamSinkTests {
         #expect(refused.status == 78, "\(refused.error)")
         #expect(refused.error.lowercased().contains("auth"), "\(refused.error)")
 
+        // TLS: a server whose certificate the configured CA vouches for is used; without the CA, the
+        // certificate cannot be verified and the start stops (78).
+        let secure = try TestNATSServer(tls: true)
+        let certificate = try #require(secure.certificate)
+        let trusted = try Self.workspace(server: secure, extra: "ca_file = \"\(certificate)\"")
+        try trusted.write("a.txt", ArticleGenerator.seedLikeArticles(1, seed: 5)[0])
+        let overTLS = try DaemonProcess(
+            binary: runner.binary, arguments: trusted.arguments, in: trusted.temporary.url)
+        #expect(Wait.until(seconds: 60) { secure.messageCount(of: "TEST") == 1 }, "\(overTLS.log)")
+        #expect(overTLS.stop() == 0)
+        let withoutCA = try Self.workspace(server: secure)
+        let untrusted = try runner.run(withoutCA.arguments, timeLimit: 60)
+        #expect(untrusted.status == 78 && untrusted.error.contains("SSL"), "\(untrusted.error)")
+
         let unreachable = try Self.workspace(server: server)
         server.kill()
         let down = try runner.run(unreachable.arguments, timeLimit: 60)

@@ -28,10 +28,11 @@ public struct NATSError: Error, CustomStringConvertible, Sendable {
                 NATS_TIMEOUT, NATS_NO_RESPONDERS, NATS_CONNECTION_CLOSED, NATS_CONNECTION_DISCONNECTED, NATS_NO_SERVER,
                 NATS_STALE_CONNECTION, NATS_IO_ERROR, NATS_INSUFFICIENT_BUFFER,
             ].contains(status)
-        isAuthorization = [NATS_CONNECTION_AUTH_FAILED, NATS_NOT_PERMITTED].contains(status)
+        isAuthorization = [NATS_CONNECTION_AUTH_FAILED, NATS_NOT_PERMITTED, NATS_SSL_ERROR].contains(status)
     }
 
-    /// True when the server refused who we are or what we asked (credentials, permissions).
+    /// True when the server refused who we are or what we asked (credentials, permissions), or its TLS
+    /// certificate could not be verified.
     public var isAuthorization: Bool
 
     public var description: String {
