@@ -186,12 +186,16 @@ struct JetStreamSinkTests {
     /// Published and acknowledged but not committed (the commit waits for an interval of 60 s), then killed:
     /// restarted after the stream's duplicate window (1 s) passed, the daemon finds the records in the stream
     /// and publishes none again.
-    @Test(arguments: [true, false])
-    func aRestartAfterTheDuplicateWindowPublishesNothingAgain(withJSONL: Bool) throws {
+    /// `output`: `file` (the JSONL file beside the stream), `none` (the stream alone), `device` (records to
+    /// `/dev/null` beside the stream: nothing to read back at the restart).
+    @Test(arguments: ["file", "none", "device"])
+    func aRestartAfterTheDuplicateWindowPublishesNothingAgain(output: String) throws {
         let server = try TestNATSServer()
-        let workspace = try Self.workspace(
+        let withJSONL = output == "file"
+        var workspace = try Self.workspace(
             server: server, extra: "duplicate_window = 1",
-            output: "fsync = \"interval\"\nfsync_interval = 60\n" + (withJSONL ? "" : "jsonl = false"))
+            output: "fsync = \"interval\"\nfsync_interval = 60\n" + (output == "none" ? "jsonl = false" : ""))
+        if output == "device" { workspace.extraArguments += ["--output", "/dev/null"] }
         let expected = try Self.writeArticles(200, into: workspace).count
         let binary = BinaryRunner().binary
         let first = try DaemonProcess(binary: binary, arguments: workspace.arguments, in: workspace.temporary.url)

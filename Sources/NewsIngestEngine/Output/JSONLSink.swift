@@ -47,6 +47,10 @@ final class JSONLSink: Sink {
 
     var committedEnds: [OutputEnd] { Self.ends(of: output, errors) }
 
+    /// True when the output is standard output, a pipe or a device (`/dev/null`): nothing written to it can
+    /// be read back at the next start.
+    var outputIsStream: Bool { output.isStream }
+
     /// The committed ends to record for these files (none for standard output).
     private static func ends(of files: JSONLOutput...) -> [OutputEnd] {
         files.filter { !$0.isStream }.map(\.end)

@@ -34,12 +34,11 @@ public final class IngestPipeline: Sendable {
         // files' ends are committed with the stream's recovery, which publishes the lines they adopted.
         let stream = try NATSSink(settings: nats, dedupe: settings.dedupe, logger: logger)
         let file = try JSONLSink(
-            settings: settings, state: state, logger: logger,
-            keepingAdoptedLines: settings.recordsToFile && settings.outputPath != "-",
+            settings: settings, state: state, logger: logger, keepingAdoptedLines: settings.recordsToFile,
             committingEnds: false)
-        // Records written to a file stand for the stream's too (they were written first); on standard output
-        // nothing can be read back, so the stream's messages are adopted instead.
-        let recordsInFile = settings.recordsToFile && settings.outputPath != "-"
+        // Records written to a file stand for the stream's too (they were written first); on standard output,
+        // a pipe or a device nothing can be read back, so the stream's messages are adopted instead.
+        let recordsInFile = settings.recordsToFile && !file.outputIsStream
         try stream.recover(
             state: state, linesInFile: recordsInFile ? file.adoptedLines : nil, committing: file.committedEnds)
         return (FanOutSink(file: file, stream: stream, recordsToFile: settings.recordsToFile), stream.observer)
