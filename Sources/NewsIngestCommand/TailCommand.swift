@@ -54,10 +54,9 @@ struct TailCommand: ParsableCommand {
         var printed: UInt64 = 0
         while !noFollow || printed < reader.pendingAtStart {
             do {
-                let count = try reader.fetch(upTo: 256, timeoutSeconds: 1) { payload in
-                    try output.append(Array(payload) + [0x0A])
-                }
-                try output.flush()
+                let count = try reader.fetch(
+                    upTo: 256, timeoutSeconds: 1, handle: { try output.append(Array($0) + [0x0A]) },
+                    handedOn: { try output.flush() })
                 printed += UInt64(count)
             } catch {
                 StandardStreams.printError("newsingest tail: \(error)")

@@ -76,11 +76,13 @@ public final class NATSStreamReader {
     }
 
     /// Fetches up to `count` messages, waiting up to `timeoutSeconds` for the first; hands each payload to
-    /// `handle`, then acknowledges them all.
+    /// `handle`, then calls `handedOn` (which writes them out), and only then acknowledges them: a reader
+    /// that dies before, by a closed pipe say, leaves them to be delivered again.
     /// - Returns: how many there were (0 when none came in time).
-    public func fetch(upTo count: Int, timeoutSeconds: Double, handle: (UnsafeRawBufferPointer) throws -> Void) throws
-        -> Int
-    {
+    public func fetch(
+        upTo count: Int, timeoutSeconds: Double, handle: (UnsafeRawBufferPointer) throws -> Void,
+        handedOn: () throws -> Void
+    ) throws -> Int {
         var code = jsErrCode(0)
         var fetched = natsMsgList()
         let status = natsSubscription_Fetch(&fetched, subscription, Int32(count), Int64(timeoutSeconds * 1000), &code)
@@ -92,6 +94,7 @@ public final class NATSStreamReader {
             try handle(
                 UnsafeRawBufferPointer(start: natsMsg_GetData(message), count: Int(natsMsg_GetDataLength(message))))
         }
+        try handedOn()
         for message in messages {
             try NATSConnection.check(natsMsg_Ack(message, nil), "acknowledging a message")
         }
