@@ -1,5 +1,6 @@
 /// Where the writer puts what its batches produce, and what it makes durable before their outcomes are
-/// committed to the state store: the JSONL files (``JSONLSink``) are one.
+/// committed to the state store: the JSONL files (``JSONLSink``), a JetStream stream (``NATSSink``), or both
+/// (``FanOutSink``).
 ///
 /// The writer calls a sink on its own queue, one batch at a time, in this order: ``prepare(forBatchOf:commitWaiting:)``,
 /// ``write(_:)``, and, when the sync policy says it is time, ``makeDurable(_:)`` then the state's commit with
