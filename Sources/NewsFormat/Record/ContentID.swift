@@ -22,13 +22,6 @@ enum ContentID {
         for paragraph in paragraphs { addLine(paragraph) }
         var hasher = SHA256()
         input.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return LowercaseHex.text(of: hasher.finalize())
     }
 }

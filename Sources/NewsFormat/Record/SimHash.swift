@@ -72,10 +72,7 @@ public struct SimHash: Sendable, Equatable, Hashable {
     public func distance(to other: SimHash) -> Int { (value ^ other.value).nonzeroBitCount }
 
     /// Sixteen lowercase hex digits.
-    public var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    public var hex: String { LowercaseHex.text(of: value) }
 
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01B3

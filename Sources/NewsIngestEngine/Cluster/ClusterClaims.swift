@@ -1,6 +1,7 @@
 import CNATS
 import Crypto
 import Logging
+import NewsFormat
 import NewsIngestSystem
 import Synchronization
 
@@ -155,12 +156,6 @@ final class ClusterClaims: @unchecked Sendable {
 
     /// The bucket's key for `url`: hex SHA-256 (keys take only some characters, and URLs may be long).
     static func key(of url: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        for byte in SHA256.hash(data: Array(url.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        LowercaseHex.text(of: SHA256.hash(data: Array(url.utf8)))
     }
 }

@@ -1,6 +1,7 @@
 import CNATS
 import Dispatch
 import Logging
+import NewsFormat
 import NewsIngestSystem
 import Synchronization
 
@@ -137,8 +138,7 @@ final class NATSSink: Sink {
         guard dedupe == .none else { return recordID }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return recordID + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+        return recordID + "-" + LowercaseHex.text(of: hash)
     }
 
     func prepare(forBatchOf bytes: Int, commitWaiting: () -> Int) throws {}
