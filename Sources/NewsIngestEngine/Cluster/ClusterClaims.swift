@@ -150,7 +150,7 @@ final class ClusterClaims: @unchecked Sendable {
     private static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(textBefore: buffer)
             .filter { $0 != " " }
     }
 

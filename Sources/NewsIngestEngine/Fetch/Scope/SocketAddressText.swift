@@ -1,3 +1,5 @@
+import NewsIngestSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -24,6 +26,6 @@ enum SocketAddressText {
             default: nil
             }
         guard written != nil else { return "an address of family \(family)" }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(textBefore: text)
     }
 }

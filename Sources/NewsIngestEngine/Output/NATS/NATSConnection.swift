@@ -1,5 +1,6 @@
 import CNATS
 import Logging
+import NewsIngestSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -161,7 +162,7 @@ final class NATSConnection: @unchecked Sendable {
     static func connectedURL(_ connection: OpaquePointer?) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard natsConnection_GetConnectedUrl(connection, &buffer, buffer.count) == NATS_OK else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(textBefore: buffer)
     }
 
     /// Throws a ``NATSError`` saying what was `doing` unless `status` is `NATS_OK`.
