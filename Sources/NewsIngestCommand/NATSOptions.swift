@@ -33,16 +33,14 @@ struct NATSOptions: ParsableArguments {
             return nil
         }
         if let stream {
-            guard NATSSettings.isValidName(stream) else {
-                throw ConfigurationLoader.fail("--nats-stream", stream, "must be letters, digits, - and _ (at most 64)")
+            if let problem = NATSSettings.problem(withName: stream) {
+                throw ConfigurationLoader.fail("--nats-stream", stream, problem)
             }
             settings.stream = stream
         }
         if let subject {
-            guard NATSSettings.isPublishableSubject(subject) else {
-                throw ConfigurationLoader.fail(
-                    "--nats-subject", subject, "must be dot-separated tokens of printable ASCII, without spaces, * or >"
-                )
+            if let problem = NATSSettings.problem(withSubject: subject) {
+                throw ConfigurationLoader.fail("--nats-subject", subject, problem)
             }
             settings.subject = subject
         }

@@ -146,8 +146,8 @@ struct RunCommand: ParsableCommand {
             settings.pipeline.recordsToFile = false
         }
         if let cluster {
-            guard NATSSettings.isValidName(cluster), cluster.utf8.count <= 40 else {
-                throw ConfigurationLoader.fail("--cluster", cluster, "must be letters, digits, - and _ (at most 40)")
+            if let problem = ClusterSettings.problem(withName: cluster) {
+                throw ConfigurationLoader.fail("--cluster", cluster, problem)
             }
             guard settings.pipeline.nats != nil else {
                 throw ConfigurationLoader.fail("--cluster", cluster, "needs NATS: --nats-url or [output.nats]")

@@ -34,8 +34,8 @@ struct TailCommand: ParsableCommand {
             guard let settings = try nats.apply(to: nil) else {
                 throw ConfigurationLoader.fail("--nats-url", nil, "is required: the NATS server to read from")
             }
-            if let durable, !NATSSettings.isValidName(durable) {
-                throw ConfigurationLoader.fail("--durable", durable, "must be letters, digits, - and _ (at most 64)")
+            if let durable, let problem = NATSSettings.problem(withName: durable) {
+                throw ConfigurationLoader.fail("--durable", durable, problem)
             }
             return settings
         }

@@ -11,6 +11,9 @@ public struct ClusterSettings: Sendable, Equatable {
         self.name = name
     }
 
+    /// Why `name` cannot name a cluster (its buckets' names are made from it); `nil` when it can.
+    public static func problem(withName name: String) -> String? { NATSSettings.problem(withName: name, maxBytes: 40) }
+
     /// The key-value bucket the cluster's claims on links live in.
     public var bucket: String { "newsingest_claims_" + name }
     /// The key-value bucket of its claims on polls of configured articles (one daemon polls each in each

@@ -29,16 +29,14 @@ extension Configuration {
         }
         var settings = NATSSettings(servers: servers)
         if let stream = try table.string("stream") {
-            guard NATSSettings.isValidName(stream) else {
-                throw table.fail("stream", .string(stream), "must be letters, digits, - and _ (at most 64)")
+            if let problem = NATSSettings.problem(withName: stream) {
+                throw table.fail("stream", .string(stream), problem)
             }
             settings.stream = stream
         }
         if let subject = try table.string("subject") {
-            guard NATSSettings.isPublishableSubject(subject) else {
-                throw table.fail(
-                    "subject", .string(subject),
-                    "must be dot-separated tokens of printable ASCII, without spaces, * or >")
+            if let problem = NATSSettings.problem(withSubject: subject) {
+                throw table.fail("subject", .string(subject), problem)
             }
             settings.subject = subject
         }
@@ -83,9 +81,7 @@ extension Configuration {
         guard !table.table.keys.isEmpty else { return nil }
         try table.allow(["name", "claim_lease"])
         guard let name = try table.string("name", required: true) else { return nil }
-        guard NATSSettings.isValidName(name), name.utf8.count <= 40 else {
-            throw table.fail("name", .string(name), "must be letters, digits, - and _ (at most 40)")
-        }
+        if let problem = ClusterSettings.problem(withName: name) { throw table.fail("name", .string(name), problem) }
         guard nats != nil else {
             throw table.fail("name", .string(name), "a cluster shares its claims through NATS: set [output.nats] too")
         }

@@ -40,6 +40,17 @@ public struct NATSSettings: Sendable, Equatable {
         self.servers = servers
     }
 
+    /// Why `name` cannot name a stream or a consumer (or, at most 40 bytes, a cluster); `nil` when it can.
+    public static func problem(withName name: String, maxBytes: Int = 64) -> String? {
+        isValidName(name) && name.utf8.count <= maxBytes
+            ? nil : "must be letters, digits, - and _ (at most \(maxBytes))"
+    }
+
+    /// Why `subject` cannot be published on; `nil` when it can.
+    public static func problem(withSubject subject: String) -> String? {
+        isPublishableSubject(subject) ? nil : "must be dot-separated tokens of printable ASCII, without spaces, * or >"
+    }
+
     /// True when `subject` can be published on: dot-separated tokens of printable ASCII without spaces or
     /// wildcards, none empty.
     public static func isPublishableSubject(_ subject: String) -> Bool {
