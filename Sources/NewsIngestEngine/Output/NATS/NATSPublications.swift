@@ -27,11 +27,7 @@ final class NATSPublications: Sendable {
     func receive(
         _ message: OpaquePointer?, _ ack: UnsafeMutablePointer<jsPubAck>?, _ error: UnsafeMutablePointer<jsPubAckErr>?
     ) {
-        var value: UnsafePointer<CChar>?
-        guard let message, natsMsgHeader_Get(message, NATSSink.messageIDHeader, &value) == NATS_OK, let value else {
-            return
-        }
-        let id = String(cString: value)
+        guard let message, let id = NATSSink.messageID(of: message) else { return }
         if let ack {
             acknowledged.add(1, ordering: .relaxed)
             if ack.pointee.Duplicate { duplicates.add(1, ordering: .relaxed) }

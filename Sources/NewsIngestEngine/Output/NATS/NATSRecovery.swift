@@ -40,10 +40,7 @@ struct NATSRecovery {
                 count: Int(natsMsg_GetDataLength(message)))
             guard let line = AdoptedLine(recordLine: payload) else { continue }
             read += 1
-            var value: UnsafePointer<CChar>?
-            if natsMsgHeader_Get(message, NATSSink.messageIDHeader, &value) == NATS_OK, let value {
-                inStream.insert(String(cString: value))
-            }
+            if let id = NATSSink.messageID(of: message) { inStream.insert(id) }
             if linesInFile == nil {
                 adopted.append(line)
                 if adopted.count == Self.chunk {

@@ -125,6 +125,13 @@ final class NATSSink: Sink {
         try recovery.recover(lastSequence: lastSequenceAtStart, linesInFile: linesInFile, committing: ends)
     }
 
+    /// The `Nats-Msg-Id` of `message` (a publication, or a message read from the stream), if it has one.
+    static func messageID(of message: OpaquePointer) -> String? {
+        var value: UnsafePointer<CChar>?
+        guard natsMsgHeader_Get(message, messageIDHeader, &value) == NATS_OK, let value else { return nil }
+        return String(cString: value)
+    }
+
     /// Where the state keeps the committed sequence of `stream` (among the outputs' committed ends).
     static func endName(of stream: String) -> String { "nats:" + stream }
 

@@ -34,6 +34,21 @@ struct NATSStream {
         return info.pointee.State.LastSeq
     }
 
+    /// The subjects the stream takes.
+    /// - Throws: a ``NATSError`` when it cannot be read, or there is no such stream.
+    func subjects() throws(NATSError) -> [String] {
+        guard let info = try info() else {
+            throw NATSError("reading the stream \(settings.stream)", status: NATS_NOT_FOUND, code: JSStreamNotFoundErr)
+        }
+        defer { jsStreamInfo_Destroy(info) }
+        return Self.subjects(of: info.pointee.Config.pointee)
+    }
+
+    /// The subjects a stream's configuration names.
+    private static func subjects(of config: jsStreamConfig) -> [String] {
+        (0..<Int(config.SubjectsLen)).compactMap { config.Subjects[$0].map { String(cString: $0) } }
+    }
+
     /// The stream's information (to be destroyed by the caller), or `nil` when there is no such stream.
     private func info() throws(NATSError) -> UnsafeMutablePointer<jsStreamInfo>? {
         var info: UnsafeMutablePointer<jsStreamInfo>?
@@ -84,7 +99,7 @@ struct NATSStream {
         func mismatch(_ key: String, _ reason: String) -> NATSStreamMismatch {
             NATSStreamMismatch(stream: settings.stream, key: "output.nats." + key, reason: reason)
         }
-        let subjects = (0..<Int(config.SubjectsLen)).compactMap { config.Subjects[$0].map { String(cString: $0) } }
+        let subjects = Self.subjects(of: config)
         guard subjects.contains(where: { Self.filter($0, matches: settings.subject) }) else {
             throw mismatch(
                 "subject",

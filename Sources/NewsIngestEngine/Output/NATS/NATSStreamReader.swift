@@ -26,15 +26,8 @@ public final class NATSStreamReader {
     public init(settings: NATSSettings, durable: String?, start: Start, logger: Logger) throws {
         let connection = try NATSConnection(settings: settings, name: "newsingest tail", logger: logger)
         self.connection = connection
-        var info: UnsafeMutablePointer<jsStreamInfo>?
+        let subjects = try NATSStream(settings: settings, connection: connection).subjects()
         var code = jsErrCode(0)
-        let status = js_GetStreamInfo(&info, connection.jetStream, settings.stream, nil, &code)
-        guard status == NATS_OK, let info else {
-            throw NATSError("reading the stream \(settings.stream)", status: status, code: code)
-        }
-        defer { jsStreamInfo_Destroy(info) }
-        let config = info.pointee.Config.pointee
-        let subjects = (0..<Int(config.SubjectsLen)).compactMap { config.Subjects[$0].map { String(cString: $0) } }
         let subject =
             subjects.contains(where: { NATSStream.filter($0, matches: settings.subject) })
             ? settings.subject : subjects.first ?? settings.subject
