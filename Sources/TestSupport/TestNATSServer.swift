@@ -76,7 +76,7 @@ public final class TestNATSServer: @unchecked Sendable {
         try process.run()
         self.process = process
         guard Wait.until(seconds: 60, { self.log.contains("Server is ready") && TestNginx.accepts(port) }) else {
-            throw TestNginx.StartFailed(log: "nats-server did not start: \(self.log)")
+            throw Failure("nats-server did not start: \(self.log)")
         }
     }
 
@@ -85,6 +85,13 @@ public final class TestNATSServer: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// What went wrong starting or reading the server.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        init(_ description: String) { self.description = description }
     }
 
     /// One message of a stream: its sequence, its `Nats-Msg-Id` and its payload.
@@ -109,25 +116,37 @@ public final class TestNATSServer: @unchecked Sendable {
 
     /// Every message of `stream`, read by sequence through a connection of its own.
     public func messages(of stream: String) throws -> [StoredMessage] {
-        guard let connection = connect() else { throw TestNginx.StartFailed(log: "connect") }
+        guard let connection = connect() else { throw Failure("cannot connect to \(url)") }
         defer { natsConnection_Destroy(connection) }
         var jetStream: OpaquePointer?
         guard natsConnection_JetStream(&jetStream, connection, nil) == NATS_OK else {
-            throw TestNginx.StartFailed(log: "JetStream context")
+            throw Failure("no JetStream context on \(url)")
         }
         defer { jsCtx_Destroy(jetStream) }
         var info: UnsafeMutablePointer<jsStreamInfo>?
         var code = jsErrCode(0)
         let status = js_GetStreamInfo(&info, jetStream, stream, nil, &code)
         if code == JSStreamNotFoundErr { return [] }
-        guard status == NATS_OK, let info else { throw TestNginx.StartFailed(log: "stream info: \(code)") }
+        guard status == NATS_OK, let info else {
+            throw Failure("cannot read the stream \(stream): status \(status), code \(code)")
+        }
         let (first, last) = (info.pointee.State.FirstSeq, info.pointee.State.LastSeq)
         jsStreamInfo_Destroy(info)
         var messages: [StoredMessage] = []
         guard last > 0 else { return [] }
         for sequence in max(first, 1)...last {
             var message: OpaquePointer?
-            guard js_GetMsg(&message, jetStream, stream, sequence, nil, &code) == NATS_OK, let message else { continue }
+            var status = js_GetMsg(&message, jetStream, stream, sequence, nil, &code)
+            // A sequence with no message (deleted) is skipped; any other failure (a request timing out on a
+            // loaded machine) is tried again, then reported, never taken for a missing message.
+            for _ in 0..<5 where status != NATS_OK && status != NATS_NOT_FOUND && code != JSNoMessageFoundErr {
+                status = js_GetMsg(&message, jetStream, stream, sequence, nil, &code)
+            }
+            if status == NATS_NOT_FOUND || code == JSNoMessageFoundErr { continue }
+            guard status == NATS_OK, let message else {
+                throw TestNginx.StartFailed(
+                    log: "reading message \(sequence) of \(stream): status \(status), code \(code)")
+            }
             defer { natsMsg_Destroy(message) }
             var value: UnsafePointer<CChar>?
             let id =

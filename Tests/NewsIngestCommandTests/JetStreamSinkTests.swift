@@ -230,6 +230,7 @@ struct JetStreamSinkTests {
             "\(daemon.log)")
         #expect(daemon.stop() == 0)
         let stored = try server.messages(of: "TEST").count
+        #expect(server.messageCount(of: "TEST") == stored, "the stream's own count agrees with the messages read")
         #expect(stored > 0 && refused() > 0 && stored + refused() == expected, "stored \(stored), refused \(refused())")
         #expect(daemon.log.contains("the stream refused a record"), "\(daemon.log)")
         // Alone, the stream's refusals are failures; the JSONL file is not written.
