@@ -126,10 +126,23 @@ public enum TextDecoder {
     }
 
     /// False when no byte is a control character other than line feed, carriage return or tab, nor `0xC2`
-    /// (the lead byte of C1 controls): eight bytes at a time.
+    /// (the lead byte of C1 controls): sixteen bytes at a time, then eight.
     private static func mayHoldControls(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         var index = 0
+        while index + 16 <= bytes.count {
+            let lanes = SixteenBytes.load(base, at: index)
+            // Line feeds, carriage returns and tabs are not flagged: every line holds one.
+            let suspects =
+                SixteenBytes.asciiBytes(lanes, from: 0x00, through: 0x08)
+                | SixteenBytes.asciiBytes(lanes, from: 0x0B, through: 0x0C)
+                | SixteenBytes.asciiBytes(lanes, from: 0x0E, through: 0x1F) | SixteenBytes.bytes(lanes, equalTo: 0xC2)
+                | SixteenBytes.bytes(lanes, equalTo: 0x7F)
+            if !SixteenBytes.isEmpty(suspects) {
+                for offset in index..<(index + 16) where Self.isSuspect(bytes, at: offset) { return true }
+            }
+            index += 16
+        }
         while index + 8 <= bytes.count {
             let word = EightBytes.load(base, at: index)
             let suspects =

@@ -21,6 +21,16 @@ enum LostCapitals {
             var atStart = true
             var index = 0
             while index < bytes.count {
+                if !atStart {
+                    // Inside a sentence only what may end it matters: a line feed, `.`, `?`, `!` and `…`
+                    // (`E2 80 A6`). The bytes before the next of them are skipped sixteen at a time.
+                    index = bytes.firstOffset(from: index) { lanes in
+                        SixteenBytes.bytes(lanes, equalTo: 0x0A) | SixteenBytes.bytes(lanes, equalTo: 0x2E)
+                            | SixteenBytes.bytes(lanes, equalTo: 0x3F) | SixteenBytes.bytes(lanes, equalTo: 0x21)
+                            | SixteenBytes.bytes(lanes, equalTo: 0xE2)
+                    }
+                    guard index < bytes.count else { break }
+                }
                 let byte = bytes[index]
                 if byte < 0x80 {
                     switch byte {

@@ -48,6 +48,9 @@ struct WordSpans {
     }
 
     /// The next separator or word, or `nil` at the end.
+    ///
+    /// A single ASCII space between two words is passed over rather than returned: it is the separator of
+    /// nearly every word, and one that the cleaning pass keeps as it is (not next to a space or line end).
     @inline(__always)
     mutating func next() -> Piece? {
         let count = bytes.count
@@ -65,14 +68,20 @@ struct WordSpans {
                 position += candidates.trailingZeroBitCount >> 3
                 if candidates == 0 { continue }
             }
-            if kinds[Int(bytes[position])] == ByteKind.wordByte.rawValue {
+            let kind = kinds[Int(bytes[position])]
+            if kind == ByteKind.wordByte.rawValue {
                 position += 1
                 continue
             }
-            if separator(at: position) != nil { break }
+            // ASCII punctuation and space, and every scalar `C2` leads, end the word without a decode.
+            if kind != ByteKind.maybeSeparator.rawValue || separator(at: position) != nil { break }
             position += 1
         }
-        return .word(start..<position)
+        let end = position
+        if end + 1 < count, bytes[end] == 0x20, kinds[Int(bytes[end + 1])] == ByteKind.wordByte.rawValue {
+            position += 1
+        }
+        return .word(start..<end)
     }
 
     /// The bytes of `word` that may start a separator: ASCII other than letters and digits, and the lead

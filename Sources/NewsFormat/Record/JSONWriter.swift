@@ -157,7 +157,15 @@ struct JSONWriter {
             return
         }
         while index < count {
-            if index + 8 <= count {
+            if index + 16 <= count {
+                let candidates = Self.mayNeedEscape(SixteenBytes.load(base, at: index))
+                if SixteenBytes.isEmpty(candidates) {
+                    index += 16
+                    continue
+                }
+                // Jump to the first flagged byte.
+                index += SixteenBytes.firstOffset(candidates)
+            } else if index + 8 <= count {
                 let candidates = Self.mayNeedEscape(EightBytes.load(base, at: index))
                 // Jump to the first flagged byte.
                 index += candidates.trailingZeroBitCount >> 3
@@ -191,6 +199,14 @@ struct JSONWriter {
         EightBytes.asciiBytes(word, from: 0x00, through: 0x1F) | EightBytes.bytes(word, equalTo: 0x22)
             | EightBytes.bytes(word, equalTo: 0x5C) | EightBytes.bytes(word, equalTo: 0x7F)
             | EightBytes.bytes(word, equalTo: 0xE2)
+    }
+
+    /// ``mayNeedEscape(_:)`` on sixteen bytes.
+    @inline(__always)
+    private static func mayNeedEscape(_ lanes: SixteenBytes.Lanes) -> SixteenBytes.Lanes {
+        SixteenBytes.asciiBytes(lanes, from: 0x00, through: 0x1F) | SixteenBytes.bytes(lanes, equalTo: 0x22)
+            | SixteenBytes.bytes(lanes, equalTo: 0x5C) | SixteenBytes.bytes(lanes, equalTo: 0x7F)
+            | SixteenBytes.bytes(lanes, equalTo: 0xE2)
     }
 
     private mutating func appendEscape(of byte: UInt8) {

@@ -22,40 +22,85 @@ public struct SimHash: Sendable, Equatable, Hashable {
     /// Per bit, the total weight of the features that have it set (`positive`) and of all features (`total`):
     /// the classic sum (+weight where set, -weight where not) is `2 × positive - total`.
     ///
-    /// Counting is bit-sliced: `lanes[j]` holds eight byte counters, for bits `j`, `j + 8`, … `j + 56`, so one
-    /// feature costs eight shift-and-add steps instead of sixty-four. The bytes are flushed into `positive`
-    /// before they can overflow.
+    /// Counting is bit-sliced: byte `k` of `lanes[j]` counts bit `j + 8k`, so one feature costs eight
+    /// shift-and-add steps on four vector registers instead of sixty-four. A word adds both its features (itself,
+    /// weight 1, and the pair it ends, weight 2) in one step. The bytes are flushed into `positive` before they
+    /// can overflow.
     struct BitSums {
         var lanes = SIMD8<UInt64>()
-        var positive = [Int32](repeating: 0, count: 64)
+        /// Bit `j + 8k` in lane `k` of `positive[j]`: a fixed-size store, no array to check or copy.
+        var positive = Counters()
         var total: Int32 = 0
         var sinceFlush: Int32 = 0
 
-        /// Adds a feature of weight `1 << weightShift` (1 or 2): shifts, not multiplications, on all eight
-        /// lanes at once.
+        struct Counters {
+            var slices = (
+                SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(),
+                SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>()
+            )
+        }
+
+        /// Bit `j + 8k` of `hash` in byte `k` of lane `j`.
         @inline(__always)
-        mutating func add(_ hash: UInt64, weightShift: UInt64) {
-            let slices =
-                (SIMD8(repeating: hash) &>> SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7))
-                & SIMD8(repeating: 0x0101_0101_0101_0101)
-            lanes &+= slices &<< SIMD8(repeating: weightShift)
-            let weight = Int32(1) << Int32(weightShift)
+        static func spread(_ hash: UInt64) -> SIMD8<UInt64> {
+            (SIMD8(repeating: hash) &>> SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)) & SIMD8(repeating: 0x0101_0101_0101_0101)
+        }
+
+        /// Adds a feature of weight 1.
+        @inline(__always)
+        mutating func add(_ hash: UInt64) {
+            lanes &+= Self.spread(hash)
+            count(weight: 1)
+        }
+
+        /// Adds a feature of weight 1 and one of weight 2 in one step.
+        @inline(__always)
+        mutating func add(_ hash: UInt64, pair: UInt64) {
+            lanes &+= Self.spread(hash) &+ (Self.spread(pair) &<< 1)
+            count(weight: 3)
+        }
+
+        @inline(__always)
+        private mutating func count(weight: Int32) {
             total &+= weight
             sinceFlush &+= weight
-            if sinceFlush > 250 { flush() }
+            if sinceFlush > 252 { flush() }
         }
 
         mutating func flush() {
-            withUnsafeBytes(of: lanes) { laneBytes in
-                // Byte `byte` of lane `slice` counts bit `slice + 8 × byte` (little-endian lanes).
-                for slice in 0..<8 {
-                    for byte in 0..<8 {
-                        positive[slice + 8 * byte] &+= Int32(laneBytes[slice * 8 + byte])
-                    }
-                }
+            func widened(_ lane: UInt64) -> SIMD8<Int32> {
+                SIMD8<Int32>(
+                    Int32(truncatingIfNeeded: lane & 0xFF), Int32(truncatingIfNeeded: (lane >> 8) & 0xFF),
+                    Int32(truncatingIfNeeded: (lane >> 16) & 0xFF), Int32(truncatingIfNeeded: (lane >> 24) & 0xFF),
+                    Int32(truncatingIfNeeded: (lane >> 32) & 0xFF), Int32(truncatingIfNeeded: (lane >> 40) & 0xFF),
+                    Int32(truncatingIfNeeded: (lane >> 48) & 0xFF), Int32(truncatingIfNeeded: lane >> 56))
             }
+            positive.slices.0 &+= widened(lanes[0])
+            positive.slices.1 &+= widened(lanes[1])
+            positive.slices.2 &+= widened(lanes[2])
+            positive.slices.3 &+= widened(lanes[3])
+            positive.slices.4 &+= widened(lanes[4])
+            positive.slices.5 &+= widened(lanes[5])
+            positive.slices.6 &+= widened(lanes[6])
+            positive.slices.7 &+= widened(lanes[7])
             lanes = SIMD8()
             sinceFlush = 0
+        }
+
+        /// The total weight of the features with bit `bit` set (after ``flush()``).
+        func positiveWeight(ofBit bit: Int) -> Int32 {
+            let slice: SIMD8<Int32>
+            switch bit & 7 {
+            case 0: slice = positive.slices.0
+            case 1: slice = positive.slices.1
+            case 2: slice = positive.slices.2
+            case 3: slice = positive.slices.3
+            case 4: slice = positive.slices.4
+            case 5: slice = positive.slices.5
+            case 6: slice = positive.slices.6
+            default: slice = positive.slices.7
+            }
+            return slice[bit >> 3]
         }
 
         /// A bit is set where the features with it outweigh those without.
@@ -63,7 +108,7 @@ public struct SimHash: Sendable, Equatable, Hashable {
             var sums = self
             sums.flush()
             var value: UInt64 = 0
-            for bit in 0..<64 where 2 * sums.positive[bit] > sums.total { value |= 1 << UInt64(bit) }
+            for bit in 0..<64 where 2 * sums.positiveWeight(ofBit: bit) > sums.total { value |= 1 << UInt64(bit) }
             return value
         }
     }

@@ -200,8 +200,14 @@ public struct ArticleParser: Sendable {
             var relatedRemoved = 0
             var uncredited = 0
             var duplicates = 0
-            /// The positions in `paragraphs` of the paragraphs with each hash of their bytes.
-            var paragraphsByHash: [Int: [Int]] = [:]
+            /// The first paragraph with each hash of its bytes, as a position in `paragraphs`; the later ones
+            /// with the same hash are chained through `nextWithSameHash` (no array per hash).
+            var firstByHash: [Int: Int] = [:]
+            var nextWithSameHash: [Int] = []
+            firstByHash.reserveCapacity(end)
+            nextWithSameHash.reserveCapacity(end)
+            paragraphs.reserveCapacity(end)
+            bodyRanges.reserveCapacity(end)
             var repeatedLead = false
             while index < end {
                 if index % 1024 == 1023 { try deadline.check("at line \(index + 1) of \(blocks.count)") }
@@ -242,11 +248,18 @@ public struct ArticleParser: Sendable {
                 }
                 // By a hash of its bytes: comparing each paragraph with every earlier one was quadratic.
                 let hash = block.utf8Hash
-                if paragraphsByHash[hash, default: []].contains(where: { paragraphs[$0].hasSameUTF8(as: block) }) {
+                let first = firstByHash[hash] ?? -1
+                var sameHash = first
+                while sameHash >= 0, !paragraphs[sameHash].hasSameUTF8(as: block) {
+                    sameHash = nextWithSameHash[sameHash]
+                }
+                if sameHash >= 0 {
                     duplicates += 1
                     continue
                 }
-                paragraphsByHash[hash, default: []].append(paragraphs.count)
+                // The newest first; -1 ends a chain. Only a block whose hash matches walks one.
+                nextWithSameHash.append(first)
+                firstByHash[hash] = paragraphs.count
                 paragraphs.append(block)
                 bodyRanges.append(starts[index]..<blockEnd)
             }

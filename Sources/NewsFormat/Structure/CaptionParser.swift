@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Recognises photo captions by their credit: `(Ảnh: AP)`, `Ảnh: Văn phòng Tổng thống Ukraine.`,
 /// `Ảnh minh họa`, `(Ảnh minh hoạ)`, a trailing ` - Nguyễn Tú` photographer.
 enum CaptionParser {
@@ -48,48 +56,46 @@ enum CaptionParser {
         return trailingPhotographer(block)
     }
 
-    /// True when the block may hold a credit marker: `ảnh`/`Ảnh` followed by `:`, ` :`, ` minh` or
-    /// ` tư liệu`, or `Photo:`. The common word `ảnh hưởng` does not count, so body paragraphs skip the
-    /// marker searches. The bytes looked for (`A2`/`A3` ending `Ả`/`ả`, and `P`) are found with `memchr`.
-    ///
-    /// Every marker that ``parse(_:)`` takes holds a colon or `minh` (`Ảnh minh họa`), and most paragraphs
-    /// hold neither: that is looked at first. The last bytes of `ả` and `Ả` (`A3`, `A2`) also end `ã`, `â`
-    /// and the `ợ` of `được`, so searching for them stops at nearly every word.
+    /// True when the block may hold a credit marker. Every marker that ``parse(_:)`` takes is a colon after
+    /// `ảnh`, `Ảnh`, `Photo` or `liệu` (`Ảnh tư liệu:`), with or without a space between, or `ảnh minh`/`Ảnh
+    /// minh`: so the colons are found with `memchr` and the bytes before each compared, and each `mi` (rare in
+    /// Vietnamese, found sixteen bytes at a time) is checked for `ảnh minh`.
     private static func mayHoldCreditMarker(_ block: String) -> Bool {
         var block = block
         return block.withUTF8 { bytes in
-            var hasColonOrMinh = false
-            bytes.forEachOffset(of: UInt8(ascii: ":")) { _ in
-                hasColonOrMinh = true
-                return false
-            }
-            if !hasColonOrMinh {
-                bytes.forEachOffset(of: UInt8(ascii: "m")) { index in
-                    hasColonOrMinh = UnsafeBufferPointer(rebasing: bytes[index...]).starts(with: "minh".utf8)
-                    return !hasColonOrMinh
-                }
-            }
-            guard hasColonOrMinh else { return false }
-            for lastByte: UInt8 in [0xA2, 0xA3] {
-                var found = false
-                bytes.forEachOffset(of: lastByte) { index in
-                    guard index >= 2, bytes[index - 1] == 0xBA, bytes[index - 2] == 0xE1 else { return true }
-                    let after = UnsafeBufferPointer(rebasing: bytes[(index + 1)...])
-                    found =
-                        after.starts(with: "nh:".utf8) || after.starts(with: "nh :".utf8)
-                        || after.starts(with: "nh minh".utf8) || after.starts(with: "nh tư liệu".utf8)
-                    return !found
-                }
-                if found { return true }
-            }
             var found = false
-            bytes.forEachOffset(of: UInt8(ascii: "P")) { index in
-                found = UnsafeBufferPointer(rebasing: bytes[index...]).starts(with: "Photo:".utf8)
+            bytes.forEachOffset(of: UInt8(ascii: ":")) { colon in
+                var end = colon
+                if end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+                let before = UnsafeBufferPointer(rebasing: bytes[..<end])
+                found = colonMarkerEndings.contains { before.ends(with: $0) }
                 return !found
             }
-            return found
+            if found { return true }
+            var start = 0
+            while case let offset = bytes.firstOffset(ofPair: UInt8(ascii: "m"), UInt8(ascii: "i"), from: start),
+                offset < bytes.count
+            {
+                let before = UnsafeBufferPointer(rebasing: bytes[..<offset])
+                if UnsafeBufferPointer(rebasing: bytes[offset...]).starts(with: "minh".utf8),
+                    before.ends(with: lowerCaseAnhAndSpace) || before.ends(with: upperCaseAnhAndSpace)
+                {
+                    return true
+                }
+                start = offset + 1
+            }
+            return false
         }
     }
+
+    /// `ảnh` and `Ảnh` (`E1 BA A3`/`A2`, then `nh`), as UTF-8.
+    private static let lowerCaseAnh = Array("ảnh".utf8)
+    private static let upperCaseAnh = Array("Ảnh".utf8)
+    /// What a colon of a credit marker follows: `ảnh:`, `Ảnh :`, `Photo:`, `Ảnh tư liệu:`.
+    private static let colonMarkerEndings = [lowerCaseAnh, upperCaseAnh, Array("Photo".utf8), Array("liệu".utf8)]
+    /// What `minh` follows in `ảnh minh`, `Ảnh minh`.
+    private static let lowerCaseAnhAndSpace = Array("ảnh ".utf8)
+    private static let upperCaseAnhAndSpace = Array("Ảnh ".utf8)
 
     /// `Lực lượng cứu hộ tại hiện trường - Nguyễn Tú`: a short line without a final period ending in a dash
     /// and two to four capitalised words.

@@ -18,7 +18,10 @@ enum DateExtractor {
         var mentions: [DateMention] = []
         var index = 0
         while index < bytes.count {
-            guard isDigit(bytes[index]), index == 0 || !isNumberPart(bytes[index - 1]) else {
+            // Most bytes are not digits: skipped sixteen at a time.
+            index = bytes.firstOffset(from: index) { SixteenBytes.asciiBytes($0, from: 0x30, through: 0x39) }
+            guard index < bytes.count else { break }
+            guard index == 0 || !isNumberPart(bytes[index - 1]) else {
                 index += 1
                 continue
             }

@@ -12,15 +12,12 @@ enum QuoteExtractor {
             var curlyStart: Int?
             let count = bytes.count
             while index < count {
-                // Bytes other than `"`, E2 (which leads `“` and `”`) and line feeds are skipped eight at a time.
-                if index + 8 <= count, let base = bytes.baseAddress {
-                    let word = EightBytes.load(base, at: index)
-                    let marks =
-                        EightBytes.bytes(word, equalTo: 0x22) | EightBytes.bytes(word, equalTo: 0xE2)
-                        | EightBytes.bytes(word, equalTo: 0x0A)
-                    index += marks.trailingZeroBitCount >> 3
-                    if marks == 0 { continue }
+                // Bytes other than `"`, E2 (which leads `“` and `”`) and line feeds are skipped sixteen at a time.
+                index = bytes.firstOffset(from: index) { lanes in
+                    SixteenBytes.bytes(lanes, equalTo: 0x22) | SixteenBytes.bytes(lanes, equalTo: 0xE2)
+                        | SixteenBytes.bytes(lanes, equalTo: 0x0A)
                 }
+                guard index < count else { break }
                 let byte = bytes[index]
                 if byte == 0x0A {
                     straightStart = nil

@@ -1,7 +1,9 @@
 /// Trimming a set of characters off the ends of a string, for the structure checks.
 ///
 /// Most strings have nothing to trim, and that is told by one byte: a first byte that starts none of the
-/// characters, or a last byte that ends none of them. Only then is the text broken into characters.
+/// characters, or a last byte that ends none of them. An ASCII character next to another ASCII byte (or the
+/// string's end) is a whole character, so it is trimmed byte by byte; anywhere else the text is broken into
+/// characters.
 extension String {
     /// The string without leading and trailing `characters`.
     func trimmingCharacters(_ characters: String) -> String {
@@ -10,20 +12,39 @@ extension String {
 
     /// The string without leading `characters`.
     func trimmingLeading(_ characters: String) -> String {
-        if let first = utf8.first, !characters.unicodeScalars.contains(where: { $0.utf8.first == first }) {
-            return self
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let byte = utf8[start]
+            let next = utf8.index(after: start)
+            guard byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 else {
+                guard characters.unicodeScalars.contains(where: { $0.utf8.first == byte }) else { break }
+                return String(self[start...].drop { characters.contains($0) })
+            }
+            // An ASCII byte is a character of `characters` only as itself (no other scalar holds one).
+            guard characters.utf8.contains(byte) else { break }
+            start = next
         }
-        return String(drop { characters.contains($0) })
+        return start == utf8.startIndex ? self : String(self[start...])
     }
 
     /// The string without trailing `characters`.
     func trimmingTrailing(_ characters: String) -> String {
-        if let last = utf8.last, !characters.unicodeScalars.contains(where: { $0.utf8.last == last }) {
-            return self
+        let utf8 = self.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex {
+            let lastIndex = utf8.index(before: end)
+            let byte = utf8[lastIndex]
+            guard byte < 0x80, lastIndex == utf8.startIndex || utf8[utf8.index(before: lastIndex)] < 0x80 else {
+                guard characters.unicodeScalars.contains(where: { $0.utf8.last == byte }) else { break }
+                var result = self[..<end]
+                while let last = result.last, characters.contains(last) { result.removeLast() }
+                return String(result)
+            }
+            guard characters.utf8.contains(byte) else { break }
+            end = lastIndex
         }
-        var result = Substring(self)
-        while let last = result.last, characters.contains(last) { result.removeLast() }
-        return String(result)
+        return end == utf8.endIndex ? self : String(self[..<end])
     }
 }
 

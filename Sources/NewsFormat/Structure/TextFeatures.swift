@@ -34,18 +34,22 @@ struct TextFeatures: Equatable {
     init?(_ text: String, words log: WordLog, in ranges: [Range<Int>]) {
         guard log.isComplete else { return nil }
         var accumulator = Accumulator()
-        let words = log.words
-        var index = 0
-        var previousEnd = 0
-        for range in ranges {
-            guard range.lowerBound >= previousEnd else { return nil }
-            previousEnd = range.upperBound
-            while index < words.count, Int(words[index].start) < range.lowerBound { index += 1 }
-            while index < words.count, Int(words[index].start) < range.upperBound {
-                accumulator.addWord(words[index])
-                index += 1
+        let inOrder = withExtendedLifetime(log) { () -> Bool in
+            let words = log.words
+            var index = 0
+            var previousEnd = 0
+            for range in ranges {
+                guard range.lowerBound >= previousEnd else { return false }
+                previousEnd = range.upperBound
+                while index < words.count, Int(words[index].start) < range.lowerBound { index += 1 }
+                while index < words.count, Int(words[index].start) < range.upperBound {
+                    accumulator.addWord(words[index])
+                    index += 1
+                }
             }
+            return true
         }
+        guard inOrder else { return nil }
         var text = text
         let counts = text.withUTF8 { Self.countScalarsAndWords($0) }
         self.init(
@@ -117,8 +121,11 @@ struct TextFeatures: Equatable {
         /// Adds a word's features: itself, and the pair it makes with the word before.
         @inline(__always)
         private mutating func addWord(hash: UInt64, language: UInt8) {
-            sums.add(SimHash.finalize(hash), weightShift: 0)
-            if let previousHash { sums.add(SimHash.finalize(SimHash.combine(previousHash, hash)), weightShift: 1) }
+            if let previousHash {
+                sums.add(SimHash.finalize(hash), pair: SimHash.finalize(SimHash.combine(previousHash, hash)))
+            } else {
+                sums.add(SimHash.finalize(hash))
+            }
             previousHash = hash
             counts.add(language)
         }
@@ -144,11 +151,12 @@ struct TextFeatures: Equatable {
     }
 
     /// Scalars are the bytes that are not continuation bytes; words separated by spaces start where a space
-    /// or line feed is followed by something else. Eight bytes at a time, without branches.
+    /// or line feed is followed by something else. Sixteen bytes at a time (``SixteenBytes``), without branches.
     static func countScalarsAndWords(
         _ bytes: UnsafeBufferPointer<UInt8>
     ) -> (characters: Int, spaceSeparatedWords: Int) {
-        let highBits = EightBytes.highBits
+        typealias Lanes = SixteenBytes.Lanes
+        let highBits = Lanes(repeating: EightBytes.highBits)
         var characters = 0
         var spaceSeparatedWords = 0
         // 0x80 when the byte before the current one is a space or line feed (the start counts as one).
@@ -158,25 +166,26 @@ struct TextFeatures: Equatable {
         if let base = bytes.baseAddress {
             // Per-byte counters, added up every 255 steps before they can overflow: the baseline x86-64
             // target has no population count instruction.
-            var continuations: UInt64 = 0
-            var wordStarts: UInt64 = 0
+            var continuations = Lanes()
+            var wordStarts = Lanes()
             var steps = 0
-            while index + 8 <= count {
-                let word = EightBytes.load(base, at: index)
+            while index + 16 <= count {
+                let lanes = SixteenBytes.load(base, at: index)
                 // Continuation bytes are 10xxxxxx: bit 7 set, bit 6 (shifted into bit 7) clear.
-                let continuation = word & ~(word << 1) & highBits
-                let spaces = EightBytes.bytes(word, equalTo: 0x20) | EightBytes.bytes(word, equalTo: 0x0A)
-                let afterSpace = (spaces << 8) | previousIsSpace
-                continuations &+= continuation >> 7
-                wordStarts &+= (afterSpace & ~spaces & highBits) >> 7
-                previousIsSpace = spaces >> 56
-                index += 8
+                let continuation = lanes & ~(lanes &<< 1) & highBits
+                let spaces = SixteenBytes.bytes(lanes, equalTo: 0x20) | SixteenBytes.bytes(lanes, equalTo: 0x0A)
+                // Each byte's predecessor: the lane shifted up one byte, its first byte from the lane before.
+                let afterSpace = (spaces &<< 8) | Lanes(previousIsSpace, spaces[0] &>> 56)
+                continuations &+= continuation &>> 7
+                wordStarts &+= (afterSpace & ~spaces & highBits) &>> 7
+                previousIsSpace = spaces[1] &>> 56
+                index += 16
                 steps += 1
-                if steps == 255 || index + 8 > count {
-                    characters &+= steps &* 8 &- Self.sumOfBytes(continuations)
-                    spaceSeparatedWords &+= Self.sumOfBytes(wordStarts)
-                    continuations = 0
-                    wordStarts = 0
+                if steps == 255 || index + 16 > count {
+                    characters &+= steps &* 16 &- Self.sumOfBytes(continuations[0]) &- Self.sumOfBytes(continuations[1])
+                    spaceSeparatedWords &+= Self.sumOfBytes(wordStarts[0]) &+ Self.sumOfBytes(wordStarts[1])
+                    continuations = Lanes()
+                    wordStarts = Lanes()
                     steps = 0
                 }
             }

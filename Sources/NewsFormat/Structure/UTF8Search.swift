@@ -107,6 +107,11 @@ extension String {
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
+    /// True when the buffer's last bytes are `suffix`.
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && UnsafeBufferPointer(rebasing: self[(count - suffix.count)...]).elementsEqual(suffix)
+    }
+
     /// Calls `body` with the offset of each occurrence of `byte`, found with `memchr`, until it returns false.
     func forEachOffset(of byte: UInt8, _ body: (Int) -> Bool) {
         guard let base = baseAddress else { return }
