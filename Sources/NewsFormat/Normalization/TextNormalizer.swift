@@ -307,6 +307,7 @@ public struct TextNormalizer: Sendable {
         report: inout NormalizationReport
     ) -> [UInt8]? {
         var word: [UInt32] = []
+        word.reserveCapacity(range.count)
         var index = range.lowerBound
         while index < range.upperBound {
             let (scalar, length) = UTF8Scalar.decodeValid(input, at: index)

@@ -53,6 +53,7 @@ public struct ArticleRecord: Sendable, Equatable {
         json.string(article.dateline)
         json.key("lead")
         var escapedBody: [Range<Int>] = []
+        escapedBody.reserveCapacity(article.paragraphs.count + 1)
         if let lead = json.stringReturningContents(article.lead) { escapedBody.append(lead) }
         json.key("paragraphs")
         json.beginArray()

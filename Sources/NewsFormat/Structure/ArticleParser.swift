@@ -90,7 +90,10 @@ public struct ArticleParser: Sendable {
 
         let lead = structure.lead
         let paragraphs = structure.paragraphs
-        let body = [lead].compactMap { $0 } + paragraphs
+        var body: [String] = []
+        body.reserveCapacity(paragraphs.count + 1)
+        if let lead { body.append(lead) }
+        body.append(contentsOf: paragraphs)
         let bodyText = body.joined(separator: "\n\n")
         try deadline.check("after finding the structure")
         let features =
@@ -132,6 +135,11 @@ public struct ArticleParser: Sendable {
         var starts: [Int] = []
         var bytesOfText = text
         bytesOfText.withUTF8 { bytes in
+            // A guess at the number of lines (articles' paragraphs run to a few hundred bytes) that spares most
+            // regrowing, bounded so that no input makes it large.
+            let expected = min(bytes.count / 128 + 8, maxBlocks + 1)
+            blocks.reserveCapacity(expected)
+            starts.reserveCapacity(expected)
             var start = 0
             func endBlock(at end: Int) {
                 if end > start {
