@@ -1,40 +1,88 @@
 /// Writes JSON into a byte buffer, keys in the order written: records need a fixed key order, which
 /// Foundation's encoder does not give, and the hot path wants no intermediate objects.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+///
+/// The bytes go into one raw allocation, grown by doubling: an array's append checks uniqueness and capacity
+/// through calls on every byte and key, which cost a record more than its escaping. Not copyable, so the
+/// allocation has one owner, freed with it.
+struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     private var needsComma = false
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// What was written.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// Makes room for `more` bytes past ``count``.
+    @inline(__always)
+    private mutating func reserve(_ more: Int) {
+        if count + more > capacity { grow(toHold: count + more) }
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, capacity * 2))
+        grown.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = grown
+        capacity = max(needed, capacity * 2)
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress else { return }
+        reserve(buffer.count)
+        (storage + count).initialize(from: base, count: buffer.count)
+        count += buffer.count
+    }
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
 
     mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         needsComma = false
     }
 
     mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Writes `"key":`; the value written next belongs to it.
     mutating func key(_ key: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: "\""))
+        append(key)
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -54,19 +102,22 @@ struct JSONWriter {
             appendNull()
             return
         }
-        bytes.append(UInt8(ascii: "\""))
-        value.appendRFC3339(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        value.appendRFC3339(to: &text)
+        text.withUnsafeBufferPointer { append($0) }
+        append(UInt8(ascii: "\""))
     }
 
     /// Writes `value` as a string of sixteen lowercase hex digits.
     mutating func hexString(_ value: UInt64) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         for shift in stride(from: 60, through: 0, by: -4) {
-            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F))
+            append(Self.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// Writes `value` as ``string(_:)`` does; returns where its escaped contents (between the quotes) are in
@@ -77,9 +128,9 @@ struct JSONWriter {
             return nil
         }
         separate()
-        let start = bytes.count + 1
+        let start = count + 1
         value.withUTF8 { appendEscaped($0) }
-        return start..<(bytes.count - 1)
+        return start..<(count - 1)
     }
 
     /// Writes a string whose escaped contents are the bytes already written at `ranges`, joined by
@@ -88,22 +139,25 @@ struct JSONWriter {
         separate()
         let separatorCount = separator.utf8CodeUnitCount
         let total = ranges.reduce(0) { $0 + $1.count } + separatorCount * max(0, ranges.count - 1) + 2
-        var destination = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: total))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            base[destination] = UInt8(ascii: "\"")
-            destination += 1
-            for (index, range) in ranges.enumerated() {
-                if index > 0 {
-                    (base + destination).update(from: separator.utf8Start, count: separatorCount)
-                    destination += separatorCount
+        reserve(total)
+        var destination = count
+        storage[destination] = UInt8(ascii: "\"")
+        destination += 1
+        for (index, range) in ranges.enumerated() {
+            if index > 0 {
+                separator.withUTF8Buffer { separator in
+                    if let base = separator.baseAddress {
+                        (storage + destination).initialize(from: base, count: separator.count)
+                    }
                 }
-                (base + destination).update(from: base + range.lowerBound, count: range.count)
-                destination += range.count
+                destination += separatorCount
             }
-            base[destination] = UInt8(ascii: "\"")
+            // Earlier bytes of the same buffer (`reserve` above moved them with the rest, offsets unchanged).
+            (storage + destination).initialize(from: storage + range.lowerBound, count: range.count)
+            destination += range.count
         }
+        storage[destination] = UInt8(ascii: "\"")
+        count = destination + 1
     }
 
     /// Writes `value` in decimal, or `null`.
@@ -113,13 +167,13 @@ struct JSONWriter {
             appendNull()
             return
         }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         // The magnitude as unsigned, so that `Int.min` has one too.
         let magnitude = value.magnitude
         var divisor: UInt = 1
         while magnitude / divisor >= 10 { divisor &*= 10 }
         while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: 0x30 &+ magnitude / divisor % 10))
+            append(UInt8(truncatingIfNeeded: 0x30 &+ magnitude / divisor % 10))
             divisor /= 10
         }
     }
@@ -130,16 +184,13 @@ struct JSONWriter {
     }
 
     private mutating func appendNull() {
-        bytes.append(0x6E)  // n
-        bytes.append(0x75)  // u
-        bytes.append(0x6C)  // l
-        bytes.append(0x6C)  // l
+        append("null")
     }
 
-    mutating func newline() { bytes.append(0x0A) }
+    mutating func newline() { append(0x0A) }
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
         needsComma = true
     }
 
@@ -148,16 +199,16 @@ struct JSONWriter {
     ///
     /// Eight bytes are tested at a time: runs without a byte that may need escaping are copied whole.
     private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         var runStart = 0
         var index = 0
-        let count = input.count
+        let end = input.count
         guard let base = input.baseAddress else {
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
             return
         }
-        while index < count {
-            if index + 16 <= count {
+        while index < end {
+            if index + 16 <= end {
                 let candidates = Self.mayNeedEscape(SixteenBytes.load(base, at: index))
                 if SixteenBytes.isEmpty(candidates) {
                     index += 16
@@ -165,7 +216,7 @@ struct JSONWriter {
                 }
                 // Jump to the first flagged byte.
                 index += SixteenBytes.firstOffset(candidates)
-            } else if index + 8 <= count {
+            } else if index + 8 <= end {
                 let candidates = Self.mayNeedEscape(EightBytes.load(base, at: index))
                 // Jump to the first flagged byte.
                 index += candidates.trailingZeroBitCount >> 3
@@ -174,22 +225,23 @@ struct JSONWriter {
             let byte = input[index]
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00..<0x20, 0x7F:
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                append(UnsafeBufferPointer(rebasing: input[runStart..<index]))
                 appendEscape(of: byte)
                 index += 1
                 runStart = index
-            case 0xE2 where index + 2 < count && input[index + 1] == 0x80 && (input[index + 2] | 1) == 0xA9:
+            case 0xE2 where index + 2 < end && input[index + 1] == 0x80 && (input[index + 2] | 1) == 0xA9:
                 // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                bytes.append(contentsOf: [0x5C, 0x75, 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39])
+                append(UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                append("\\u202")
+                append(input[index + 2] == 0xA8 ? 0x38 : 0x39)
                 index += 3
                 runStart = index
             default:
                 index += 1
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<count]))
-        bytes.append(UInt8(ascii: "\""))
+        append(UnsafeBufferPointer(rebasing: input[runStart..<end]))
+        append(UInt8(ascii: "\""))
     }
 
     /// The bytes of `word` that may need escaping (see ``EightBytes``): below 0x20, `"`, `\`, DEL, or 0xE2
@@ -211,15 +263,15 @@ struct JSONWriter {
 
     private mutating func appendEscape(of byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-        case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-        case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case 0x0A: append("\\n")
+        case 0x0D: append("\\r")
+        case 0x09: append("\\t")
         default:
-            bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
-            bytes.append(Self.hexDigit(byte >> 4))
-            bytes.append(Self.hexDigit(byte & 0x0F))
+            append("\\u00")
+            append(Self.hexDigit(byte >> 4))
+            append(Self.hexDigit(byte & 0x0F))
         }
     }
 
