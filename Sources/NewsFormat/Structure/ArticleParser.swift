@@ -208,12 +208,7 @@ public struct ArticleParser: Sendable {
             var relatedRemoved = 0
             var uncredited = 0
             var duplicates = 0
-            /// The first paragraph with each hash of its bytes, as a position in `paragraphs`; the later ones
-            /// with the same hash are chained through `nextWithSameHash` (no array per hash).
-            var firstByHash: [Int: Int] = [:]
-            var nextWithSameHash: [Int] = []
-            firstByHash.reserveCapacity(end)
-            nextWithSameHash.reserveCapacity(end)
+            var repeats = DuplicateParagraphs(expected: end)
             paragraphs.reserveCapacity(end)
             bodyRanges.reserveCapacity(end)
             var repeatedLead = false
@@ -254,20 +249,12 @@ public struct ArticleParser: Sendable {
                     repeatedLead = true
                     continue
                 }
-                // By a hash of its bytes: comparing each paragraph with every earlier one was quadratic.
-                let hash = block.utf8Hash
-                let first = firstByHash[hash] ?? -1
-                var sameHash = first
-                while sameHash >= 0, !paragraphs[sameHash].hasSameUTF8(as: block) {
-                    sameHash = nextWithSameHash[sameHash]
-                }
-                if sameHash >= 0 {
+                // By cheap keys and hashes (see DuplicateParagraphs): comparing each paragraph with every
+                // earlier one was quadratic.
+                if repeats.isRepeated(block, among: paragraphs) {
                     duplicates += 1
                     continue
                 }
-                // The newest first; -1 ends a chain. Only a block whose hash matches walks one.
-                nextWithSameHash.append(first)
-                firstByHash[hash] = paragraphs.count
                 paragraphs.append(block)
                 bodyRanges.append(starts[index]..<blockEnd)
             }
