@@ -42,10 +42,9 @@ struct TextFeatures: Equatable {
                 guard range.lowerBound >= previousEnd else { return false }
                 previousEnd = range.upperBound
                 while index < words.count, Int(words[index].start) < range.lowerBound { index += 1 }
-                while index < words.count, Int(words[index].start) < range.upperBound {
-                    accumulator.addWord(words[index])
-                    index += 1
-                }
+                let first = index
+                while index < words.count, Int(words[index].start) < range.upperBound { index += 1 }
+                accumulator.addWords(UnsafeBufferPointer(rebasing: words[first..<index]))
             }
             return true
         }
@@ -100,10 +99,35 @@ struct TextFeatures: Equatable {
             addWord(hash: facts.hash, language: facts.language)
         }
 
-        /// Ends a word a ``WordLog`` recorded.
-        @inline(__always)
-        mutating func addWord(_ word: WordLog.Word) {
-            addWord(hash: word.hash, language: word.language)
+        /// Adds the words a ``WordLog`` recorded, in order: as ``addWord(hash:language:)`` one by one would,
+        /// with the bit counters of the run kept in registers (`sums` is a struct in memory, stored on every
+        /// word) and handed to `sums` before they can overflow.
+        mutating func addWords(_ words: UnsafeBufferPointer<WordLog.Word>) {
+            var lanes = SIMD8<UInt64>()
+            var weight: Int32 = 0
+            var previous = previousHash
+            for word in words {
+                let hash = word.hash
+                if let previous {
+                    lanes &+=
+                        SimHash.BitSums.spread(SimHash.finalize(hash))
+                        &+ (SimHash.BitSums.spread(SimHash.finalize(SimHash.combine(previous, hash))) &<< 1)
+                    weight &+= 3
+                } else {
+                    lanes &+= SimHash.BitSums.spread(SimHash.finalize(hash))
+                    weight &+= 1
+                }
+                previous = hash
+                counts.add(word.language)
+                // Each byte counter grew by at most the weight added: flushed before it can pass 255.
+                if weight > 252 {
+                    sums.absorb(lanes, weight: weight)
+                    lanes = SIMD8()
+                    weight = 0
+                }
+            }
+            sums.absorb(lanes, weight: weight)
+            previousHash = previous
         }
 
         /// Ends the word read scalar by scalar.
