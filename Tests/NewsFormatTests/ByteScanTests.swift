@@ -101,4 +101,14 @@ import Testing
             }
         }
     }
+
+    @Test func utf8SuffixesAreComparedByBytes() {
+        let cases: [(String, String, Bool)] = [
+            ("", "", true), ("abc", "", true), ("", "a", false), ("TPO - Lead", "Lead", true),
+            ("Hà Nội", "Nội", true), ("Hà Nội", "Noi", false), ("Nội", "Hà Nội", false), ("ả", "a\u{309}", false),
+        ]
+        for (text, suffix, expected) in cases {
+            #expect(text.hasUTF8Suffix(suffix) == expected, "\(text.debugDescription) \(suffix.debugDescription)")
+        }
+    }
 }

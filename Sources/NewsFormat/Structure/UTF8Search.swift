@@ -79,7 +79,15 @@ extension String {
 
     /// True when the text ends with `suffix`, compared byte for byte on UTF-8.
     func hasUTF8Suffix(_ suffix: String) -> Bool {
-        utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
+        guard utf8.count >= suffix.utf8.count else { return false }
+        var text = self
+        var suffix = suffix
+        return text.withUTF8 { bytes in
+            suffix.withUTF8 { tail in
+                guard let base = bytes.baseAddress, let tailBase = tail.baseAddress else { return true }
+                return memcmp(base + (bytes.count - tail.count), tailBase, tail.count) == 0
+            }
+        }
     }
 
     /// The last Unicode scalar's value, read from the end of the UTF-8 bytes; `nil` for an empty string.
