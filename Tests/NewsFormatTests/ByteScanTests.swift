@@ -111,4 +111,11 @@ import Testing
             #expect(text.hasUTF8Suffix(suffix) == expected, "\(text.debugDescription) \(suffix.debugDescription)")
         }
     }
+
+    @Test func bytesInPlaceAreTheStringsUTF8() {
+        let long = String(repeating: "Hà Nội mùa thu. ", count: 40)
+        for text in ["", "a", "ả", "fifteen bytes!!", "sixteen bytes!!!", long, String(long.dropFirst(3))] {
+            #expect(text.withUTF8Bytes { Array($0) } == Array(text.utf8))
+        }
+    }
 }

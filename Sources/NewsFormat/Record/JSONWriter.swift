@@ -88,11 +88,11 @@ struct JSONWriter: ~Copyable {
 
     mutating func string(_ value: String?) {
         separate()
-        guard var value else {
+        guard let value else {
             appendNull()
             return
         }
-        value.withUTF8 { appendEscaped($0) }
+        value.withUTF8Bytes { appendEscaped($0) }
     }
 
     /// Writes `value` as an RFC 3339 string (see ``Timestamp/rfc3339``), or `null`.
@@ -123,13 +123,13 @@ struct JSONWriter: ~Copyable {
     /// Writes `value` as ``string(_:)`` does; returns where its escaped contents (between the quotes) are in
     /// ``bytes``, or `nil` for `null`.
     mutating func stringReturningContents(_ value: String?) -> Range<Int>? {
-        guard var value else {
+        guard let value else {
             string(nil)
             return nil
         }
         separate()
         let start = count + 1
-        value.withUTF8 { appendEscaped($0) }
+        value.withUTF8Bytes { appendEscaped($0) }
         return start..<(count - 1)
     }
 

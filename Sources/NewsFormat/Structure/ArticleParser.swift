@@ -27,8 +27,7 @@ public struct ArticleParser: Sendable {
 
     /// True when `block` opens like a related-article line.
     private static func isRelatedLine(_ block: String) -> Bool {
-        var block = block
-        return block.withUTF8 { bytes in relatedMarkers.contains { bytes.starts(with: $0) } }
+        block.withUTF8Bytes { bytes in relatedMarkers.contains { bytes.starts(with: $0) } }
     }
 
     /// Parses one article.

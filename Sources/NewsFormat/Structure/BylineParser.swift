@@ -11,8 +11,7 @@ enum BylineParser {
             text = String(text.dropFirst().dropLast()).trimmingCharacters(" ")
         }
         guard !text.isEmpty else { return nil }
-        var bytesOfText = text
-        let words = bytesOfText.withUTF8 { TextFeatures.countScalarsAndWords($0).spaceSeparatedWords }
+        let words = text.withUTF8Bytes { TextFeatures.countScalarsAndWords($0).spaceSeparatedWords }
         // "Theo Reuters", "Theo báo Tuổi Trẻ", "Nguyễn Phương (Theo CNN)"
         if (text.hasPrefix("Theo ") || text.hasPrefix("theo ")) && words <= 8 { return text }
         if text.utf8.last == UInt8(ascii: ")"), let open = text.lastIndex(of: "("),

@@ -61,8 +61,7 @@ enum CaptionParser {
     /// minh`: so the colons are found with `memchr` and the bytes before each compared, and each `mi` (rare in
     /// Vietnamese, found sixteen bytes at a time) is checked for `ảnh minh`.
     private static func mayHoldCreditMarker(_ block: String) -> Bool {
-        var block = block
-        return block.withUTF8 { bytes in
+        block.withUTF8Bytes { bytes in
             var found = false
             bytes.forEachOffset(of: UInt8(ascii: ":")) { colon in
                 var end = colon

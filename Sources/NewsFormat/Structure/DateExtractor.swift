@@ -10,8 +10,7 @@ enum DateExtractor {
 
     /// The date mentions of `text`, in order.
     static func dates(in text: String) -> [DateMention] {
-        var text = text
-        return text.withUTF8 { dates(inUTF8: $0) }
+        text.withUTF8Bytes { dates(inUTF8: $0) }
     }
 
     private static func dates(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [DateMention] {

@@ -57,8 +57,7 @@ struct DuplicateParagraphs {
 
     /// Length and the first and last eight bytes (zero-padded), which equal paragraphs share.
     private static func cheapKey(of paragraph: String) -> CheapKey {
-        var paragraph = paragraph
-        return paragraph.withUTF8 { bytes in
+        paragraph.withUTF8Bytes { bytes in
             var head: UInt64 = 0
             var tail: UInt64 = 0
             let count = min(8, bytes.count)

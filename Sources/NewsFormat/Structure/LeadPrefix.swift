@@ -11,8 +11,7 @@ struct LeadPrefix: Equatable, Sendable {
     /// spelling in parentheses.
     static func split(_ block: String, outlets: OutletTable) -> LeadPrefix? {
         // Only the first bytes can hold a prefix: a dateline of at most 60 bytes, an outlet's spelling, a dash.
-        var text = block
-        let bytes = text.withUTF8 { Array($0.prefix(512)) }
+        let bytes = block.withUTF8Bytes { Array($0.prefix(512)) }
         if let found = outlets.outlet(atStartOf: bytes[...]), let rest = afterDash(block, bytes, from: found.length) {
             return LeadPrefix(outlet: found.outlet, dateline: nil, rest: rest)
         }

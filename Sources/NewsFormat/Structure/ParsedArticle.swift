@@ -57,8 +57,7 @@ extension ParsedArticle {
                     guard bytes[offset] == 0x0A, bytes[offset + 1] == 0x0A else { return false }
                     offset += 2
                 }
-                var piece = piece
-                let matches = piece.withUTF8 { pieceBytes in
+                let matches = piece.withUTF8Bytes { pieceBytes in
                     pieceBytes.isEmpty
                         || memcmp(bytes.baseAddress! + offset, pieceBytes.baseAddress!, pieceBytes.count) == 0
                 }

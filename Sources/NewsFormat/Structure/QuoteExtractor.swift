@@ -4,8 +4,7 @@ enum QuoteExtractor {
     /// The quoted passages of `paragraph` (or of paragraphs joined by line feeds), in order, without their
     /// quote marks.
     static func quotes(in paragraph: String) -> [String] {
-        var bytesOfParagraph = paragraph
-        return bytesOfParagraph.withUTF8 { bytes in
+        paragraph.withUTF8Bytes { bytes in
             var quotes: [String] = []
             var index = 0
             var straightStart: Int?

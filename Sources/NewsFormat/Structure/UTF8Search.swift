@@ -7,6 +7,18 @@
 #endif
 
 extension String {
+    /// Calls `body` with the string's UTF-8 bytes in place, as `withUTF8` does, without the copy of the string
+    /// (and its retain and release) that calling the mutating `withUTF8` on a value held elsewhere needs. A
+    /// string whose bytes are not contiguous (bridged or foreign, which a parsed article never holds) is copied.
+    @inline(__always)
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+}
+
+extension String {
     /// The first occurrence of `needle`, compared byte for byte on UTF-8.
     ///
     /// The parser's texts are NFC, so byte equality is the equality that matters, and it is many times faster
@@ -16,10 +28,8 @@ extension String {
     /// separator (``WordBoundaries/isSeparator(_:)``). `Ảnh:` inside `điáẢnh:` is not a photo credit, and
     /// cutting a word there would leave a piece that normalizes differently from the whole.
     func firstUTF8Range(of needle: String, atWordStart: Bool = false) -> Range<Index>? {
-        var haystack = self
-        var needle = needle
-        let offset: Int? = haystack.withUTF8 { bytes in
-            needle.withUTF8 { pattern in
+        let offset: Int? = withUTF8Bytes { bytes in
+            needle.withUTF8Bytes { pattern in
                 guard let haystackStart = bytes.baseAddress, let patternStart = pattern.baseAddress,
                     let first = pattern.first, let last = pattern.last, pattern.count <= bytes.count
                 else { return nil }
@@ -44,10 +54,8 @@ extension String {
 
     /// The last occurrence of `needle`, compared byte for byte on UTF-8.
     func lastUTF8Range(of needle: String) -> Range<Index>? {
-        var haystack = self
-        var needle = needle
-        let offset: Int? = haystack.withUTF8 { bytes in
-            needle.withUTF8 { pattern in
+        let offset: Int? = withUTF8Bytes { bytes in
+            needle.withUTF8Bytes { pattern in
                 guard let haystackStart = bytes.baseAddress, let patternStart = pattern.baseAddress,
                     let first = pattern.first, pattern.count <= bytes.count
                 else { return nil }
@@ -80,10 +88,8 @@ extension String {
     /// True when the text ends with `suffix`, compared byte for byte on UTF-8.
     func hasUTF8Suffix(_ suffix: String) -> Bool {
         guard utf8.count >= suffix.utf8.count else { return false }
-        var text = self
-        var suffix = suffix
-        return text.withUTF8 { bytes in
-            suffix.withUTF8 { tail in
+        return withUTF8Bytes { bytes in
+            suffix.withUTF8Bytes { tail in
                 guard let base = bytes.baseAddress, let tailBase = tail.baseAddress else { return true }
                 return memcmp(base + (bytes.count - tail.count), tailBase, tail.count) == 0
             }
@@ -92,8 +98,7 @@ extension String {
 
     /// The last Unicode scalar's value, read from the end of the UTF-8 bytes; `nil` for an empty string.
     var lastScalarValue: UInt32? {
-        var text = self
-        return text.withUTF8 { bytes -> UInt32? in
+        return withUTF8Bytes { bytes -> UInt32? in
             guard var start = bytes.indices.last else { return nil }
             while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
             return UTF8Scalar.decodeValid(bytes, at: start).0
@@ -108,8 +113,7 @@ extension String {
     /// A hash of the UTF-8 bytes (seeded per process, as `Hasher` is, so input cannot aim at collisions).
     var utf8Hash: Int {
         var hasher = Hasher()
-        var text = self
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         return hasher.finalize()
     }
 }
