@@ -68,14 +68,14 @@ public struct SimHash: Sendable, Equatable, Hashable {
         }
 
         mutating func flush() {
-            absorb(lanes, weight: 0)
+            absorb(lanes)
             lanes = SIMD8()
             sinceFlush = 0
         }
 
-        /// Adds byte counters laid out as ``lanes`` (each at most 255), of features weighing `weight` in
-        /// all, into `positive` and `total`: for a caller that counts a run of features in lanes of its own.
-        mutating func absorb(_ lanes: SIMD8<UInt64>, weight: Int32) {
+        /// Adds byte counters laid out as ``lanes`` into `positive`: for a caller that counts a run of
+        /// features in lanes of its own (and adds their weight to `total` itself).
+        mutating func absorb(_ lanes: SIMD8<UInt64>) {
             func widened(_ lane: UInt64) -> SIMD8<Int32> {
                 SIMD8<Int32>(
                     Int32(truncatingIfNeeded: lane & 0xFF), Int32(truncatingIfNeeded: (lane >> 8) & 0xFF),
@@ -91,7 +91,6 @@ public struct SimHash: Sendable, Equatable, Hashable {
             positive.slices.5 &+= widened(lanes[5])
             positive.slices.6 &+= widened(lanes[6])
             positive.slices.7 &+= widened(lanes[7])
-            total &+= weight
         }
 
         /// The total weight of the features with bit `bit` set (after ``flush()``).

@@ -101,32 +101,38 @@ struct TextFeatures: Equatable {
 
         /// Adds the words a ``WordLog`` recorded, in order: as ``addWord(hash:language:)`` one by one would,
         /// with the bit counters of the run kept in registers (`sums` is a struct in memory, stored on every
-        /// word) and handed to `sums` before they can overflow.
+        /// word otherwise), taken from and left in `sums` between runs, and flushed before they can overflow.
         mutating func addWords(_ words: UnsafeBufferPointer<WordLog.Word>) {
-            var lanes = SIMD8<UInt64>()
-            var weight: Int32 = 0
+            var lanes = sums.lanes
+            var sinceFlush = sums.sinceFlush
+            var added: Int32 = 0
             var previous = previousHash
             for word in words {
                 let hash = word.hash
+                let weight: Int32
                 if let previous {
                     lanes &+=
                         SimHash.BitSums.spread(SimHash.finalize(hash))
                         &+ (SimHash.BitSums.spread(SimHash.finalize(SimHash.combine(previous, hash))) &<< 1)
-                    weight &+= 3
+                    weight = 3
                 } else {
                     lanes &+= SimHash.BitSums.spread(SimHash.finalize(hash))
-                    weight &+= 1
+                    weight = 1
                 }
                 previous = hash
                 counts.add(word.language)
                 // Each byte counter grew by at most the weight added: flushed before it can pass 255.
-                if weight > 252 {
-                    sums.absorb(lanes, weight: weight)
+                sinceFlush &+= weight
+                added &+= weight
+                if sinceFlush > 252 {
+                    sums.absorb(lanes)
                     lanes = SIMD8()
-                    weight = 0
+                    sinceFlush = 0
                 }
             }
-            sums.absorb(lanes, weight: weight)
+            sums.lanes = lanes
+            sums.sinceFlush = sinceFlush
+            sums.total &+= added
             previousHash = previous
         }
 
