@@ -60,28 +60,3 @@ final class TerminalStatus: Sendable {
         try? StandardStreams.error.writeAll(Array(text.utf8))
     }
 }
-
-/// Standard output collected into large writes: a record line is a few kilobytes, and one `write(2)` each
-/// would cost more than the parse of a small article. Used one caller at a time (the batch writes in order,
-/// under its own lock).
-final class BufferedOutput: @unchecked Sendable {
-    private let destination: FileDescriptor
-    private var buffer: [UInt8] = []
-    private static let flushAt = 1 << 20
-
-    init(_ destination: FileDescriptor) {
-        self.destination = destination
-        buffer.reserveCapacity(Self.flushAt + (64 << 10))
-    }
-
-    func append(_ bytes: [UInt8]) throws {
-        buffer += bytes
-        if buffer.count >= Self.flushAt { try flush() }
-    }
-
-    func flush() throws {
-        guard !buffer.isEmpty else { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
-        try destination.writeAll(buffer)
-    }
-}

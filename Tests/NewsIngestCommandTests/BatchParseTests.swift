@@ -39,6 +39,28 @@ import Testing
         #expect(unorderedPaths.count == files.count && Set(unorderedPaths) == Set(files))
     }
 
+    /// A reader that goes away (`| head`) stops the batch quietly with 141, as `cat` would, though the records
+    /// are written by a queue of their own: the failed write is seen by the next record or the last flush.
+    @Test func aReaderThatGoesAwayStopsTheBatchQuietly() throws {
+        let temporary = try TemporaryDirectory()
+        _ = try writeArticles(3_000, in: temporary.url)
+        let script =
+            "\"$0\" parse --quiet \"$1\" | head -c 10000 > /dev/null; echo \"status ${PIPESTATUS[0]}\""
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", script, runner.binary.path, temporary.url.path]
+        let output = Pipe()
+        let errors = Pipe()
+        shell.standardOutput = output
+        shell.standardError = errors
+        try shell.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(printed == "status 141\n", "\(printed) \(complaints)")
+        #expect(complaints.isEmpty, "\(complaints)")
+    }
+
     @Test func aListOfOddNamesIsTakenWithNewlinesOrNULs() throws {
         let temporary = try TemporaryDirectory()
         let article = ArticleGenerator.seedLikeArticles(1, seed: 4003)[0]
