@@ -10,9 +10,5 @@
 /// machine is doing (a busy, shared machine stretches wall-clock time, not this).
 public enum ThreadCPUClock {
     /// Nanoseconds of CPU time the calling thread has used.
-    public static func nanoseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
+    public static func nanoseconds() -> Int64 { ClockReading.nanoseconds(CLOCK_THREAD_CPUTIME_ID) }
 }
