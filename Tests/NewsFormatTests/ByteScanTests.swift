@@ -92,10 +92,10 @@ import Testing
         }
         let texts = [
             "", " ", "...", " . AP . ", "– Nguyễn Tú –", "ảnh.", " ảnh ", ".\u{301}", "a.\u{301}", "\u{301}.",
-            "(Ảnh: AP)", " - – — ", "x —", "— x", "Reuters. ", " .Ờ. ", "\r\n.", ".\r\n",
+            "(Ảnh: AP)", " - – — ", "x —", "— x", "Reuters. ", " .Ờ. ", "\r\n.", ".\r\n", "\nx\n", "ex e",
         ]
         for text in texts {
-            for characters in [" ", " .", " -–—", " :-–—"] {
+            for characters in [" ", " .", " -–—", " :-–—", "\r", "\n", " \r\n", " e\u{301}"] {
                 #expect(
                     text.trimmingCharacters(characters) == byCharacters(text, characters), "\(text.debugDescription)")
             }

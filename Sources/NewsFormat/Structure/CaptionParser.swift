@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Recognises photo captions by their credit: `(Ảnh: AP)`, `Ảnh: Văn phòng Tổng thống Ukraine.`,
 /// `Ảnh minh họa`, `(Ảnh minh hoạ)`, a trailing ` - Nguyễn Tú` photographer.
 enum CaptionParser {

@@ -2,8 +2,8 @@
 ///
 /// Most strings have nothing to trim, and that is told by one byte: a first byte that starts none of the
 /// characters, or a last byte that ends none of them. An ASCII character next to another ASCII byte (or the
-/// string's end) is a whole character, so it is trimmed byte by byte; anywhere else the text is broken into
-/// characters.
+/// string's end) is a whole character, save a carriage return with its line feed, so it is trimmed byte by
+/// byte; anywhere else the text is broken into characters.
 extension String {
     /// The string without leading and trailing `characters`.
     func trimmingCharacters(_ characters: String) -> String {
@@ -17,12 +17,11 @@ extension String {
         while start < utf8.endIndex {
             let byte = utf8[start]
             let next = utf8.index(after: start)
-            guard byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 else {
+            guard byte < 0x80, byte != 0x0D, next == utf8.endIndex || utf8[next] < 0x80 else {
                 guard characters.unicodeScalars.contains(where: { $0.utf8.first == byte }) else { break }
                 return String(self[start...].drop { characters.contains($0) })
             }
-            // An ASCII byte is a character of `characters` only as itself (no other scalar holds one).
-            guard characters.utf8.contains(byte) else { break }
+            guard Self.holds(byte, characters) else { break }
             start = next
         }
         return start == utf8.startIndex ? self : String(self[start...])
@@ -35,16 +34,24 @@ extension String {
         while end > utf8.startIndex {
             let lastIndex = utf8.index(before: end)
             let byte = utf8[lastIndex]
-            guard byte < 0x80, lastIndex == utf8.startIndex || utf8[utf8.index(before: lastIndex)] < 0x80 else {
+            let previous = lastIndex == utf8.startIndex ? nil : utf8[utf8.index(before: lastIndex)]
+            guard byte < 0x80, (previous ?? 0) < 0x80, byte != 0x0A || previous != 0x0D else {
                 guard characters.unicodeScalars.contains(where: { $0.utf8.last == byte }) else { break }
                 var result = self[..<end]
                 while let last = result.last, characters.contains(last) { result.removeLast() }
                 return String(result)
             }
-            guard characters.utf8.contains(byte) else { break }
+            guard Self.holds(byte, characters) else { break }
             end = lastIndex
         }
         return end == utf8.endIndex ? self : String(self[..<end])
+    }
+
+    /// True when the ASCII character `byte` is one of `characters`: its byte among theirs first (most bytes
+    /// are not), then as a character of its own (not the `\r` of `\r\n`, nor the `e` of `e` and a
+    /// combining accent).
+    private static func holds(_ byte: UInt8, _ characters: String) -> Bool {
+        characters.utf8.contains(byte) && characters.contains(Character(Unicode.Scalar(byte)))
     }
 }
 
