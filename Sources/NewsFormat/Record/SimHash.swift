@@ -28,7 +28,7 @@ public struct SimHash: Sendable, Equatable, Hashable {
     /// can overflow.
     struct BitSums {
         var lanes = SIMD8<UInt64>()
-        /// Bit `j + 8k` in lane `k` of `positive[j]`: a fixed-size store, no array to check or copy.
+        /// The weight of bit `j + 8k` in lane `k` of `positive.slices.j`: a fixed store, no array to check or copy.
         var positive = Counters()
         var total: Int32 = 0
         var sinceFlush: Int32 = 0
