@@ -22,8 +22,6 @@ enum ContentID {
         for paragraph in paragraphs { addLine(paragraph) }
         var hasher = SHA256()
         input.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        // As raw bytes, whose count is known: a digest is a sequence of unknown length, which the hex text
-        // would be regrown for.
-        return hasher.finalize().withUnsafeBytes { LowercaseHex.text(of: $0) }
+        return LowercaseHex.text(of: hasher.finalize())
     }
 }
