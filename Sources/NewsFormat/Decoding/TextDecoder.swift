@@ -125,35 +125,22 @@ public enum TextDecoder {
         return (controls, visible)
     }
 
-    /// False when no byte is a control character other than line feed, carriage return or tab, nor `0xC2`
-    /// (the lead byte of C1 controls): sixteen bytes at a time, then eight.
+    /// False when no byte is a control character other than line feed, carriage return or tab, nor the start of
+    /// a C1 control (`C2 80`…`C2 9F`): the bytes that may be one are found sixteen at a time.
     private static func mayHoldControls(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
         var index = 0
-        while index + 16 <= bytes.count {
-            let lanes = SixteenBytes.load(base, at: index)
+        while true {
             // Line feeds, carriage returns and tabs are not flagged: every line holds one.
-            let suspects =
+            index = bytes.firstOffset(from: index) { lanes in
                 SixteenBytes.asciiBytes(lanes, from: 0x00, through: 0x08)
-                | SixteenBytes.asciiBytes(lanes, from: 0x0B, through: 0x0C)
-                | SixteenBytes.asciiBytes(lanes, from: 0x0E, through: 0x1F) | SixteenBytes.bytes(lanes, equalTo: 0xC2)
-                | SixteenBytes.bytes(lanes, equalTo: 0x7F)
-            if !SixteenBytes.isEmpty(suspects) {
-                for offset in index..<(index + 16) where Self.isSuspect(bytes, at: offset) { return true }
+                    | SixteenBytes.asciiBytes(lanes, from: 0x0B, through: 0x0C)
+                    | SixteenBytes.asciiBytes(lanes, from: 0x0E, through: 0x1F)
+                    | SixteenBytes.bytes(lanes, equalTo: 0xC2) | SixteenBytes.bytes(lanes, equalTo: 0x7F)
             }
-            index += 16
+            guard index < bytes.count else { return false }
+            if Self.isSuspect(bytes, at: index) { return true }
+            index += 1
         }
-        while index + 8 <= bytes.count {
-            let word = EightBytes.load(base, at: index)
-            let suspects =
-                EightBytes.asciiBytes(word, from: 0x00, through: 0x1F) | EightBytes.bytes(word, equalTo: 0xC2)
-                | EightBytes.bytes(word, equalTo: 0x7F)
-            if suspects != 0 {
-                for offset in index..<(index + 8) where Self.isSuspect(bytes, at: offset) { return true }
-            }
-            index += 8
-        }
-        return (index..<bytes.count).contains { Self.isSuspect(bytes, at: $0) }
     }
 
     /// A control character other than line feed, carriage return or tab, or the start of a C1 control.

@@ -203,25 +203,10 @@ struct JSONWriter: ~Copyable {
         var runStart = 0
         var index = 0
         let end = input.count
-        guard let base = input.baseAddress else {
-            append(UInt8(ascii: "\""))
-            return
-        }
         while index < end {
-            if index + 16 <= end {
-                let candidates = Self.mayNeedEscape(SixteenBytes.load(base, at: index))
-                if SixteenBytes.isEmpty(candidates) {
-                    index += 16
-                    continue
-                }
-                // Jump to the first flagged byte.
-                index += SixteenBytes.firstOffset(candidates)
-            } else if index + 8 <= end {
-                let candidates = Self.mayNeedEscape(EightBytes.load(base, at: index))
-                // Jump to the first flagged byte.
-                index += candidates.trailingZeroBitCount >> 3
-                if candidates == 0 { continue }
-            }
+            // Jump to the first byte that may need escaping, sixteen bytes at a time.
+            index = input.firstOffset(from: index) { Self.mayNeedEscape($0) }
+            guard index < end else { break }
             let byte = input[index]
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00..<0x20, 0x7F:
@@ -244,16 +229,8 @@ struct JSONWriter: ~Copyable {
         append(UInt8(ascii: "\""))
     }
 
-    /// The bytes of `word` that may need escaping (see ``EightBytes``): below 0x20, `"`, `\`, DEL, or 0xE2
+    /// The bytes of `lanes` that may need escaping (see ``SixteenBytes``): below 0x20, `"`, `\`, DEL, or 0xE2
     /// (the lead byte of U+2028/U+2029, which the byte-wise check tells from other scalars).
-    @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> UInt64 {
-        EightBytes.asciiBytes(word, from: 0x00, through: 0x1F) | EightBytes.bytes(word, equalTo: 0x22)
-            | EightBytes.bytes(word, equalTo: 0x5C) | EightBytes.bytes(word, equalTo: 0x7F)
-            | EightBytes.bytes(word, equalTo: 0xE2)
-    }
-
-    /// ``mayNeedEscape(_:)`` on sixteen bytes.
     @inline(__always)
     private static func mayNeedEscape(_ lanes: SixteenBytes.Lanes) -> SixteenBytes.Lanes {
         SixteenBytes.asciiBytes(lanes, from: 0x00, through: 0x1F) | SixteenBytes.bytes(lanes, equalTo: 0x22)
