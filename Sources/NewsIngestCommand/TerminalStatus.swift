@@ -6,7 +6,7 @@ import Synchronization
 /// then erase to the end of the line), moved out of the way of error messages, cleared at the end. When not
 /// shown, error messages are written as they come and nothing else.
 final class TerminalStatus: Sendable {
-    private let isShown: Bool
+    let isShown: Bool
     /// True while a status line stands on the terminal (no newline after it yet).
     private let hasLine = Mutex(false)
     /// Set by ``startUpdating(_:)`` and taken by ``stopUpdating()``, both on the command's thread.

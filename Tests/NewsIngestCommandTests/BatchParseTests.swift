@@ -68,13 +68,23 @@ import Testing
         for name in names { try Data(article).write(to: temporary.url.appendingPathComponent(name)) }
         // A name that is not UTF-8 (Latin-1 é) is reported, not guessed at.
         let latin1: [UInt8] = Array(temporary.url.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".txt".utf8)
-        let nulList = names.flatMap { Array(temporary.url.appendingPathComponent($0).path.utf8) + [0] } + latin1 + [0]
+        // Reported in its place among the files' errors (before a missing file listed after it), and
+        // counted with them.
+        let missing = temporary.url.appendingPathComponent("missing.txt").path
+        let nulList =
+            names.prefix(2).flatMap { Array(temporary.url.appendingPathComponent($0).path.utf8) + [0] } + latin1
+            + [0] + Array(missing.utf8) + [0]
+            + names.dropFirst(2).flatMap { Array(temporary.url.appendingPathComponent($0).path.utf8) + [0] }
         let listFile = temporary.url.appendingPathComponent("list")
         try Data(nulList).write(to: listFile)
-        let fromNULs = try runner.run(["parse", "--files-from", listFile.path, "-0"])
+        let fromNULs = try runner.run(["parse", "--progress", "--files-from", listFile.path, "-0"])
         #expect(fromNULs.status == 1)
         #expect(try paths(fromNULs.output) == names.map { temporary.url.appendingPathComponent($0).path })
-        #expect(fromNULs.error.contains("caf\\xE9.txt: the name is not UTF-8"), "\(fromNULs.error)")
+        let badName = fromNULs.error.range(of: "caf\\xE9.txt: the name is not UTF-8")
+        let missingFile = fromNULs.error.range(of: "missing.txt: open failed")
+        #expect(badName != nil && missingFile != nil, "\(fromNULs.error)")
+        if let badName, let missingFile { #expect(badName.lowerBound < missingFile.lowerBound) }
+        #expect(fromNULs.error.contains("parsed 7 files: 5 records, 2 errors"), "\(fromNULs.error)")
         // One a line on standard input: the name with a newline cannot be said, the rest can.
         let lines = names.filter { !$0.contains("\n") }.map { temporary.url.appendingPathComponent($0).path }
         let fromLines = try runner.run(

@@ -28,7 +28,7 @@ public final class BatchRun: Sendable {
 
     /// What has been done so far.
     public struct Tally: Sendable, Equatable {
-        /// Files whose record or error is out.
+        /// Files (and names that could not be taken) whose record or error is out.
         public var files = 0
         public var records = 0
         public var errors = 0
@@ -77,13 +77,25 @@ public final class BatchRun: Sendable {
     /// What is done so far: for progress, from any thread.
     public var tally: Tally { progress.withLock { $0.tally } }
 
-    /// Parses `items` and waits until every record and error is out.
+    /// Parses the files of `entries`, reporting its problems in their places, and waits until every record
+    /// and error is out. The entries are taken as there is room for them (see ``BatchInputs``: a name is
+    /// looked at only then), so listing goes on while the first files are parsed.
     /// - Throws: what `write` threw (a reader gone, say); the files after it are not parsed.
-    public func run(_ items: [BatchInputs.Item]) throws {
+    public func run(_ entries: some Sequence<BatchInputs.Entry>) throws {
         let group = DispatchGroup()
-        for (index, item) in items.enumerated() {
+        let shouldGiveUp = { self.progress.withLock { $0.writeError != nil } }
+        for (index, entry) in entries.enumerated() {
+            let (item, problem): (BatchInputs.Item, String?) =
+                switch entry {
+                case .file(let item): (item, nil)
+                case .problem(let name, let reason): (BatchInputs.Item(path: name, size: 0), reason)
+                }
             let cost = budget.cost(ofFileOfSize: item.size)
-            guard budget.take(cost, unless: { progress.withLock { $0.writeError != nil } }) else { break }
+            guard budget.take(cost, unless: shouldGiveUp) else { break }  // the output failed
+            if let problem {
+                finish(index, .failure(problem), item: item, cost: cost)
+                continue
+            }
             group.enter()
             pool.run { @Sendable [self] memo in
                 let outcome = parse(item.path, memo: memo)
