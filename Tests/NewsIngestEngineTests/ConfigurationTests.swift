@@ -21,7 +21,7 @@ import Testing
         #expect(documented.pipeline.errorsPath == builtIn.pipeline.errorsPath)
         #expect(documented.pipeline.workers == 2 && builtIn.pipeline.workers == 2)
         #expect(documented.pipeline.maxInFlight == builtIn.pipeline.maxInFlight)
-        #expect(documented.pipeline.maxInFlight == 512)  // 256 per worker
+        #expect(documented.pipeline.maxInFlight == 2048)  // 1 024 per worker
         #expect(documented.pipeline.maxInFlightBytes == builtIn.pipeline.maxInFlightBytes)
         #expect(documented.pipeline.maxInFlightBytes == 64 << 20)
         #expect(documented.pipeline.maxFileBytes == builtIn.pipeline.maxFileBytes)
