@@ -96,6 +96,11 @@ public final class BatchRun: Sendable {
                 finish(index, .failure(problem), item: item, cost: cost)
                 continue
             }
+            // Read from the disk while the workers parse the files before it: an archive is rarely all in the
+            // page cache, and a worker reading its file itself would wait for the disk, one file at a time.
+            if item.path != "-" {
+                FileAccess.prefetch(item.path, length: Int(min(item.size, Int64(settings.maxFileBytes))))
+            }
             group.enter()
             pool.run { @Sendable [self] memo in
                 let outcome = parse(item.path, memo: memo)
