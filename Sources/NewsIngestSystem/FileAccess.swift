@@ -19,12 +19,9 @@ public enum FileAccess {
     /// per worker. Best effort: a path that cannot be opened is left to the reader to report. Opened without
     /// waiting (a FIFO with no writer) and without becoming the process's terminal (a tty).
     public static func prefetch(_ path: String, length: Int) {
-        guard length > 0,
-            let descriptor = try? SystemCall.retrying(
-                "open", path,
-                {
-                    path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-                })
+        guard length > 0 else { return }
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
+        guard let descriptor = try? SystemCall.retrying("open", path, { path.withCString { open($0, flags) } })
         else { return }
         _ = posix_fadvise(descriptor, 0, off_t(length), POSIX_FADV_WILLNEED)
         close(descriptor)
