@@ -14,6 +14,14 @@ public enum ArticleFileReader {
         return (file.bytes, .file(file.source))
     }
 
+    /// Starts reading ahead the file at `path`, of `size` bytes when it was listed, for a ``read(_:limit:)``
+    /// to come (see ``FileAccess/prefetch(_:length:)``): not standard input, and not a file larger than
+    /// `limit`, which that read refuses without reading it.
+    public static func prefetch(_ path: String, size: Int64, limit: Int) {
+        guard path != "-", size <= Int64(limit) else { return }
+        FileAccess.prefetch(path, length: Int(size))
+    }
+
     /// The bytes of the regular file at `path`, its ``FileSource``, and what `fstat` said of the open file
     /// after reading (so the status describes the bytes read, even if the path is replaced meanwhile).
     /// - Throws: ``SystemCallError``, ``FileTooLargeError``, or ``NotARegularFileError``.

@@ -98,9 +98,7 @@ public final class BatchRun: Sendable {
             }
             // Read from the disk while the workers parse the files before it: an archive is rarely all in the
             // page cache, and a worker reading its file itself would wait for the disk, one file at a time.
-            if item.path != "-" {
-                FileAccess.prefetch(item.path, length: Int(min(item.size, Int64(settings.maxFileBytes))))
-            }
+            ArticleFileReader.prefetch(item.path, size: item.size, limit: settings.maxFileBytes)
             group.enter()
             pool.run { @Sendable [self] memo in
                 let outcome = parse(item.path, memo: memo)

@@ -116,7 +116,7 @@ public final class IngestPipeline: Sendable {
         admission.begin(onItsWay: true)
         // Read from the disk while the workers parse the files before it (a backlog's files are rarely all
         // in the page cache): the worker then finds the bytes there.
-        FileAccess.prefetch(path, length: Int(min(identity.size, Int64(settings.maxFileBytes))))
+        ArticleFileReader.prefetch(path, size: identity.size, limit: settings.maxFileBytes)
         workers.run { @Sendable [parsing, writer, budget] memo in
             var result = parsing.result(path: path, expected: identity, reportingDenial: reportingDenial, memo: memo)
             result.disposal = disposal
